@@ -1,0 +1,42 @@
+"""The data model every stage passes on: an article as a listener will hear it.
+
+Values are frozen so that a stage can never change what an earlier one produced;
+operations return new values (``dataclasses.replace``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
+BLOCK_KINDS: tuple[str, ...] = ("heading", "paragraph", "quote", "list_item")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of the article's body, in reading order."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0  # heading level (1-6) for headings, 0 otherwise
+
+
+@dataclass(frozen=True)
+class Article:
+    """An extracted article: metadata plus body blocks.
+
+    The title (and subtitle, when the page has a standfirst) are fields, not
+    blocks, so that the script speaks each exactly once, first.
+    """
+
+    title: str
+    blocks: tuple[Block, ...]
+    subtitle: str | None = None
+    byline: str | None = None
+    site_name: str | None = None
+    date: str | None = None  # ISO 8601 date, as published
+    lang: str = "en"
+    url: str | None = None  # canonical URL when known
+    image: str | None = None  # lead image URL when the page has one
+    source_text: str | None = field(default=None, repr=False, compare=False)

@@ -1,0 +1,107 @@
+"""The ``reader`` command: a thin layer over the library.
+
+Each command calls the public API and turns a ``ReaderError`` into one clean
+line on stderr and the error's exit code; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from reader.demo import demo_article_path
+from reader.errors import ReaderError
+from reader.extract import extract
+from reader.script import make_script
+
+log = logging.getLogger(__name__)
+
+
+def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a ReaderError into ``reader: error: …`` and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReaderError as error:
+            click.echo(f"reader: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("reader: interrupted; finished chunks stay cached", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More logging on stderr (-vv for debug).")
+@click.version_option(package_name="article-reader-tts")
+def cli(verbose: int) -> None:
+    """Turn web articles into clean, natural speech.
+
+    \b
+    Example:
+      reader script https://example.com/news/story.html
+    """
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@clean_errors
+def script(source: str, output_format: str) -> None:
+    """Print exactly what will be spoken for SOURCE.
+
+    SOURCE is a URL, an HTML, text or Markdown file, or - for stdin.
+
+    \b
+    Example:
+      reader script article.html --format json
+    """
+    data: Any = sys.stdin.buffer.read() if source == "-" else source
+    speech = make_script(extract(data))
+    if output_format == "json":
+        sentences = [
+            {"block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken} for s in speech.sentences
+        ]
+        click.echo(
+            json.dumps(
+                {"title": speech.title, "lang": speech.lang, "sentences": sentences}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    block = None
+    for sentence in speech.sentences:
+        if sentence.block != block:
+            if block is not None:
+                click.echo()
+            click.echo(f"[{sentence.kind}]")
+            block = sentence.block
+        click.echo(sentence.spoken)
+
+
+@cli.command()
+@clean_errors
+def demo() -> None:
+    """Run the main job on the bundled demo article (the seed page).
+
+    \b
+    Example:
+      reader demo
+    """
+    speech = make_script(extract(demo_article_path()))
+    for sentence in speech.sentences:
+        click.echo(sentence.spoken)
+
+
+def main() -> None:
+    cli(prog_name="reader")
