@@ -11,14 +11,16 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from reader.demo import demo_article_path
-from reader.errors import ReaderError
+from reader.errors import InputError, ReaderError
 from reader.extract import extract
 from reader.script import make_script
+from reader.sources import MAX_FILE_BYTES, is_url
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,16 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def _source_argument(source: str) -> str | bytes | Path:
+    """A SOURCE argument as extract() takes it: stdin bytes for -, a URL as is, anything else a path."""
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(f"stdin holds more than {MAX_FILE_BYTES // 1_000_000} MB: too large for an article")
+        return data
+    return source if is_url(source) else Path(source)
+
+
 @cli.command()
 @click.argument("source")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -67,8 +79,7 @@ def script(source: str, output_format: str) -> None:
     Example:
       reader script article.html --format json
     """
-    data: Any = sys.stdin.buffer.read() if source == "-" else source
-    speech = make_script(extract(data))
+    speech = make_script(extract(_source_argument(source)))
     if output_format == "json":
         sentences = [
             {"block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken} for s in speech.sentences

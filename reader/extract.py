@@ -1,31 +1,53 @@
-"""Source (URL, HTML, text, Markdown, stdin) → Article.
+"""Source (URL, HTML, text, Markdown, stdin bytes) → Article: what a listener should hear.
 
-Placeholder: the full extractor (trafilatura plus furniture cleanup) lands with
-the text-side issue. This minimal version treats input as plain text.
+``extract`` is the one entry point: it reads the source (``reader.sources``,
+the only part that touches files or the network, through ``reader.fetch``),
+then hands the decoded text to the pure extractor for its kind:
+``extract_html`` (trafilatura plus the listener's cleanup), ``extract_text``
+or ``extract_markdown``. Callers that already hold text call those directly.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from pathlib import Path
 
-from reader.article import Article, Block
-from reader.errors import ExtractError, InputError
+from reader.article import Article
+from reader.errors import ExtractError, ReaderError
+from reader.extract_html import extract_html
+from reader.extract_markdown import extract_markdown
+from reader.extract_text import extract_text
+from reader.furniture import FurnitureRules
+from reader.sources import Document, load_source
 
-__all__ = ["extract"]
+__all__ = ["extract", "extract_document", "extract_html", "extract_markdown", "extract_text"]
+
+log = logging.getLogger(__name__)
 
 
-def extract(source: str | bytes | os.PathLike[str]) -> Article:
-    """Read ``source`` (a path, or text) and return the article it holds."""
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and Path(source).is_file()):
-        text = Path(source).read_text(encoding="utf-8")
-    elif isinstance(source, bytes):
-        text = source.decode("utf-8", errors="replace")
-    else:
-        text = str(source)
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    if not paragraphs:
-        raise InputError("the input is empty")
-    if len(paragraphs) < 2:
-        raise ExtractError("no article found: the input has no body text")
-    return Article(title=paragraphs[0], blocks=tuple(Block("paragraph", p) for p in paragraphs[1:]))
+def extract_document(document: Document, *, rules: FurnitureRules | None = None) -> Article:
+    """A decoded document → Article, by its kind. Pure."""
+    try:
+        if document.kind == "html":
+            return extract_html(document.text, url=document.url, rules=rules, source=document.name)
+        if document.kind == "markdown":
+            return extract_markdown(document.text, rules=rules, source=document.name)
+        return extract_text(document.text, rules=rules, source=document.name)
+    except ReaderError:
+        raise
+    except (ValueError, TypeError, LookupError, RecursionError) as error:
+        # Third-party parsers fail in their own ways on hostile markup; the user gets one clean error.
+        log.debug("extractor failed on %s", document.name, exc_info=True)
+        raise ExtractError(f"could not read an article from {document.name}: {error}") from error
+
+
+def extract(
+    source: str | bytes | os.PathLike[str], *, policy: object | None = None, rules: FurnitureRules | None = None
+) -> Article:
+    """Read ``source`` and return the article it holds.
+
+    ``source`` is a URL (http/https, fetched safely: see ``reader.fetch``), a path, HTML,
+    Markdown or plain text as a string, or bytes (stdin). ``policy`` is a ``FetchPolicy``
+    for URLs; ``rules`` replaces the bundled furniture rules.
+    """
+    return extract_document(load_source(source, policy=policy), rules=rules)

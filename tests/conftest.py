@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+# ../shared beside the checkout (main, CI); a helper's worktree sits one level deeper.
+SHARED_FIXTURES = next(
+    (p / "shared" / "fixtures" for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / "fixtures").is_dir()),
+    REPO.parent / "shared" / "fixtures",
+)
 LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -1,0 +1,69 @@
+"""The listener's cleanup that every kind of source shares, applied to blocks.
+
+HTML, plain text and Markdown each find their blocks their own way; then the
+same rules drop furniture by wording, speak the title exactly once, and refuse
+a source with nothing left to read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.article import Block
+from reader.errors import ExtractError
+from reader.furniture import FurnitureRules, normalize_for_compare
+
+__all__ = ["clean_blocks", "cut_tail", "is_breadcrumb", "require_body"]
+
+_SPEAKABLE = re.compile(r"\w")
+# The words a breadcrumb may put before the title: "Home", "News › World", "Home / Politics".
+_MAX_CRUMB_WORDS = 8
+
+
+def is_breadcrumb(line: str, title: str) -> bool:
+    """Whether ``line`` is a breadcrumb trail that ends in the title ("Home Trump <title>")."""
+    line_n, title_n = normalize_for_compare(line), normalize_for_compare(title)
+    if not title_n or line_n == title_n or not line_n.endswith(" " + title_n):
+        return False
+    return len(line_n[: -len(title_n)].split()) <= _MAX_CRUMB_WORDS
+
+
+def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
+    """Drop a trailing comment form or related-links list, from its marker line on.
+
+    Only for sources without structure (text, Markdown); only once the article has begun,
+    so a marker-like line before any prose cannot swallow the article.
+    """
+    seen_prose = False
+    for index, block in enumerate(blocks):
+        if seen_prose and rules.is_tail_marker(block.text):
+            return blocks[:index]
+        if block.kind != "heading" and len(block.text.split()) >= 12:
+            seen_prose = True
+    return blocks
+
+
+def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subtitle: str | None = None) -> list[Block]:
+    """Drop furniture by wording, unspeakable blocks, breadcrumbs, and repeats of the title or subtitle."""
+    repeats = {normalize_for_compare(t) for t in (title, subtitle) if t}
+    kept: list[Block] = []
+    for block in blocks:
+        text = " ".join(block.text.split())
+        if not _SPEAKABLE.search(text) or normalize_for_compare(text) in repeats:
+            continue
+        if rules.furniture_kind(text) or is_breadcrumb(text, title):
+            continue
+        kept.append(Block(block.kind, text, block.level))
+    # A heading left with nothing under it (its section was all furniture) is not read either.
+    while kept and kept[-1].kind == "heading":
+        kept.pop()
+    return kept
+
+
+def require_body(blocks: list[Block], source: str) -> None:
+    """Raise ``ExtractError`` when a source holds no article text at all."""
+    if not any(block.kind != "heading" for block in blocks):
+        raise ExtractError(
+            f"no article found in {source}: nothing is left to read once the page furniture is removed",
+            cause="a front page, a login or cookie wall, or a page built by JavaScript",
+        )

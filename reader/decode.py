@@ -1,0 +1,148 @@
+"""Bytes → text, the way a browser would: BOM, HTTP header, meta charset, then detection.
+
+Refuses what is not text at all (images, PDFs, archives, executables) with a
+message that says what it looks like, so a user who pipes the wrong file in
+learns why nothing was read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+from charset_normalizer import from_bytes
+
+from reader.errors import InputError
+
+__all__ = ["decode_bytes", "looks_binary", "sniff_binary"]
+
+log = logging.getLogger(__name__)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Magic numbers of the binary files people most often hand a text tool by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"RIFF", "a RIFF file (WAV audio or WebP image)"),
+    (b"ID3", "an MP3 audio file"),
+    (b"OggS", "an Ogg audio file"),
+    (b"fLaC", "a FLAC audio file"),
+    (b"PK\x03\x04", "a ZIP archive (or a DOCX/EPUB/ODT document)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an executable program"),
+    (b"MZ", "a Windows executable"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"),
+)
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""",
+    re.IGNORECASE,
+)
+# Labels that pages declare when they mean Windows-1252 (WHATWG encoding standard).
+_WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii", "cp819"})
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Say what a binary file looks like (``"a PNG image"``), or None when it may be text."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    return None
+
+
+def looks_binary(data: bytes) -> str | None:
+    """A description of why ``data`` is not text, or None when it may be text."""
+    what = sniff_binary(data)
+    if what:
+        return what
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return None  # UTF-16/32 text has NUL bytes by design
+    if b"\x00" in head:
+        return "binary data (it contains NUL bytes)"
+    return None
+
+
+def _codec(label: str | None) -> str | None:
+    """A Python codec name for a declared charset label, or None when unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _WINDOWS_1252_LABELS:
+        label = "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        log.debug("unknown charset label %r ignored", label)
+        return None
+
+
+def _decode_declared(data: bytes, codec: str) -> str | None:
+    """Decode with a declared charset; None when the declaration is plainly wrong."""
+    if codec in ("cp1252", "iso8859-1", "ascii") and not data.isascii():
+        # Pages often declare Latin-1 and send UTF-8; valid multi-byte UTF-8 is no accident.
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        text = data.decode(codec, errors="replace")
+        if text.count("\ufffd") > max(8, len(text) // 200):
+            return None
+        return text
+
+
+def decode_bytes(data: bytes, *, header_charset: str | None = None, html: bool = True) -> str:
+    """Decode ``data`` by BOM, then ``header_charset``, then a meta charset (HTML), then detection.
+
+    Raises ``InputError`` for empty or binary input.
+    """
+    if not data.strip():
+        raise InputError("the input is empty")
+    why = looks_binary(data)
+    if why:
+        raise InputError(f"the input is not text but {why}")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    declared = [_codec(header_charset)]
+    if html:
+        match = _META_CHARSET.search(data[:4096])
+        declared.append(_codec(match.group(1).decode("ascii", "ignore")) if match else None)
+    for codec in declared:
+        if codec:
+            text = _decode_declared(data, codec)
+            if text is not None:
+                return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000]).best()
+    if best is None or not best.encoding:
+        raise InputError("the input is not text in any encoding that could be detected")
+    text = data.decode(best.encoding, errors="replace")
+    if len(_CONTROL.findall(text[:8192])) > len(text[:8192]) // 20:
+        raise InputError("the input is not text but binary data")
+    log.debug("detected encoding %s", best.encoding)
+    return text

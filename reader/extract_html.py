@@ -1,0 +1,177 @@
+"""An HTML page → Article: trafilatura finds the article, then the listener's cleanup.
+
+Metadata (title, byline, site name, date, canonical URL, lead image) comes from
+the whole page; the body from a copy with the publisher's skips and the page
+furniture removed (``reader.htmldom``), passed through trafilatura's
+main-content detection, then filtered by wording (``reader.cleanup``).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+
+import trafilatura
+from lxml import etree, html
+from trafilatura.metadata import extract_metadata
+
+from reader.article import Article, Block
+from reader.cleanup import clean_blocks, require_body
+from reader.furniture import FurnitureRules, default_rules
+from reader.htmldom import (
+    blocks_from_dom,
+    find_standfirst,
+    only_marked,
+    page_lang,
+    parse_html,
+    strip_furniture,
+    strip_publisher_skips,
+)
+
+__all__ = ["extract_html"]
+
+log = logging.getLogger(__name__)
+
+_HEAD_LEVEL = re.compile(r"h([1-6])")
+_SKIP_XML = frozenset({"graphic", "code", "del", "fw", "note"})
+
+
+def _text(element: etree._Element) -> str:
+    """An element's text with inline markup flattened; line breaks become spaces."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.tag in _SKIP_XML:
+            parts.append(node.tail or "")
+            return
+        parts.append(node.text or "")
+        for child in node:
+            if child.tag == "lb":
+                parts.append(" ")
+                parts.append(child.tail or "")
+            elif child.tag in ("list", "quote", "table"):
+                parts.append(child.tail or "")  # nested blocks are read on their own
+            else:
+                walk(child)
+        if node is not element:
+            parts.append(node.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+def blocks_from_xml(body: etree._Element) -> list[Block]:
+    """Trafilatura's XML body (head, p, quote, list/item, table/row/cell) → blocks."""
+    blocks: list[Block] = []
+
+    def walk(node: etree._Element, kind: str) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == "head":
+                match = _HEAD_LEVEL.search(child.get("rend") or "")
+                blocks.append(Block("heading", _text(child), int(match.group(1)) if match else 2))
+            elif tag == "p":
+                blocks.append(Block(kind, _text(child)))  # type: ignore[arg-type]
+                walk_nested(child, kind)
+            elif tag == "quote":
+                if any(grand.tag in ("p", "list", "head") for grand in child):
+                    walk(child, "quote")
+                else:
+                    blocks.append(Block("quote", _text(child)))
+            elif tag == "list":
+                for item in child.iter("item"):
+                    blocks.append(Block("list_item", _text(item)))
+            elif tag == "table":
+                for row in child.iter("row"):
+                    cells = [_text(cell) for cell in row.iter("cell")]
+                    blocks.append(Block(kind, ", ".join(c for c in cells if c)))  # type: ignore[arg-type]
+            elif tag in _SKIP_XML:
+                continue
+            else:
+                walk(child, kind)
+
+    def walk_nested(node: etree._Element, kind: str) -> None:
+        for child in node:
+            if child.tag in ("list", "quote", "table"):
+                walk(etree_wrap(child), kind)
+
+    walk(body, "paragraph")
+    return [b for b in blocks if b.text]
+
+
+def etree_wrap(element: etree._Element) -> etree._Element:
+    wrapper = etree.Element("div")
+    wrapper.append(copy.deepcopy(element))
+    return wrapper
+
+
+def _title(meta_title: str | None, tree: html.HtmlElement) -> str | None:
+    if meta_title and meta_title.strip():
+        return " ".join(meta_title.split())
+    for h1 in tree.xpath("//h1"):
+        text = " ".join(" ".join(h1.itertext()).split())
+        if text:
+            return text
+    return None
+
+
+def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules) -> list[Block]:
+    """Main content of the cleaned page as blocks (publisher's data-tts="only" regions win)."""
+    marked = only_marked(tree)
+    if marked:
+        blocks: list[Block] = []
+        for element in marked:
+            strip_furniture(element, rules)
+            blocks.extend(blocks_from_dom(element))
+        return blocks
+    strip_furniture(tree, rules)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_formatting=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+        favor_recall=True,
+    )
+    if document is None or document.body is None:
+        return []
+    return blocks_from_xml(document.body)
+
+
+def extract_html(
+    markup: str, *, url: str | None = None, rules: FurnitureRules | None = None, source: str = "the page"
+) -> Article:
+    """Read an HTML page (already decoded) into an Article. Pure: no network, no files."""
+    rules = rules or default_rules()
+    tree = parse_html(markup)
+    meta = extract_metadata(copy.deepcopy(tree), default_url=url)
+    lang = page_lang(tree) or (meta.language or "").split("-")[0].lower() or "en"
+    title = _title(meta.title, tree)
+    subtitle = find_standfirst(tree, title or "")
+
+    body_tree = copy.deepcopy(tree)
+    strip_publisher_skips(body_tree)
+    blocks = _body_blocks(body_tree, url, rules)
+    if not title:
+        heading = next((b for b in blocks if b.kind == "heading"), None)
+        title = heading.text if heading else None
+    blocks = clean_blocks(blocks, rules, title=title or "", subtitle=subtitle)
+    if subtitle and rules.furniture_kind(subtitle):
+        subtitle = None
+    require_body(blocks, source)
+    return Article(
+        title=title or "Untitled article",
+        blocks=tuple(blocks),
+        subtitle=subtitle,
+        byline=meta.author or None,
+        site_name=meta.sitename or None,
+        date=meta.date or None,
+        lang=lang,
+        url=meta.url or url,
+        image=meta.image or None,
+        source_text=None,
+    )

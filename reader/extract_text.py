@@ -1,0 +1,112 @@
+"""Plain text → Article: text typed or pasted from a web page.
+
+Pasted page text keeps the page's furniture as lines: a breadcrumb above the
+title, a photo caption and its credit, "Listen to this article", a comment
+form at the end. The same wording rules as for HTML drop them, plus two that
+only text needs: a run of short lines holding a photo credit is a figure, and a
+comment or related-links marker ends the article.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from reader.article import Article, Block
+from reader.cleanup import clean_blocks, cut_tail, is_breadcrumb, require_body
+from reader.furniture import FurnitureRules, default_rules
+from reader.script import split_sentences
+
+__all__ = ["extract_text"]
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,3}[.)])\s+")
+_QUOTE_MARKER = re.compile(r"^\s*>\s?")
+_SENTENCE_END = re.compile(r"[.!?…:;,\"”’)]$")
+_BYLINE = re.compile(r"^(?:by|written by)\s+(.+)$", re.IGNORECASE)
+_MAX_TITLE_WORDS = 30
+_MAX_HEADING_WORDS = 14
+_FIGURE_LINE_WORDS = 25
+
+
+def _groups(text: str) -> list[list[str]]:
+    """Paragraph groups (split at blank lines), each a list of its non-empty lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    groups = []
+    for chunk in _BLANK_LINES.split(text):
+        lines = [" ".join(line.split()) for line in chunk.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            groups.append(lines)
+    return groups
+
+
+def _is_wrapped_prose(lines: list[str]) -> bool:
+    """Whether a group's lines are one paragraph hard-wrapped (an e-mail, a README), not separate items."""
+    if len(lines) < 2 or any(_LIST_MARKER.match(line) for line in lines[1:]):
+        return False
+    joins = sum(
+        1 for line, following in itertools.pairwise(lines) if not _SENTENCE_END.search(line) or following[:1].islower()
+    )
+    return joins * 2 >= len(lines) - 1 and max(len(line) for line in lines) >= 40
+
+
+def _units(groups: list[list[str]], rules: FurnitureRules) -> list[tuple[str, bool]]:
+    """Text units in order, each with whether it stood alone as a one-line paragraph."""
+    units: list[tuple[str, bool]] = []
+    for lines in groups:
+        short = all(len(line.split()) <= _FIGURE_LINE_WORDS for line in lines)
+        if len(lines) > 1 and short and any(rules.is_credit_line(line) for line in lines):
+            continue  # a caption with its credit: the whole figure goes
+        if _is_wrapped_prose(lines):
+            units.append((" ".join(lines), True))
+        else:
+            units.extend((line, len(lines) == 1) for line in lines)
+    return units
+
+
+def _block(text: str, alone: bool, next_text: str | None) -> Block:
+    if _LIST_MARKER.match(text) and not re.match(r"^\d{4}[.)]", text):
+        return Block("list_item", _LIST_MARKER.sub("", text, count=1))
+    if _QUOTE_MARKER.match(text):
+        return Block("quote", _QUOTE_MARKER.sub("", text, count=1))
+    words = len(text.split())
+    if alone and words <= _MAX_HEADING_WORDS and not _SENTENCE_END.search(text) and next_text is not None:
+        return Block("heading", text, 2)
+    return Block("paragraph", text)
+
+
+def _title_and_rest(units: list[tuple[str, bool]], rules: FurnitureRules) -> tuple[str, list[tuple[str, bool]]]:
+    """The title line (skipping furniture and a breadcrumb that repeats it) and the units after it."""
+    for index, (text, _alone) in enumerate(units):
+        following = units[index + 1][0] if index + 1 < len(units) else None
+        if following and is_breadcrumb(text, following):
+            continue
+        if rules.furniture_kind(text):
+            continue
+        if len(text.split()) <= _MAX_TITLE_WORDS and not text.endswith("."):
+            return text, units[index + 1 :]
+        # No title line: the first sentence stands in for one, spoken once.
+        sentences = split_sentences(text)
+        rest = text[len(sentences[0]) :].strip() if sentences else ""
+        remaining = ([(rest, True)] if rest else []) + units[index + 1 :]
+        return (sentences[0] if sentences else text), remaining
+    return "", []
+
+
+def extract_text(text: str, *, rules: FurnitureRules | None = None, source: str = "the text") -> Article:
+    """Read plain text into an Article. Pure: no network, no files."""
+    rules = rules or default_rules()
+    title, units = _title_and_rest(_units(_groups(text), rules), rules)
+    byline = None
+    blocks: list[Block] = []
+    for index, (unit, alone) in enumerate(units):
+        match = _BYLINE.match(unit)
+        if byline is None and match and len(unit.split()) <= 8 and not blocks:
+            byline = match.group(1).strip()
+        following = units[index + 1][0] if index + 1 < len(units) else None
+        blocks.append(_block(unit, alone, following))
+    blocks = cut_tail(blocks, rules)
+    blocks = clean_blocks(blocks, rules, title=title)
+    require_body(blocks, source)
+    return Article(title=title, blocks=tuple(blocks), byline=byline, lang="en", source_text=text)

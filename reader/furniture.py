@@ -1,0 +1,115 @@
+"""Page furniture: the rules that tell a listener's article from the page around it.
+
+The rule data (HTML tags, ARIA roles, class-name parts, and the wording that
+sites share) lives in ``reader/data/furniture.toml``; this module compiles it
+once into a frozen ``FurnitureRules`` value that the HTML, text and Markdown
+extractors take as a parameter, so a caller can pass rules of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["FurnitureRules", "PatternGroup", "default_rules", "load_rules", "normalize_for_compare"]
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NAME_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True)
+class PatternGroup:
+    """One kind of furniture recognised by wording, on texts of at most ``max_words`` words."""
+
+    name: str
+    max_words: int
+    patterns: tuple[re.Pattern[str], ...]
+
+    def matches(self, text: str, words: int | None = None) -> bool:
+        if (len(text.split()) if words is None else words) > self.max_words:
+            return False
+        return any(pattern.search(text) for pattern in self.patterns)
+
+
+@dataclass(frozen=True)
+class FurnitureRules:
+    drop_tags: frozenset[str]
+    drop_roles: frozenset[str]
+    class_tokens: frozenset[str]
+    exact_only_tokens: frozenset[str]
+    keep_share: float
+    groups: tuple[PatternGroup, ...]
+    tail: PatternGroup
+    figure: PatternGroup
+
+    def furniture_kind(self, text: str) -> str | None:
+        """The kind of furniture ``text`` (one block or line) is, or None when it is content."""
+        text = " ".join(text.split())
+        if not text:
+            return "empty"
+        words = len(text.split())
+        for group in self.groups:
+            if group.matches(text, words):
+                return group.name
+        return None
+
+    def is_tail_marker(self, text: str) -> bool:
+        """A line after which pasted page text holds only furniture (comments, related links)."""
+        return self.tail.matches(" ".join(text.split()))
+
+    def is_credit_line(self, text: str) -> bool:
+        """A photo credit line ("Courtesy: …", "Photo: …") in pasted page text."""
+        return self.figure.matches(" ".join(text.split()))
+
+    def is_furniture_name(self, name: str) -> bool:
+        """Whether a class or id value names furniture ("td-post-sharing", "relatedPosts")."""
+        for token in _NAME_SPLIT.split(_CAMEL.sub("-", name)):
+            token = token.lower()
+            if not token:
+                continue
+            if token in self.class_tokens:
+                return True
+            if any(token.startswith(stem) for stem in self.class_tokens - self.exact_only_tokens if len(stem) > 3):
+                return True
+        return False
+
+
+def _group(data: dict, name: str) -> PatternGroup:
+    return PatternGroup(
+        name=data.get("name", name),
+        max_words=int(data["max_words"]),
+        patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"]),
+    )
+
+
+def load_rules(path: str | Path) -> FurnitureRules:
+    """Compile the furniture rules in a TOML file shaped like ``reader/data/furniture.toml``."""
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    html, text = data["html"], data["text"]
+    return FurnitureRules(
+        drop_tags=frozenset(html["drop_tags"]),
+        drop_roles=frozenset(html["drop_roles"]),
+        class_tokens=frozenset(t.lower() for t in html["class_tokens"]),
+        exact_only_tokens=frozenset(t.lower() for t in html["exact_only_tokens"]),
+        keep_share=float(html["keep_share"]),
+        groups=tuple(_group(g, g["name"]) for g in text["groups"]),
+        tail=_group(text["tail"], "tail"),
+        figure=_group(text["figure"], "figure"),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> FurnitureRules:
+    """The bundled rules (package data), compiled once per process."""
+    return load_rules(Path(str(files("reader") / "data" / "furniture.toml")))
+
+
+def normalize_for_compare(text: str) -> str:
+    """Casefolded words only, to tell whether two texts say the same thing (title vs. heading)."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())

@@ -1,0 +1,177 @@
+"""HTML page → a tree holding only what may be read, before main-content detection.
+
+Two kinds of rules run here, on the parsed page (lxml):
+
+* the publisher's own markup, which always wins: ``data-tts="skip"``,
+  ``aria-hidden="true"``, ``hidden`` and class ``no-tts`` are never read, and
+  when any element is marked ``data-tts="only"`` only those are read;
+* page furniture by structure: tags, ARIA roles and class/id names that mark
+  navigation, share bars, comment forms, cookie banners, ads and the like
+  (rule data in ``reader/data/furniture.toml``). An element holding a large
+  share of the page's text is kept whatever its name says: that is the article.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree, html
+
+from reader.article import Block
+from reader.furniture import FurnitureRules
+
+__all__ = ["blocks_from_dom", "find_standfirst", "only_marked", "page_lang", "parse_html", "strip_furniture"]
+
+log = logging.getLogger(__name__)
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SKIP_XPATH = (
+    "//*[@data-tts='skip' or @aria-hidden='true' or @hidden"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' no-tts ')]"
+)
+_STANDFIRST_TOKENS = frozenset(
+    {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
+)
+_NAME_SPLIT = re.compile(r"[^a-z0-9]+")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_ALWAYS_DROP = frozenset({"img", "figcaption", "button", "input", "select", "textarea", "audio", "video", "iframe"})
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "ul", "ol", "li", "blockquote", "table", "tr", "header", "footer"}
+    | set(_HEADINGS)
+)
+
+
+def parse_html(markup: str) -> html.HtmlElement:
+    """Parse a page; lxml recovers from malformed markup as browsers do."""
+    markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)  # lxml refuses str input with an encoding declaration
+    try:
+        return html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return html.document_fromstring("<html><body></body></html>")
+
+
+def page_lang(tree: html.HtmlElement) -> str | None:
+    """The page's primary language subtag ("en" for lang="en-US"), from markup only."""
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    candidates += tree.xpath("//meta[translate(@http-equiv,'CONTENT-LAGU','content-lagu')='content-language']/@content")
+    candidates += tree.xpath("//meta[@property='og:locale']/@content")
+    for value in candidates:
+        primary = (value or "").strip().replace("_", "-").split("-")[0].lower()
+        if _LANG.match(primary):
+            return primary
+    return None
+
+
+def _drop(element: html.HtmlElement) -> None:
+    if element.getparent() is not None:
+        element.drop_tree()  # keeps the element's tail text, which belongs to its parent
+
+
+def _text_len(element: html.HtmlElement) -> int:
+    return len("".join(element.itertext()).split())
+
+
+def strip_publisher_skips(tree: html.HtmlElement) -> None:
+    """Remove what the publisher marked as never to be read (and what a browser hides)."""
+    for element in tree.xpath(_SKIP_XPATH):
+        _drop(element)
+    for element in tree.xpath("//*[@style]"):
+        if _HIDDEN_STYLE.search(element.get("style", "")):
+            _drop(element)
+
+
+def only_marked(tree: html.HtmlElement) -> list[html.HtmlElement]:
+    """The outermost elements marked ``data-tts="only"``, in document order (empty when none are)."""
+    marked = tree.xpath("//*[@data-tts='only']")
+    return [el for el in marked if not any(a.get("data-tts") == "only" for a in el.iterancestors())]
+
+
+def _is_furniture(element: html.HtmlElement, rules: FurnitureRules) -> bool:
+    if element.tag in rules.drop_tags:
+        return True
+    role = (element.get("role") or "").strip().lower()
+    if role and role in rules.drop_roles:
+        return True
+    return any(rules.is_furniture_name(element.get(attr) or "") for attr in ("class", "id"))
+
+
+def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
+    """Remove page furniture by structure, keeping any element that holds much of the page's text."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    for element in root.xpath(".//script|.//style|.//noscript|.//template|.//svg"):
+        _drop(element)
+    total = max(_text_len(root), 1)
+    stack = list(reversed(root))
+    while stack:
+        element = stack.pop()
+        if not isinstance(element, html.HtmlElement):
+            continue  # comments and processing instructions
+        if _is_furniture(element, rules) and (
+            element.tag in _ALWAYS_DROP or _text_len(element) / total < rules.keep_share
+        ):
+            _drop(element)
+            continue
+        stack.extend(reversed(element))
+
+
+def _tokens(element: html.HtmlElement) -> set[str]:
+    names = " ".join(element.get(attr) or "" for attr in ("class", "id", "itemprop", "data-component"))
+    return set(_NAME_SPLIT.split(names.lower())) - {""}
+
+
+def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
+    """The page's standfirst (subtitle, dek) when it has one: named so, or the lead text under the h1."""
+    for element in tree.xpath("//body//*[self::p or self::h2 or self::div or self::span or self::h3]"):
+        if _tokens(element) & _STANDFIRST_TOKENS or (element.get("itemprop") or "") == "alternativeHeadline":
+            text = " ".join(" ".join(element.itertext()).split())
+            if 5 <= len(text.split()) <= 80 and text != title:
+                return text
+    for h1 in tree.xpath("//body//h1"):
+        header = next((a for a in h1.iterancestors() if a.tag == "header"), None)
+        if header is None:
+            continue
+        for sibling in h1.itersiblings():
+            if sibling.tag in ("p", "h2") and 8 <= len(" ".join(sibling.itertext()).split()) <= 80:
+                return " ".join(" ".join(sibling.itertext()).split())
+    return None
+
+
+def _inline_text(element: html.HtmlElement, skip: frozenset[str] = _BLOCK_TAGS) -> str:
+    """Text of an element, without the text of nested block elements (they are blocks of their own)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in skip:
+            parts.append(_inline_text(child, skip))
+        elif isinstance(child.tag, str) and child.tag == "br":
+            parts.append(" ")
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def blocks_from_dom(element: html.HtmlElement, *, kind: str = "paragraph") -> list[Block]:
+    """Blocks of an element by its own structure (headings, paragraphs, quotes, list items).
+
+    Used for publisher-chosen ``data-tts="only"`` regions, where no main-content detection
+    is wanted: the publisher already said what the article is.
+    """
+    blocks: list[Block] = []
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _HEADINGS:
+        text = " ".join(" ".join(element.itertext()).split())
+        return [Block("heading", text, _HEADINGS[tag])] if text else []
+    if tag == "blockquote":
+        kind = "quote"
+    elif tag == "li":
+        kind = "list_item"
+    own = _inline_text(element)
+    if tag in ("pre", "code"):
+        return []
+    if own:
+        blocks.append(Block(kind, own))  # type: ignore[arg-type]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+            blocks.extend(blocks_from_dom(child, kind="quote" if kind == "quote" else "paragraph"))
+    return blocks

@@ -1,0 +1,135 @@
+"""Where an article comes from: a URL, a file, stdin bytes, or a string, read into a ``Document``.
+
+This is the edge of the text side: the only place it touches files and (through
+``reader.fetch``) the network. Everything after it is pure. A string source
+is a URL when it is one; a path when it names a file (or looks like a file
+name); otherwise it is the content itself (HTML, Markdown or plain text).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from reader.decode import decode_bytes
+from reader.errors import InputError
+from reader.extract_markdown import looks_like_markdown
+
+__all__ = ["Document", "Kind", "load_source", "sniff_kind"]
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["html", "markdown", "text"]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a local file larger than this is not an article
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|main|div|p|section|h[1-6])\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_TAG = re.compile(r"</?(?:p|div|br|span|a|h[1-6]|article|section|li|ul|ol|blockquote|em|strong|b|i)\b[^>]*>", re.I)
+_EXTENSIONS: dict[str, Kind] = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".mkd": "markdown",
+    ".txt": "text",
+    ".text": "text",
+}
+_FILE_NAME = re.compile(r"^[^\n<>]{1,400}\.(?:html?|xhtml|shtml|md|markdown|mdown|mkd|txt|text)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source read and decoded: its text, what kind of text it is, and where it came from."""
+
+    text: str
+    kind: Kind
+    name: str  # for messages: the path, the URL, "stdin" or "the text"
+    url: str | None = None
+
+
+def sniff_kind(text: str) -> Kind:
+    """HTML, Markdown or plain text, from the content alone."""
+    if _HTML_START.match(text) or len(_TAG.findall(text[:20000])) >= 3:
+        return "html"
+    if looks_like_markdown(text):
+        return "markdown"
+    return "text"
+
+
+def is_url(source: str) -> bool:
+    """Whether a string source is meant as a URL (any scheme: unsupported ones are refused by fetch)."""
+    if "\n" in source or len(source) > 100_000:
+        return False
+    match = _SCHEME.match(source.strip())
+    return bool(match) and (source.strip()[match.end() :].startswith("//") or match.group(1).lower() in _URLISH)
+
+
+_URLISH = frozenset({"http", "https", "file", "ftp", "gopher", "data", "javascript", "mailto", "dict", "ldap", "sftp"})
+
+
+def _from_bytes(data: bytes, name: str, *, kind: Kind | None = None, charset: str | None = None) -> Document:
+    text = decode_bytes(data, header_charset=charset, html=kind in (None, "html"))
+    if not text.strip():
+        raise InputError(f"{name} is empty")
+    if kind is None or (kind == "text" and _HTML_START.match(text)):
+        kind = sniff_kind(text)
+    return Document(text=text, kind=kind, name=name)
+
+
+def _from_path(path: Path) -> Document:
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(f"{name} is a directory, not an article file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"{name} is too large for an article ({size // 1_000_000} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {name}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {name}: permission denied") from None
+    except OSError as error:
+        raise InputError(f"cannot read {name}: {error.strerror or error}") from None
+    if not data.strip():
+        raise InputError(f"{name} is empty")
+    return _from_bytes(data, name, kind=_EXTENSIONS.get(path.suffix.lower()))
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):  # a name too long, or holding NUL: not a file
+        return False
+
+
+def load_source(source: str | bytes | os.PathLike[str], *, policy: object | None = None) -> Document:
+    """Read any supported source into a Document (fetching URLs through ``reader.fetch``)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _from_bytes(bytes(source), "the input")
+    if isinstance(source, os.PathLike):
+        return _from_path(Path(source))
+    if not isinstance(source, str):
+        raise InputError(f"cannot read an article from a {type(source).__name__}")
+    if not source.strip():
+        raise InputError("the input is empty")
+    if is_url(source):
+        from reader.fetch import FetchPolicy, fetch_url
+
+        response = fetch_url(source.strip(), policy=policy if isinstance(policy, FetchPolicy) else None)
+        document = _from_bytes(response.body, response.url, kind=response.kind, charset=response.charset)
+        return Document(text=document.text, kind=document.kind, name=response.url, url=response.url)
+    stripped = source.strip()
+    if "\n" not in stripped and len(stripped) < 4096 and (_FILE_NAME.match(stripped) or _is_file(stripped)):
+        return _from_path(Path(stripped))
+    return Document(text=source, kind=sniff_kind(source), name="the text")
