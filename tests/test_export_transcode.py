@@ -16,7 +16,7 @@ from PIL import Image
 
 from reader.chapters import Chapter, ffmetadata
 from reader.errors import AudioError
-from reader.filetags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
+from reader.tags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
 from reader.transcode import FORMATS, Loudness, LoudnessTarget, correction_filter, encode, measure_loudness
 
 TEXT = (
