@@ -1,0 +1,103 @@
+"""Speech backends: the ``Backend`` protocol and a registry loaded from entry points.
+
+Every backend, built-in or third-party, registers in the ``reader.backends``
+entry-point group as ``name = "module:factory"``; the registry loads the group
+lazily, once, and instantiates a backend on first use. A plug-in needs no
+change here: install a distribution that declares the entry point.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from importlib.metadata import entry_points
+
+from reader.backends.base import Audio, Backend, SpeechOptions, Voice
+from reader.errors import BackendError, InputError, ReaderError
+
+__all__ = [
+    "DEFAULT_BACKEND",
+    "Audio",
+    "Backend",
+    "SpeechOptions",
+    "Voice",
+    "backend_names",
+    "get_backend",
+    "list_voices",
+    "register_backend",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BACKEND = "pyttsx3"
+GROUP = "reader.backends"
+
+_lock = threading.Lock()
+_factories: dict[str, Callable[[], Backend]] | None = None
+_instances: dict[str, Backend] = {}
+
+
+def _load_factories() -> dict[str, Callable[[], Backend]]:
+    global _factories
+    with _lock:
+        if _factories is None:
+            found: dict[str, Callable[[], Backend]] = {}
+            for entry in entry_points(group=GROUP):
+                found.setdefault(entry.name, entry.load)
+            _factories = found
+        return _factories
+
+
+def register_backend(name: str, factory: Callable[[], Backend]) -> None:
+    """Register a backend factory by hand (tests, embedding); entry points are the normal way."""
+    factories = _load_factories()
+    with _lock:
+        factories[name] = lambda: factory
+        _instances.pop(name, None)
+
+
+def backend_names() -> tuple[str, ...]:
+    """Names of every registered backend."""
+    return tuple(sorted(_load_factories()))
+
+
+def get_backend(name: str | None = None) -> Backend:
+    """The backend called ``name`` (the default when None), instantiated once per process."""
+    name = name or DEFAULT_BACKEND
+    factories = _load_factories()
+    if name not in factories:
+        known = ", ".join(sorted(factories)) or "none installed"
+        raise InputError(f"unknown backend {name!r} (known: {known})", backend=name)
+    with _lock:
+        backend = _instances.get(name)
+    if backend is not None:
+        return backend
+    try:
+        factory = factories[name]()
+        backend = factory()
+    except ReaderError:
+        raise
+    except Exception as error:  # a plug-in's import or constructor failed: say which, and why
+        raise BackendError(f"backend {name!r} could not be loaded: {error}", backend=name) from error
+    with _lock:
+        return _instances.setdefault(name, backend)
+
+
+def list_voices(backend: str | None = None, lang: str | None = None) -> list[Voice]:
+    """Voices of one backend (or all), optionally only those whose language starts with ``lang``."""
+    names = [backend] if backend else list(backend_names())
+    voices: list[Voice] = []
+    for name in names:
+        try:
+            found = get_backend(name).voices()
+        except BackendError as error:
+            if backend:
+                raise
+            log.warning("skipping backend %s: %s", name, error)
+            continue
+        voices.extend(found)
+    if lang:
+        prefix = lang.lower()
+        voices = [v for v in voices if v.lang.lower() == prefix or v.lang.lower().startswith(prefix + "-")]
+    return voices

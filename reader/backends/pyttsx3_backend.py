@@ -1,0 +1,186 @@
+"""The default backend: the system's own voices through pyttsx3 (eSpeak NG on Linux).
+
+pyttsx3 keeps one global engine per process, its run loop is not re-entrant
+and can hang, it swallows errors, prints from its driver, and ``save_to_file``
+writes WAV or AIFF whatever the name says. So this backend only synthesizes
+in a render worker process's main thread (``reader.workers``: one engine per
+process, a timeout per call, a hung or dead worker replaced and its chunk
+retried), one short text per call, waits for ``finished-utterance`` *and* a
+complete file, and probes what was written. Voice listing runs in a
+short-lived child process for the same reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from reader.backends.base import Audio, SpeechOptions, Voice
+from reader.backends.espeak_lib import default_espeak_voice
+from reader.backends.wavfile import read_pcm
+from reader.errors import BackendError, InputError
+
+__all__ = ["Pyttsx3Backend"]
+
+log = logging.getLogger(__name__)
+
+FILE_WAIT_SECONDS = 20.0
+
+
+def _pyttsx3_version() -> str:
+    try:
+        return version("pyttsx3")
+    except PackageNotFoundError as error:
+        raise BackendError("pyttsx3 is not installed", backend="pyttsx3", cause="pip install pyttsx3") from error
+
+
+@lru_cache(maxsize=1)
+def _engine_version() -> str:
+    if sys.platform.startswith("linux"):
+        from reader.backends.espeak_lib import espeak_version
+
+        return f"espeak-ng {espeak_version()}"
+    return f"{platform.system()} {platform.release()}"
+
+
+def _list_voices_here() -> list[dict[str, Any]]:
+    """Runs in a child process: the engine's voices as plain dicts."""
+    import pyttsx3
+
+    engine = pyttsx3.init()
+    voices = []
+    for voice in engine.getProperty("voices"):
+        languages = [lang.decode() if isinstance(lang, bytes) else str(lang) for lang in (voice.languages or [])]
+        voices.append(
+            {"id": voice.id, "name": voice.name, "lang": languages[0] if languages else "", "gender": voice.gender}
+        )
+    return voices
+
+
+class Pyttsx3Backend:
+    """Offline speech through pyttsx3; see the module docstring for how it is kept safe."""
+
+    name = "pyttsx3"
+    offline = True
+    max_chars = 400  # one sentence-sized text per call: long calls slow down quadratically, then crash
+    concurrency = 8
+
+    def __init__(self) -> None:
+        self._version = _pyttsx3_version()
+        self._engine: Any = None
+        self._finished = threading.Event()
+        self._voice: str | None = None
+        self._rate: int | None = None
+        self._voices: tuple[Voice, ...] | None = None
+
+    def voices(self) -> tuple[Voice, ...]:
+        if self._voices is None:
+            if sys.platform.startswith("linux"):
+                from reader.backends.espeak_lib import voices_for
+
+                self._voices = voices_for(self.name)
+            else:
+                code = "import json; from reader.backends.pyttsx3_backend import _list_voices_here as f; print(json.dumps(f()))"
+                try:
+                    out = subprocess.run(
+                        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+                    ).stdout
+                    rows = json.loads(out.strip().splitlines()[-1])
+                except (OSError, subprocess.SubprocessError, ValueError, IndexError) as error:
+                    raise BackendError(f"could not list pyttsx3 voices: {error}", backend=self.name) from error
+                self._voices = tuple(Voice(backend=self.name, **row) for row in rows)
+        return self._voices
+
+    def check(self, options: SpeechOptions) -> None:
+        if options.rate is not None and not 40 <= options.rate <= 600:
+            raise InputError(f"rate must be 40-600 words per minute, not {options.rate}", backend=self.name)
+        if options.voice is not None and options.voice not in {v.id for v in self.voices()}:
+            raise InputError(f"pyttsx3 has no voice {options.voice!r} (see `reader voices`)", backend=self.name)
+
+    def _default_voice(self, options: SpeechOptions) -> str | None:
+        if options.voice or not sys.platform.startswith("linux"):
+            return options.voice
+        return default_espeak_voice(options.lang, [v.id for v in self.voices()])
+
+    def identity(self, options: SpeechOptions) -> Mapping[str, Any]:
+        return {
+            "backend": self.name,
+            "pyttsx3": self._version,
+            "engine": _engine_version(),
+            "voice": self._default_voice(options),
+            "rate": options.rate or 200,
+        }
+
+    def _init_engine(self) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            raise BackendError(
+                "pyttsx3 synthesizes only in a worker process's main thread (its run loop is not re-entrant)",
+                backend=self.name,
+            )
+        import pyttsx3
+
+        try:
+            engine = pyttsx3.init()
+        except Exception as error:  # pyttsx3 raises bare RuntimeErrors and OSErrors from its drivers
+            raise BackendError(f"pyttsx3 could not start its engine: {error}", backend=self.name) from error
+        engine.connect("finished-utterance", lambda name, completed: self._finished.set())
+        return engine
+
+    def synthesize(self, text: str, options: SpeechOptions) -> Audio:
+        if len(text) > self.max_chars:
+            raise BackendError(f"text of {len(text)} characters is over pyttsx3's {self.max_chars}", backend=self.name)
+        if self._engine is None:
+            self._engine = self._init_engine()
+        engine = self._engine
+        voice = self._default_voice(options)
+        rate = options.rate or 200
+        if voice and voice != self._voice:
+            engine.setProperty("voice", voice)
+            self._voice = voice
+        if rate != self._rate:
+            engine.setProperty("rate", rate)
+            self._rate = rate
+        handle, path = tempfile.mkstemp(prefix="reader-pyttsx3-", suffix=".audio")
+        os.close(handle)
+        os.unlink(path)  # the engine creates it; its appearance is part of how we know it finished
+        try:
+            self._finished.clear()
+            engine.save_to_file(text, path)
+            engine.runAndWait()
+            return self._collect(path, text)
+        finally:
+            if os.path.exists(path):
+                os.unlink(path)
+
+    def _collect(self, path: str, text: str) -> Audio:
+        """Wait for finished-utterance and a whole file, then read whatever format it is."""
+        deadline = time.monotonic() + FILE_WAIT_SECONDS
+        while True:
+            if self._finished.is_set() and os.path.exists(path):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                if len(data) >= 12:
+                    samples, rate, whole = read_pcm(data)
+                    if whole:
+                        if samples.size == 0:
+                            raise BackendError("pyttsx3 wrote no audio", backend=self.name, text=text)
+                        return Audio(samples=samples, sample_rate=rate)
+            if time.monotonic() > deadline:
+                raise BackendError(
+                    "pyttsx3 finished without writing a complete audio file",
+                    backend=self.name,
+                    text=text,
+                    cause="the engine's run loop returned early or failed silently",
+                )
+            time.sleep(0.005)

@@ -1,0 +1,449 @@
+"""Render: article → chunks → cached audio → manifest → one assembled MP3.
+
+The one API the CLI, the web app and a job queue all call. ``render`` is
+synchronous (parallel inside) and resumable: chunks already in the store are
+reused, so after a crash only what is missing renders. ``start_render``
+returns at once and renders in the background of this process. Either way
+chunks are synthesized in script order so the first is ready first, the
+manifest is rewritten with the entries done so far (status "rendering") and a
+progress record is kept beside it, both readable by other processes; and an
+article is claimed in the store so two processes never render it at once. A
+chunk that fails fails its article, loudly, with the chunk, the backend and
+the cause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.article import Article
+from reader.audio import AudioSettings
+from reader.backends import DEFAULT_BACKEND, SpeechOptions, get_backend
+from reader.cache import ChunkInfo, LocalStore, open_store
+from reader.chunk import Chunk, chunk_key, chunk_script
+from reader.claims import Claim, claim_owner
+from reader.encode import frames_for_ms
+from reader.errors import ReaderError
+from reader.manifest import Manifest, ManifestEntry, Progress
+from reader.pools import get_pool
+from reader.script import Script, make_script
+from reader.workers import Job
+
+__all__ = [
+    "Progress",
+    "RenderJob",
+    "RenderOptions",
+    "RenderResult",
+    "article_id",
+    "plan",
+    "render",
+    "render_plan",
+    "revision",
+    "start_render",
+]
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Progress], None]
+MANIFEST_WRITE_INTERVAL = 0.25  # seconds between manifest rewrites while rendering
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Everything that changes how an article sounds. Part of its id."""
+
+    backend: str = DEFAULT_BACKEND
+    voice: str | None = None
+    rate: int | None = None  # words per minute
+    lang: str | None = None  # None: the article's language
+    audio: AudioSettings = field(default_factory=AudioSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "voice": self.voice,
+            "rate": self.rate,
+            "lang": self.lang,
+            "audio": self.audio.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RenderOptions:
+        values = dict(data)
+        values["audio"] = AudioSettings.from_dict(values.get("audio") or {})
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    article_id: str
+    revision: str
+    manifest: Manifest
+    audio_path: Path
+    rendered: int = 0  # chunks synthesized by this call; the rest came from the cache
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An article prepared for rendering: script, chunks, keys and identities."""
+
+    article: Article
+    options: RenderOptions
+    script: Script
+    chunks: tuple[Chunk, ...]
+    keys: tuple[str, ...]
+    speech: SpeechOptions
+    article_id: str
+    revision: str
+
+
+def _digest(value: object, length: int = 24) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:length]
+
+
+def _content(article: Article) -> list[Any]:
+    return [article.title, article.subtitle, [[b.kind, b.level, b.text] for b in article.blocks]]
+
+
+def article_id(article: Article, options: RenderOptions) -> str:
+    """Stable id from the source (canonical URL, or the text itself when there is none) and the options.
+
+    A corrected article at the same URL keeps its id (and its podcast guid); its revision changes.
+    """
+    source = article.url or ["text", _content(article)]
+    return _digest({"source": source, "options": options.to_dict()})
+
+
+def revision(article: Article) -> str:
+    """Changes whenever what is spoken or shown changes."""
+    meta = [article.byline, article.site_name, article.date, article.lang, article.image]
+    return _digest([_content(article), meta], 16)
+
+
+def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOptions | None = None) -> Plan:
+    """Extract (when given a source), script, chunk and key an article; raises before any audio work."""
+    options = options or RenderOptions()
+    if isinstance(source, Article):
+        article = source
+    else:
+        from reader.extract import extract
+
+        article = extract(os.fspath(source) if isinstance(source, os.PathLike) else source)
+    backend = get_backend(options.backend)
+    speech = SpeechOptions(voice=options.voice, rate=options.rate, lang=options.lang or article.lang or "en")
+    backend.check(speech)
+    script = make_script(article)
+    chunks = chunk_script(script, backend.max_chars)
+    if not chunks:
+        raise ReaderError("the article has nothing to speak")
+    identity = {**backend.identity(speech), **options.audio.chunk_identity()}
+    keys = tuple(chunk_key(chunk.text, identity) for chunk in chunks)
+    return Plan(article, options, script, chunks, keys, speech, article_id(article, options), revision(article))
+
+
+def _pause_ms(before: Chunk, after: Chunk, script: Script, settings: AudioSettings) -> int:
+    if before.sentence == after.sentence:
+        return settings.part_pause_ms
+    first, second = script.sentences[before.sentence], script.sentences[after.sentence]
+    if {first.kind, second.kind} & {"title", "subtitle", "heading"}:
+        return settings.heading_pause_ms
+    if first.block == second.block:
+        return settings.sentence_pause_ms
+    return settings.paragraph_pause_ms
+
+
+def _entries(job: Plan, infos: list[ChunkInfo]) -> tuple[ManifestEntry, ...]:
+    """Manifest entries for the first ``len(infos)`` chunks, with frame-exact starts."""
+    settings = job.options.audio
+    rate, spf = settings.sample_rate, settings.samples_per_frame
+    position = frames_for_ms(settings.lead_in_ms, settings)
+    entries = []
+    for index, info in enumerate(infos):
+        chunk = job.chunks[index]
+        if index:
+            pause = _pause_ms(job.chunks[index - 1], chunk, job.script, settings) - 2 * settings.trim_pad_ms
+            position += frames_for_ms(max(0, pause), settings)
+        sentence = job.script.sentences[chunk.sentence]
+        samples = info.samples if info.samples > 0 else info.frames * spf
+        entries.append(
+            ManifestEntry(
+                key=info.key,
+                sentence=chunk.sentence,
+                part=chunk.part,
+                block=sentence.block,
+                kind=sentence.kind,
+                written=sentence.written,
+                spoken=chunk.text,
+                start=round(position * spf / rate, 6),
+                duration=round(samples / rate, 6),
+                frame_start=position,
+                frames=info.frames,
+                samples=samples,
+            )
+        )
+        position += info.frames
+    return tuple(entries)
+
+
+def _manifest(job: Plan, entries: tuple[ManifestEntry, ...], status: str, **extra: Any) -> Manifest:
+    article = job.article
+    return Manifest(
+        article_id=job.article_id,
+        revision=job.revision,
+        status=status,
+        title=article.title,
+        entries=entries,
+        total=len(job.chunks),
+        duration=round(entries[-1].end, 6) if entries else 0.0,
+        byline=article.byline,
+        site_name=article.site_name,
+        date=article.date,
+        url=article.url,
+        lang=job.speech.lang,
+        image=article.image,
+        options=job.options.to_dict(),
+        updated=time.time(),
+        **extra,
+    )
+
+
+class _Run:
+    """One render of one planned article, holding its claim."""
+
+    def __init__(self, job: Plan, store: LocalStore, on_progress: ProgressCallback | None, pool: Any) -> None:
+        self.job, self.store, self.on_progress, self.pool = job, store, on_progress, pool
+        self.infos: list[ChunkInfo | None] = [None] * len(job.chunks)
+        self.rendered = 0
+        self.prefix = 0
+        self.last_write = 0.0
+
+    def _report(self, status: str, *, force: bool = False, error: str | None = None) -> None:
+        done = self.prefix if status != "complete" else len(self.infos)
+        entries = _entries(self.job, self.infos[:done])  # type: ignore[arg-type]
+        seconds = entries[-1].end if entries else 0.0
+        progress = Progress(
+            self.job.article_id,
+            done,
+            len(self.infos),
+            round(seconds, 3),
+            status,  # type: ignore[arg-type]
+            self.rendered,
+            os.getpid(),
+            time.time(),
+        )
+        now = time.monotonic()
+        if force or now - self.last_write >= MANIFEST_WRITE_INTERVAL:
+            self.last_write = now
+            if status != "complete":
+                self.store.write_manifest(_manifest(self.job, entries, status, error=error))
+            self.store.write_progress(progress)
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+    def _advance(self) -> bool:
+        moved = False
+        while self.prefix < len(self.infos) and self.infos[self.prefix] is not None:
+            self.prefix += 1
+            moved = True
+        return moved
+
+    def run(self) -> RenderResult:
+        job, store = self.job, self.store
+        missing: dict[Future, int] = {}
+        for index, key in enumerate(job.keys):
+            info = store.chunk_info(key)
+            if info is not None:
+                store.touch_chunk(key)
+                self.infos[index] = info
+        self._advance()
+        self._report("rendering", force=True)
+        if self.prefix < len(job.chunks):
+            pool = self.pool or get_pool(job.options.backend)
+            for index, chunk in enumerate(job.chunks):
+                if self.infos[index] is None:
+                    work = Job(job.keys[index], chunk.text, job.options.backend, job.speech, job.options.audio, index)
+                    missing[pool.submit(work)] = index
+        try:
+            pending = set(missing)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=missing.__getitem__):
+                    index = missing[future]
+                    encoded = future.result()
+                    self.infos[index] = store.put_chunk(
+                        job.keys[index],
+                        encoded.mp3,
+                        frames=encoded.frames,
+                        samples=encoded.samples,
+                        sample_rate=encoded.sample_rate,
+                    )
+                    self.rendered += 1
+                if self._advance():
+                    self._report("rendering", force=self.prefix == 1 or not pending)
+        except BaseException as error:
+            for future in missing:
+                future.cancel()
+            message = str(error) if isinstance(error, ReaderError) else f"interrupted: {type(error).__name__}"
+            try:
+                self._report("failed", force=True, error=message)
+            except ReaderError:
+                log.exception("could not record the failure of %s", job.article_id)
+            raise
+        return self._finish()
+
+    def _finish(self) -> RenderResult:
+        from reader.assemble import assemble
+
+        job, store = self.job, self.store
+        manifest = _manifest(job, _entries(job, self.infos), "complete")  # type: ignore[arg-type]
+        path = store.audio_path(job.article_id, job.revision)
+        assemble(manifest, store, path, job.options.audio)
+        manifest = manifest.evolve(audio=path.name, updated=time.time())
+        store.write_manifest(manifest)
+        self._report("complete", force=True)
+        for old in path.parent.glob("*.mp3"):  # earlier revisions' files: the manifest no longer points at them
+            if old != path and not old.name.startswith("."):
+                old.unlink(missing_ok=True)
+        return RenderResult(job.article_id, job.revision, manifest, path, self.rendered)
+
+
+def _complete(job: Plan, store: LocalStore) -> RenderResult | None:
+    manifest = store.read_manifest(job.article_id)
+    if manifest is None or manifest.status != "complete" or manifest.revision != job.revision:
+        return None
+    if tuple(e.key for e in manifest.entries) != job.keys or not manifest.audio:
+        return None
+    path = store.article_dir(job.article_id) / manifest.audio
+    if not path.exists():
+        return None
+    for key in job.keys:
+        store.touch_chunk(key)
+    return RenderResult(job.article_id, job.revision, manifest, path, 0)
+
+
+def render_plan(
+    job: Plan,
+    *,
+    store: LocalStore | None = None,
+    on_progress: ProgressCallback | None = None,
+    pool: Any = None,
+    wait_poll: float = 0.2,
+) -> RenderResult:
+    """Render a planned article (see ``render``)."""
+    store = store or open_store()
+    claim = Claim(store.article_dir(job.article_id) / "render.lock")
+    while True:
+        done = _complete(job, store)
+        if done is not None:
+            if on_progress is not None:
+                on_progress(Progress(job.article_id, len(job.keys), len(job.keys), done.manifest.duration, "complete"))
+            return done
+        if claim.try_acquire():
+            break
+        log.info("article %s is being rendered by %s; waiting", job.article_id, claim_owner(claim.path))
+        time.sleep(wait_poll)
+    try:
+        done = _complete(job, store)  # the other renderer may have finished between our checks
+        if done is not None:
+            return done
+        return _Run(job, store, on_progress, pool).run()
+    finally:
+        claim.release()
+
+
+def render(
+    source: Article | str | bytes | os.PathLike[str],
+    options: RenderOptions | None = None,
+    *,
+    store: LocalStore | None = None,
+    on_progress: ProgressCallback | None = None,
+    pool: Any = None,
+) -> RenderResult:
+    """Render an article (or a URL, path, HTML or text to extract one from) to a tagged MP3.
+
+    Synchronous, parallel inside (a pool of worker processes per backend),
+    resumable (cached chunks are reused). ``on_progress`` receives a
+    ``Progress`` as chunks complete. ``pool`` may be an ``InlinePool`` to
+    synthesize in this thread (tests with faked HTTP). Raises ``BackendError``
+    naming the failed chunk.
+    """
+    return render_plan(plan(source, options), store=store, on_progress=on_progress, pool=pool)
+
+
+class RenderJob:
+    """A render running in a background thread of this process."""
+
+    def __init__(self, job: Plan, store: LocalStore, on_progress: ProgressCallback | None, pool: Any) -> None:
+        self.plan = job
+        self.article_id = job.article_id
+        self.revision = job.revision
+        self.total = len(job.chunks)
+        self.store = store
+        self.future: Future[RenderResult] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(on_progress, pool), name=f"reader-render-{job.article_id[:8]}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, on_progress: ProgressCallback | None, pool: Any) -> None:
+        self.future.set_running_or_notify_cancel()
+        try:
+            self.future.set_result(render_plan(self.plan, store=self.store, on_progress=on_progress, pool=pool))
+        except BaseException as error:  # handed to whoever waits on the job
+            self.future.set_exception(error)
+        finally:
+            with _jobs_lock:
+                if _jobs.get(self.article_id) is self:
+                    del _jobs[self.article_id]
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def result(self, timeout: float | None = None) -> RenderResult:
+        return self.future.result(timeout)
+
+    def progress(self) -> Progress | None:
+        return self.store.read_progress(self.article_id)
+
+    def manifest(self) -> Manifest | None:
+        return self.store.read_manifest(self.article_id)
+
+
+_jobs: dict[str, RenderJob] = {}
+_jobs_lock = threading.Lock()
+
+
+def start_render(
+    source: Article | str | bytes | os.PathLike[str],
+    options: RenderOptions | None = None,
+    *,
+    store: LocalStore | None = None,
+    on_progress: ProgressCallback | None = None,
+    pool: Any = None,
+) -> RenderJob:
+    """Start rendering in the background and return at once (after extraction and planning).
+
+    A second call for an article already rendering in this process returns
+    the same job. Progress and the manifest so far are in the store; chunk
+    audio is readable by key as soon as each chunk is stored.
+    """
+    job = plan(source, options)
+    store = store or open_store()
+    with _jobs_lock:
+        running = _jobs.get(job.article_id)
+        if running is not None and running.revision == job.revision:
+            return running
+        started = RenderJob.__new__(RenderJob)
+        _jobs[job.article_id] = started
+    started.__init__(job, store, on_progress, pool)
+    return started

@@ -1,0 +1,58 @@
+"""A render worker process: one backend engine, one chunk at a time, over a pipe.
+
+Started by ``reader.workers.WorkerPool`` as ``python -m reader.synth_worker
+READ_FD WRITE_FD BACKEND``; its stdout goes to /dev/null (pyttsx3's driver
+prints), and the protocol runs on the two pipe fds. Each job is synthesized and
+encoded to a house-format chunk here, in-process, so the parent only stores
+bytes. The worker exits when the parent closes its end of the pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from multiprocessing.connection import Connection
+
+log = logging.getLogger("reader.synth_worker")
+
+
+def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
+    from reader.backends import get_backend
+    from reader.encode import encode_chunk
+    from reader.errors import ReaderError
+
+    try:
+        backend = get_backend(backend_name)
+    except ReaderError as error:
+        outbox.send(("fatal", os.getpid(), type(error).__name__, error.message, error.cause))
+        return
+    outbox.send(("ready", os.getpid()))
+    while True:
+        try:
+            job_id, job = inbox.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            audio = backend.synthesize(job.text, job.options)
+            chunk = encode_chunk(audio.samples, audio.sample_rate, job.settings)
+            outbox.send(("ok", job_id, chunk))
+        except ReaderError as error:
+            outbox.send(("error", job_id, type(error).__name__, error.message, error.cause))
+        except Exception as error:  # an engine's own exception: report it as this chunk's failure
+            outbox.send(("error", job_id, "BackendError", f"{type(error).__name__}: {error}", None))
+
+
+def main(argv: list[str]) -> int:
+    read_fd, write_fd, backend_name = int(argv[0]), int(argv[1]), argv[2]
+    logging.basicConfig(level=os.environ.get("READER_WORKER_LOG", "WARNING"), stream=sys.stderr)
+    inbox = Connection(read_fd, writable=False)
+    outbox = Connection(write_fd, readable=False)
+    with contextlib.suppress(BrokenPipeError, EOFError):
+        _serve(backend_name, inbox, outbox)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
