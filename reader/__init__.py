@@ -17,6 +17,7 @@ from reader.errors import (
 )
 from reader.extract import extract
 from reader.normalize import normalize
+from reader.render import Progress, RenderJob, RenderOptions, RenderResult, render, start_render
 from reader.script import Script, Sentence, make_script
 
 __all__ = [
@@ -30,11 +31,17 @@ __all__ = [
     "FetchError",
     "InputError",
     "NormalizeError",
+    "Progress",
     "ReaderError",
+    "RenderJob",
+    "RenderOptions",
+    "RenderResult",
     "Script",
     "Sentence",
     "chunk_script",
     "extract",
     "make_script",
     "normalize",
+    "render",
+    "start_render",
 ]

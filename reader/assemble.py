@@ -21,9 +21,9 @@ from reader.encode import silence_frames
 from reader.errors import AudioError, CacheError
 from reader.manifest import Manifest
 from reader.mp3 import DECODER_DELAY, ENCODER_DELAY, info_frame, parse_header
-from reader.tags import write_tags
+from reader.tags import Tags, write_id3
 
-__all__ = ["assemble", "end_padding"]
+__all__ = ["assemble", "end_padding", "tags_of"]
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def assemble(manifest: Manifest, store: LocalStore, dest: Path, settings: AudioS
         if data_start != _placeholder_size(header):
             raise AudioError("internal error: Info frame size changed")
         if tags:
-            write_tags(Path(temp), manifest)
+            write_id3(temp, tags_of(manifest), manifest.chapters())
         os.replace(temp, dest)
     except OSError as error:
         raise CacheError(f"could not write {dest}: {error.strerror or error}") from error
@@ -68,6 +68,18 @@ def assemble(manifest: Manifest, store: LocalStore, dest: Path, settings: AudioS
         if os.path.exists(temp):
             os.unlink(temp)
     return dest
+
+
+def tags_of(manifest: Manifest) -> Tags:
+    """ID3 tags for an article: title, artist (byline, else site), album (site), date, source URL."""
+    return Tags(
+        title=manifest.title,
+        artist=manifest.byline or manifest.site_name,
+        album=manifest.site_name,
+        date=manifest.date,
+        url=manifest.url,
+        language=manifest.lang,
+    )
 
 
 def _placeholder_size(header) -> int:

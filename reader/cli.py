@@ -101,17 +101,33 @@ def script(source: str, output_format: str) -> None:
 
 
 @cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Where to copy the MP3.")
 @clean_errors
-def demo() -> None:
-    """Run the main job on the bundled demo article (the seed page).
+def demo(output: Path | None) -> None:
+    """Run the main job: render the bundled demo article (the seed page) to MP3.
 
     \b
     Example:
       reader demo
     """
-    speech = make_script(extract(demo_article_path()))
-    for sentence in speech.sentences:
-        click.echo(sentence.spoken)
+    from reader.cli_audio import format_duration, options_from, render_to
+
+    result, path = render_to(demo_article_path(), options_from("pyttsx3", None, None, None, 0), output)
+    click.echo(f"{path}  {format_duration(result.manifest.duration)}")
+
+
+def _add_audio_commands() -> None:
+    from reader import cli_audio
+
+    for command in (cli_audio.speak, cli_audio.voices, cli_audio.cache):
+        if command.callback is not None:
+            command.callback = clean_errors(command.callback)
+        for sub in getattr(command, "commands", {}).values():
+            sub.callback = clean_errors(sub.callback)
+        cli.add_command(command)
+
+
+_add_audio_commands()
 
 
 def main() -> None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reader.errors import CacheError
 
-__all__ = ["Chapter", "Manifest", "ManifestEntry", "Progress"]
+if TYPE_CHECKING:
+    from reader.chapters import Chapter
+
+__all__ = ["Manifest", "ManifestEntry", "Progress"]
 
 Status = Literal["rendering", "complete", "failed"]
 MANIFEST_SCHEMA = 1
@@ -42,13 +45,6 @@ class ManifestEntry:
     @property
     def end(self) -> float:
         return self.start + self.duration
-
-
-@dataclass(frozen=True)
-class Chapter:
-    title: str
-    start: float
-    end: float
 
 
 @dataclass(frozen=True)
@@ -83,21 +79,10 @@ class Manifest:
         return merged
 
     def chapters(self) -> list[Chapter]:
-        """Chapters at the headings; audio before the first heading is a chapter named after the title."""
-        marks: list[tuple[str, float]] = []
-        seen_blocks: set[int] = set()
-        for entry in self.entries:
-            if entry.kind == "heading" and entry.block not in seen_blocks:
-                seen_blocks.add(entry.block)
-                marks.append((entry.written, entry.start))
-        if not marks:
-            return []
-        if marks[0][1] > 0.5:
-            marks.insert(0, (self.title, 0.0))
-        else:
-            marks[0] = (marks[0][0], 0.0)
-        ends = [start for _, start in marks[1:]] + [self.duration]
-        return [Chapter(title, start, end) for (title, start), end in zip(marks, ends, strict=True)]
+        """Chapters at the headings (the title's chapter first), as exports and tags use them."""
+        from reader.chapters import chapters_from_manifest
+
+        return chapters_from_manifest(self)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -116,12 +116,14 @@ def info_frame(template: FrameHeader, *, frames: int, stream_bytes: int, delay: 
     needed = offset + 4 + 4 + 4 + 4 + 100 + 4 + 36
     family = 1 if template.version_bits == 3 else 2
     coefficient = 144 if family == 1 else 72
-    for index, kbps in enumerate(_BITRATES[family]):
-        size = coefficient * kbps * 1000 // template.sample_rate
-        if kbps >= template.bitrate_kbps and size >= needed:
-            break
-    else:
+    fitting = [
+        (index, coefficient * kbps * 1000 // template.sample_rate)
+        for index, kbps in enumerate(_BITRATES[family])
+        if kbps >= template.bitrate_kbps and coefficient * kbps * 1000 // template.sample_rate >= needed
+    ]
+    if not fitting:
         raise AudioError("no MP3 frame size can hold the Info tag at this sample rate")
+    index, size = fitting[0]
     rate_index = _SAMPLE_RATES[template.version_bits].index(template.sample_rate)
     channel_mode = 3 if template.mono else 1
     word = (0x7FF << 21) | (template.version_bits << 19) | (1 << 17) | (1 << 16)

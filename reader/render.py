@@ -138,7 +138,7 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
     else:
         from reader.extract import extract
 
-        article = extract(os.fspath(source) if isinstance(source, os.PathLike) else source)
+        article = extract(source)
     backend = get_backend(options.backend)
     speech = SpeechOptions(voice=options.voice, rate=options.rate, lang=options.lang or article.lang or "en")
     backend.check(speech)

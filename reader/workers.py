@@ -94,10 +94,8 @@ class _Worker:
             log.warning("worker %s did not exit after SIGKILL", self.process.pid)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.outbox.close()  # EOF: the worker exits by itself
-        except OSError:
-            pass
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=2)
         self.kill()

@@ -8,7 +8,10 @@ change here: install a distribution that declares the entry point.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from importlib.metadata import entry_points
@@ -45,8 +48,28 @@ def _load_factories() -> dict[str, Callable[[], Backend]]:
             found: dict[str, Callable[[], Backend]] = {}
             for entry in entry_points(group=GROUP):
                 found.setdefault(entry.name, entry.load)
+            for name, spec in _env_backends():
+                found[name] = functools.partial(_load_spec, spec)
             _factories = found
         return _factories
+
+
+def _env_backends() -> list[tuple[str, str]]:
+    """``READER_BACKENDS="name=module:attr,..."``: backends registered without packaging (development, tests).
+
+    Worker processes inherit the environment, so they find these too.
+    """
+    pairs = []
+    for item in os.environ.get("READER_BACKENDS", "").split(","):
+        name, _, spec = item.strip().partition("=")
+        if name and ":" in spec:
+            pairs.append((name.strip(), spec.strip()))
+    return pairs
+
+
+def _load_spec(spec: str) -> Callable[[], Backend]:
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def register_backend(name: str, factory: Callable[[], Backend]) -> None:

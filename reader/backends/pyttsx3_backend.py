@@ -91,7 +91,10 @@ class Pyttsx3Backend:
 
                 self._voices = voices_for(self.name)
             else:
-                code = "import json; from reader.backends.pyttsx3_backend import _list_voices_here as f; print(json.dumps(f()))"
+                code = (
+                    "import json; from reader.backends.pyttsx3_backend import _list_voices_here as f; "
+                    "print(json.dumps(f()))"
+                )
                 try:
                     out = subprocess.run(
                         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True

@@ -1,0 +1,183 @@
+"""The audio commands of the ``reader`` CLI: speak, voices, cache, and the demo's render.
+
+Registered on the ``cli`` group by ``reader.cli``. Thin: each calls the
+library (``reader.render``, ``reader.backends``, ``reader.cache``) and prints.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reader.audio import AudioSettings
+from reader.backends import backend_names, list_voices
+from reader.cache import open_store
+from reader.errors import InputError
+from reader.manifest import Progress
+from reader.render import RenderOptions, RenderResult, render
+
+__all__ = ["cache", "render_to", "speak", "voices"]
+
+
+def format_duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{rest:02d}" if hours else f"{minutes}:{rest:02d}"
+
+
+class _Bar:
+    """A progress bar on a terminal (stderr); nothing otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.shown = 0
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=progress.total, label="rendering", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(progress.done - self.shown)
+        self.shown = progress.done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def render_to(source: Any, options: RenderOptions, output: Path | None) -> tuple[RenderResult, Path]:
+    """Render with a progress bar; copy the assembled file to ``output`` when given."""
+    bar = _Bar()
+    try:
+        result = render(source, options, on_progress=bar)
+    finally:
+        bar.close()
+    path = result.audio_path
+    if output is not None:
+        if output.is_dir():
+            output = output / f"{result.article_id}.mp3"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, output)
+        path = output
+    return result, path
+
+
+def audio_options(function: Any) -> Any:
+    """--backend, --voice, --rate, --lang, --lead-in shared by the commands that render."""
+    for option in reversed(
+        [
+            click.option(
+                "--backend", default="pyttsx3", show_default=True, help="Speech backend (see `reader voices`)."
+            ),
+            click.option("--voice", default=None, help="Voice id from `reader voices`."),
+            click.option("--rate", type=int, default=None, help="Speaking rate in words per minute."),
+            click.option("--lang", default=None, help="Language (default: the article's)."),
+            click.option(
+                "--lead-in", type=click.IntRange(0, 10_000), default=0, help="Silence before the first word, ms."
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def options_from(backend: str, voice: str | None, rate: int | None, lang: str | None, lead_in: int) -> RenderOptions:
+    return RenderOptions(backend=backend, voice=voice, rate=rate, lang=lang, audio=AudioSettings(lead_in_ms=lead_in))
+
+
+@click.command()
+@click.argument("source")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Where to write the MP3.")
+@audio_options
+def speak(
+    source: str, output: Path | None, backend: str, voice: str | None, rate: int | None, lang: str | None, lead_in: int
+) -> None:
+    """Render SOURCE to one MP3 (cached chunks are reused) and print where it went.
+
+    SOURCE is a URL, an HTML, text or Markdown file, or - for stdin.
+
+    \b
+    Example:
+      reader speak https://example.com/story.html -o story.mp3 --rate 180
+    """
+    from reader.cli import _source_argument
+
+    result, path = render_to(_source_argument(source), options_from(backend, voice, rate, lang, lead_in), output)
+    click.echo(
+        f"{path}  {format_duration(result.manifest.duration)}  ({result.rendered} of "
+        f"{len(result.manifest.entries)} chunks rendered, the rest cached)"
+    )
+
+
+@click.command()
+@click.option("--backend", default=None, help="Only this backend's voices.")
+@click.option("--lang", default=None, help="Only voices for this language, e.g. en or en-gb.")
+def voices(backend: str | None, lang: str | None) -> None:
+    """List the voices each backend offers.
+
+    \b
+    Example:
+      reader voices --backend pyttsx3 --lang en
+    """
+    if backend is not None and backend not in backend_names():
+        raise InputError(f"unknown backend {backend!r} (known: {', '.join(backend_names())})")
+    for voice in list_voices(backend, lang):
+        click.echo(f"{voice.backend}\t{voice.id}\t{voice.lang}\t{voice.gender or '-'}\t{voice.name}")
+
+
+def parse_size(text: str) -> int:
+    units = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "K": 10**3, "M": 10**6, "G": 10**9}
+    value = text.strip().upper()
+    number = value.rstrip("KMGB")
+    unit = value[len(number) :]
+    try:
+        return int(float(number) * units[unit])
+    except (ValueError, KeyError) as error:
+        raise InputError(f"not a size: {text!r} (try 500MB)") from error
+
+
+@click.group()
+def cache() -> None:
+    """Inspect and trim the audio cache (READER_CACHE_DIR, default ./audio_cache).
+
+    \b
+    Example:
+      reader cache stats
+    """
+
+
+@cache.command()
+def stats() -> None:
+    """Chunks, articles and bytes in the cache.
+
+    \b
+    Example:
+      reader cache stats
+    """
+    from reader.prune import cache_stats
+
+    figures = cache_stats(open_store())
+    for name, value in figures.items():
+        click.echo(f"{name}: {value}")
+
+
+@cache.command()
+@click.option("--max-size", required=True, help="Target size, e.g. 500MB.")
+@click.option("--include-referenced", is_flag=True, help="Also drop chunks that current manifests use.")
+def prune(max_size: str, include_referenced: bool) -> None:
+    """Drop least recently used chunks until the cache fits in --max-size.
+
+    \b
+    Example:
+      reader cache prune --max-size 500MB
+    """
+    from reader.prune import prune_cache
+
+    removed, freed, size = prune_cache(open_store(), parse_size(max_size), include_referenced=include_referenced)
+    click.echo(f"removed {removed} chunks ({freed} bytes); cache is now {size} bytes")
