@@ -18,6 +18,7 @@ __all__ = ["clean_blocks", "cut_tail", "is_breadcrumb", "require_body"]
 _SPEAKABLE = re.compile(r"\w")
 # The words a breadcrumb may put before the title: "Home", "News › World", "Home / Politics".
 _MAX_CRUMB_WORDS = 8
+_PROSE_WORDS = 20  # a block this long after a weak end marker means the article goes on
 
 
 def is_breadcrumb(line: str, title: str) -> bool:
@@ -32,12 +33,17 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
     """Drop a trailing comment form or related-links list, from its marker line on.
 
     Only for sources without structure (text, Markdown); only once the article has begun,
-    so a marker-like line before any prose cannot swallow the article.
+    so a marker-like line before any prose cannot swallow the article. A weak marker
+    ("More from Technology") ends the article only when no prose follows it.
     """
     seen_prose = False
     for index, block in enumerate(blocks):
         if seen_prose and rules.is_tail_marker(block.text):
             return blocks[:index]
+        if seen_prose and rules.is_weak_tail_marker(block.text):
+            rest = blocks[index + 1 :]
+            if not any(len(b.text.split()) >= _PROSE_WORDS and b.kind != "heading" for b in rest):
+                return blocks[:index]
         if block.kind != "heading" and len(block.text.split()) >= 12:
             seen_prose = True
     return blocks

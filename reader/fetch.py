@@ -193,8 +193,8 @@ def check_address(address: IPAddress) -> str | None:
         (address.is_link_local, "a link-local address"),
         (isinstance(address, ipaddress.IPv4Address) and address in _CGNAT, "a carrier-grade NAT (CGNAT) address"),
         (address.is_multicast, "a multicast address"),
-        (address.is_private, "a private network address"),
         (address.is_reserved, "a reserved address"),
+        (address.is_private, "a private network address"),
         (not address.is_global, "not a public address"),
     )
     return next((why for hit, why in checks if hit), None)
@@ -405,12 +405,13 @@ def _request(target: _Target, url: str, policy: FetchPolicy, deadline: float) ->
                 response.release_conn()
     except FetchError:
         raise
+    except NewConnectionError as error:  # before timeouts: urllib3 makes it a ConnectTimeoutError subclass
+        reason = str(error).split(": ", 1)[-1]
+        raise FetchError(f"could not connect to {target.host} port {target.port}", cause=reason) from None
     except (ConnectTimeoutError, ReadTimeoutError, TimeoutError) as error:
-        raise FetchError(f"timed out fetching {url}", cause=str(error)) from None
+        raise FetchError(f"timed out fetching {url}", cause=str(error).split(": ", 1)[-1]) from None
     except SSLError as error:
         raise FetchError(f"TLS error fetching {url}", cause=str(error)) from None
-    except NewConnectionError as error:
-        raise FetchError(f"could not connect to {target.host}", cause=str(error.__cause__ or error)) from None
     except (HTTPError, OSError) as error:
         if watchdog.fired:
             raise FetchError(f"timed out fetching {url} (over {policy.deadline:g} s)") from None

@@ -20,6 +20,8 @@ __all__ = ["FurnitureRules", "PatternGroup", "default_rules", "load_rules", "nor
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NAME_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _NOT_WORD = re.compile(r"[^\w]+")
+_SEPARATORS = re.compile(r"\s[·•|]\s|\s[-–—]\s")
+_MAX_ROW_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class FurnitureRules:
     keep_share: float
     groups: tuple[PatternGroup, ...]
     tail: PatternGroup
+    tail_weak: PatternGroup
     figure: PatternGroup
 
     def furniture_kind(self, text: str) -> str | None:
@@ -56,11 +59,21 @@ class FurnitureRules:
         for group in self.groups:
             if group.matches(text, words):
                 return group.name
+        # "5 min read · Share on Twitter · Facebook": a row of furniture items with separators.
+        segments = [part for part in _SEPARATORS.split(text) if part.strip()]
+        if len(segments) > 1 and words <= _MAX_ROW_WORDS:
+            kinds = [self.furniture_kind(part) for part in segments]
+            if all(kinds):
+                return kinds[0]
         return None
 
     def is_tail_marker(self, text: str) -> bool:
         """A line after which pasted page text holds only furniture (comments, related links)."""
         return self.tail.matches(" ".join(text.split()))
+
+    def is_weak_tail_marker(self, text: str) -> bool:
+        """A line that ends the article only if no prose follows it ("More from Technology")."""
+        return self.tail_weak.matches(" ".join(text.split()))
 
     def is_credit_line(self, text: str) -> bool:
         """A photo credit line ("Courtesy: …", "Photo: …") in pasted page text."""
@@ -100,6 +113,7 @@ def load_rules(path: str | Path) -> FurnitureRules:
         keep_share=float(html["keep_share"]),
         groups=tuple(_group(g, g["name"]) for g in text["groups"]),
         tail=_group(text["tail"], "tail"),
+        tail_weak=_group(text["tail_weak"], "tail_weak"),
         figure=_group(text["figure"], "figure"),
     )
 

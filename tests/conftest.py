@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,42 @@ SHARED_FIXTURES = next(
     REPO.parent / "shared" / "fixtures",
 )
 LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _flat(text: str) -> str:
+    """Lowercase words only, padded, so phrases match on word boundaries with punctuation ignored."""
+    return " " + " ".join(_NOT_WORD.sub(" ", text.casefold()).split()) + " "
+
+
+def _check_script(script, checks: dict) -> None:  # type: ignore[no-untyped-def]
+    written = _flat(" ".join(s.written for s in script.sentences))
+    spoken = _flat(" ".join(s.spoken for s in script.sentences))
+    position = 0
+    for phrase in checks["ordered"]:
+        found = written.find(_flat(phrase), position)
+        assert found >= 0, f"missing or out of order: {phrase!r}"
+        position = found + 1
+    for phrase in checks["once"]:
+        assert written.count(_flat(phrase)) == 1, f"not read exactly once: {phrase!r}"
+    for phrase in checks["absent"]:
+        assert _flat(phrase) not in written, f"furniture read (written): {phrase!r}"
+        assert _flat(phrase) not in spoken, f"furniture read (spoken): {phrase!r}"
+
+
+@pytest.fixture(scope="session")
+def check_script() -> Callable[..., None]:
+    """Assert a Script passes checks shaped like seed_article.checks.json (ordered, once, absent).
+
+    ``ordered`` and ``once`` are checked on the written text, ``absent`` on written and spoken,
+    each case-insensitively with punctuation ignored.
+    """
+    return _check_script
+
+
+@pytest.fixture(scope="session")
+def local_fixtures() -> Path:
+    return LOCAL_FIXTURES
 
 
 @pytest.fixture(scope="session")
