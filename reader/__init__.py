@@ -16,6 +16,7 @@ from reader.errors import (
     ReaderError,
 )
 from reader.extract import extract
+from reader.fetch import FetchPolicy
 from reader.normalize import normalize
 from reader.render import Progress, RenderJob, RenderOptions, RenderResult, render, start_render
 from reader.script import Script, Sentence, make_script
@@ -29,6 +30,7 @@ __all__ = [
     "Chunk",
     "ExtractError",
     "FetchError",
+    "FetchPolicy",
     "InputError",
     "NormalizeError",
     "Progress",

@@ -52,12 +52,14 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
 def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subtitle: str | None = None) -> list[Block]:
     """Drop furniture by wording, unspeakable blocks, breadcrumbs, and repeats of the title or subtitle."""
     repeats = {normalize_for_compare(t) for t in (title, subtitle) if t}
+    crumb_words = len(title.split()) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
     for block in blocks:
         text = " ".join(block.text.split())
-        if not _SPEAKABLE.search(text) or normalize_for_compare(text) in repeats:
+        short = len(text.split()) <= crumb_words
+        if not _SPEAKABLE.search(text) or (short and normalize_for_compare(text) in repeats):
             continue
-        if rules.furniture_kind(text) or is_breadcrumb(text, title):
+        if rules.furniture_kind(text) or (short and is_breadcrumb(text, title)):
             continue
         kept.append(Block(block.kind, text, block.level))
     # A heading left with nothing under it (its section was all furniture) is not read either.

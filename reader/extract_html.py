@@ -148,7 +148,9 @@ def extract_html(
     """Read an HTML page (already decoded) into an Article. Pure: no network, no files."""
     rules = rules or default_rules()
     tree = parse_html(markup)
-    meta = extract_metadata(copy.deepcopy(tree), default_url=url)
+    meta = extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
+    if not meta.date:  # no date in the markup: search the page text too (slower, so only then)
+        meta.date = extract_metadata(copy.deepcopy(tree), default_url=url).date
     lang = page_lang(tree) or (meta.language or "").split("-")[0].lower() or "en"
     title = _title(meta.title, tree)
     subtitle = find_standfirst(tree, title or "")
