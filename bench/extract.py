@@ -27,12 +27,13 @@ import trafilatura
 import reader
 from reader.demo import demo_article_path
 
-WORDS = (
+TEXT = (
     "the council said on Tuesday that new rules would apply to every district from next year while residents "
     "asked whether the plan had been costed and officials replied that funding was agreed in principle but "
     "details would follow after a public consultation which opened in March and drew more than four thousand "
     "responses from people who live and work in the city centre and its suburbs"
-).split()
+)
+WORDS = TEXT.split()
 
 
 def generated_page(words: int = 5000, seed: int = 7) -> bytes:
@@ -64,8 +65,13 @@ def generated_page(words: int = 5000, seed: int = 7) -> bytes:
     html = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>A Long Report on the City Plan</title>"
         "<meta property='article:published_time' content='2025-03-02T08:00:00Z'>"
-        "</head><body>" + furniture_top + "<article><h1>A Long Report on the City Plan</h1>"
-        + "".join(paragraphs) + "</article>" + furniture_end + "</body></html>"
+        "</head><body>"
+        + furniture_top
+        + "<article><h1>A Long Report on the City Plan</h1>"
+        + "".join(paragraphs)
+        + "</article>"
+        + furniture_end
+        + "</body></html>"
     )
     return html.encode("utf-8")
 
@@ -84,7 +90,9 @@ def measure(name: str, data: bytes, runs: int) -> dict[str, float | int | str]:
     article = reader.extract(data)
     extract_s = median_seconds(lambda: reader.extract(data), runs)
     script_s = median_seconds(lambda: reader.make_script(article), runs)
-    baseline_s = median_seconds(lambda: trafilatura.bare_extraction(data, include_formatting=True, with_metadata=True), runs)
+    baseline_s = median_seconds(
+        lambda: trafilatura.bare_extraction(data, include_formatting=True, with_metadata=True), runs
+    )
     per_100kb = 100_000 / len(data)
     words = sum(len(block.text.split()) for block in article.blocks)
     return {

@@ -52,7 +52,7 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
 def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subtitle: str | None = None) -> list[Block]:
     """Drop furniture by wording, unspeakable blocks, breadcrumbs, and repeats of the title or subtitle."""
     repeats = {normalize_for_compare(t) for t in (title, subtitle) if t}
-    crumb_words = len(title.split()) + _MAX_CRUMB_WORDS
+    crumb_words = max(len(title.split()), len((subtitle or "").split())) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
     for block in blocks:
         text = " ".join(block.text.split())
