@@ -1,0 +1,181 @@
+"""The CLI commands that write files people keep: ``reader export`` and ``reader podcast build|add``.
+
+Kept apart from ``reader/cli.py`` (which registers them) so each stays a thin
+layer: parse options, call the library, show progress on a terminal, report.
+Progress bars go to stderr and only when it is a terminal; results go to
+stdout, one path per line, so scripts can use them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from reader.errors import InputError
+from reader.export import ExportSettings, Exported, Failed, export_batch, read_source_list
+from reader.feedfile import add_episode
+from reader.podcast_site import build_site
+from reader.render import Progress, RenderOptions
+from reader.transcode import FORMATS, LoudnessTarget
+
+__all__ = ["export", "podcast"]
+
+
+def _terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Bars:
+    """An overall bar (articles) and a per-article bar (chunks), shown only on a terminal."""
+
+    def __init__(self, total: int, unit: str) -> None:
+        self.enabled = _terminal()
+        self.overall = tqdm(total=total, unit=unit, position=0, disable=not self.enabled, dynamic_ncols=True)
+        self.article: Any = None
+
+    def start(self, label: str) -> None:
+        if not self.enabled:
+            return
+        if self.article is not None:
+            self.article.close()
+        name = label if len(label) <= 40 else label[:39] + "…"
+        self.article = tqdm(total=1, desc=name, unit="chunk", position=1, leave=False, dynamic_ncols=True)
+
+    def progress(self, progress: Progress) -> None:
+        if self.article is None:
+            return
+        self.article.total = max(progress.total, 1)
+        self.article.n = progress.done
+        self.article.set_postfix_str(f"{progress.audio_seconds:.0f} s of audio", refresh=False)
+        self.article.refresh()
+
+    def advance(self) -> None:
+        self.overall.update(1)
+
+    def close(self) -> None:
+        if self.article is not None:
+            self.article.close()
+        self.overall.close()
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the audio files (created when missing).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="mp3", show_default=True)
+@click.option("--bitrate", type=int, default=None, help="kbps; default 48 for MP3 (the house format), 64 otherwise.")
+@click.option("--chapters/--no-chapters", default=True, show_default=True, help="Chapters at headings (MP3, M4B).")
+@click.option("--from-file", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read sources from a file, one per line (# comments allowed).")  # fmt: skip
+@click.option("--backend", default="pyttsx3", show_default=True, help="Speech backend.")
+@click.option("--voice", default=None, help="Voice id (see `reader voices`).")
+@click.option("--rate", type=int, default=None, help="Speaking rate in words per minute.")
+@click.option("--loudness", type=float, default=-16.0, show_default=True, help="Integrated loudness target, LUFS.")
+def export(sources: tuple[str, ...], out_dir: Path, fmt: str, bitrate: int | None, chapters: bool,
+           from_file: Path | None, backend: str, voice: str | None, rate: int | None, loudness: float) -> None:  # fmt: skip
+    """Export articles to audio files, one per article, named from its title.
+
+    Each file is tagged (title, artist, album, date, cover, source URL) with
+    chapters at the headings, measured to -16 LUFS, and gets a WebVTT
+    transcript beside it. A batch goes on past articles that fail, lists them
+    at the end, and exits with status 1 when any failed.
+
+    \b
+    Examples:
+      reader export https://example.com/story.html -o audio/
+      reader export *.html -o books/ --format m4b
+      reader export --from-file reading-list.txt -o audio/ --no-chapters
+    """
+    all_sources = list(sources) + (read_source_list(from_file) if from_file else [])
+    if not all_sources:
+        raise InputError("nothing to export: give SOURCES or --from-file LIST")
+    settings = ExportSettings(format=fmt, bitrate_kbps=bitrate, chapters=chapters,
+                              loudness=LoudnessTarget(integrated=loudness))  # fmt: skip
+    options = RenderOptions(backend=backend, voice=voice, rate=rate)
+    bars = _Bars(len(all_sources), "article")
+
+    def done(outcome: Exported | Failed) -> None:
+        bars.advance()
+        if isinstance(outcome, Exported):
+            tqdm.write(str(outcome.path), file=sys.stdout)
+
+    try:
+        report = export_batch(all_sources, out_dir, settings, options=options,
+                              on_start=lambda _i, source: bars.start(source), on_progress=bars.progress,
+                              on_done=done)  # fmt: skip
+    finally:
+        bars.close()
+    if report.failed:
+        click.echo(f"reader: {len(report.failed)} of {len(all_sources)} articles failed:", err=True)
+        for failure in report.failed:
+            click.echo(f"  {failure.source}: {failure.reason}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def podcast() -> None:
+    """Build a podcast (RSS feed + static site) from a FEED.toml list of articles.
+
+    \b
+    Example:
+      reader podcast add FEED.toml https://example.com/story.html
+      reader podcast build FEED.toml -o site/
+    """
+
+
+@podcast.command("build")
+@click.argument("feed_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "site_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the static site (feed.xml, episodes/, artwork.jpg, index.html).")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Episodes rendered at once.")
+def podcast_build(feed_file: Path, site_dir: Path, jobs: int) -> None:
+    """Render new and changed episodes and write the site; unchanged episodes are kept as they are.
+
+    Exits with status 1 when an episode failed (the rest of the site is still written).
+
+    \b
+    Example:
+      reader podcast build FEED.toml -o site/
+    """
+    bars = _Bars(0, "episode")
+    labels: set[str] = set()
+
+    def progress(label: str, event: Progress) -> None:
+        if label not in labels:
+            labels.add(label)
+            bars.overall.total = len(labels)
+            bars.start(label)
+        bars.progress(event)
+        if event.status == "complete":
+            bars.advance()
+
+    try:
+        report = build_site(feed_file, site_dir, on_progress=progress, jobs=jobs)
+    finally:
+        bars.close()
+    click.echo(f"{report.feed_path}  ({len(report.rendered)} rendered, {len(report.kept)} unchanged)")
+    if report.failed:
+        click.echo(f"reader: {len(report.failed)} episodes failed:", err=True)
+        for source, reason in report.failed:
+            click.echo(f"  {source}: {reason}", err=True)
+        sys.exit(1)
+
+
+@podcast.command("add")
+@click.argument("feed_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source")
+@click.option("--title", default=None, help="Episode title instead of the article's.")
+@click.option("--date", default=None, help="Publication date (ISO 8601) instead of the article's.")
+def podcast_add(feed_file: Path, source: str, title: str | None, date: str | None) -> None:
+    """Append SOURCE (a URL or a file) to FEED.toml's episodes, keeping its comments.
+
+    \b
+    Example:
+      reader podcast add FEED.toml articles/new-story.html --date 2024-05-01
+    """
+    entry = add_episode(feed_file, source, title=title, date=date)
+    click.echo(f"added {entry.source}; run `reader podcast build {feed_file} -o SITE_DIR` to publish it")

@@ -1,0 +1,273 @@
+"""Export: one audio file per article to keep, tagged, with chapters and a transcript beside it.
+
+Each article is rendered (from the cache when it can), its whole file measured
+for loudness, and copied, or re-encoded only when the format, the bitrate or
+the loudness asks for it. A batch carries on past articles that fail and
+reports each with its reason; nothing half-written is left under a final name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reader.captions import manifest_to_vtt
+from reader.chapters import chapters_from_manifest, ffmetadata
+from reader.cover import load_cover
+from reader.errors import InputError, ReaderError
+from reader.files import atomic_copy, atomic_write, safe_filename
+from reader.render import Progress, RenderOptions, plan, render_plan
+from reader.tags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
+from reader.transcode import FORMATS, Loudness, LoudnessTarget, correction_filter, encode, measure_loudness
+
+__all__ = [
+    "BatchReport",
+    "ExportSettings",
+    "Exported",
+    "Failed",
+    "export_article",
+    "export_batch",
+    "manifest_tags",
+    "read_source_list",
+    "with_bitrate",
+]
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    format: str = "mp3"
+    bitrate_kbps: int | None = None  # None: the render's bitrate for MP3, the format's default otherwise
+    chapters: bool = True
+    transcript: bool = True
+    cover: bool = True  # the page's lead image as cover art, when it has one
+    loudness: LoudnessTarget = field(default_factory=LoudnessTarget)
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise InputError(f"unknown export format {self.format!r}; choose one of {', '.join(FORMATS)}")
+        if self.bitrate_kbps is not None and not 8 <= self.bitrate_kbps <= 320:
+            raise InputError(f"bitrate must be between 8 and 320 kbps, not {self.bitrate_kbps}")
+
+
+@dataclass(frozen=True)
+class Exported:
+    source: str
+    title: str
+    path: Path
+    transcript: Path | None
+    duration: float  # seconds
+    loudness: Loudness  # of the rendered audio, before any second pass
+    corrected: bool  # whether a second loudness pass ran
+    rendered_chunks: int  # chunks synthesized for this export; the rest came from the cache
+
+
+@dataclass(frozen=True)
+class Failed:
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    exported: tuple[Exported, ...]
+    failed: tuple[Failed, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def read_source_list(path: str | Path) -> list[str]:
+    """Sources from a list file: one per line; blank lines and ``#`` comments skipped.
+
+    Relative file paths are taken from the list's own folder, so a list works
+    wherever it is run from.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"list file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"list file is not UTF-8 text: {path}") from None
+    sources = []
+    for line in lines:
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        beside = path.parent / entry
+        sources.append(str(beside) if "://" not in entry and beside.exists() else entry)
+    return sources
+
+
+def manifest_tags(manifest: Any, cover: tuple[bytes, str] | None = None) -> Tags:
+    """File tags for a rendered article: title, artist (byline, else site), album (site), date, source URL."""
+    return Tags(
+        title=manifest.title,
+        artist=manifest.byline or manifest.site_name,
+        album=manifest.site_name,
+        date=manifest.date,
+        url=manifest.url,
+        language=manifest.lang,
+        cover=cover[0] if cover else None,
+        cover_mime=cover[1] if cover else "image/jpeg",
+    )
+
+
+def _encode_to(temp: Path, source: Path, settings: ExportSettings, sample_rate: int, audio_filter: str | None,
+               tags: Tags, chapters: list) -> None:  # fmt: skip
+    fmt = FORMATS[settings.format]
+    meta_file = cover_file = None
+    try:
+        if fmt.name == "m4b":
+            meta_file = temp.with_name(temp.name + ".meta")
+            meta_file.write_text(ffmetadata(ffmpeg_tags(tags), chapters if settings.chapters else []), "utf-8")
+            if tags.cover:
+                cover_file = temp.with_name(temp.name + (".png" if tags.cover_mime == "image/png" else ".jpg"))
+                cover_file.write_bytes(tags.cover)
+        encode(
+            source,
+            temp,
+            fmt,
+            bitrate_kbps=settings.bitrate_kbps,
+            sample_rate=sample_rate,
+            audio_filter=audio_filter,
+            metadata_file=meta_file,
+            cover=cover_file,
+            tags=ffmpeg_tags(tags) if fmt.name == "wav" else None,
+        )
+    finally:
+        for extra in (meta_file, cover_file):
+            if extra is not None:
+                extra.unlink(missing_ok=True)
+
+
+def _produce(temp: Path, audio: Path, settings: ExportSettings, options: RenderOptions, tags: Tags,
+             chapters: list) -> tuple[Loudness, bool]:  # fmt: skip
+    """Write the finished file to ``temp``: copy or encode, second loudness pass if needed, then tags."""
+    target = settings.loudness
+    sample_rate = options.audio.sample_rate
+    measured = measure_loudness(audio, dual_mono=target.dual_mono)
+    audio_filter = correction_filter(measured, target)
+    same_mp3 = settings.format == "mp3" and settings.bitrate_kbps in (None, options.audio.bitrate_kbps)
+    if same_mp3 and audio_filter is None:
+        atomic_copy(audio, temp)
+    else:
+        _encode_to(temp, audio, settings, sample_rate, audio_filter, tags, chapters)
+        after = measure_loudness(temp, dual_mono=target.dual_mono)
+        off = target.integrated - after.integrated
+        if not after.within(target) or (audio_filter and abs(off) > target.tolerance / 2):
+            # A lossy encoder moved the level: one more pass from the rendered audio, aimed by what it lost.
+            log.info("loudness after encoding is %.1f LUFS; correcting by %.1f dB", after.integrated, off)
+            extra = off if audio_filter else off - (target.integrated - measured.integrated)
+            audio_filter = correction_filter(measured, target, extra_gain=extra)
+            _encode_to(temp, audio, settings, sample_rate, audio_filter, tags, chapters)
+    if settings.format == "mp3":
+        write_id3(temp, tags, chapters if settings.chapters else None)
+    elif settings.format == "ogg":
+        write_vorbis_comments(temp, tags)
+    return measured, audio_filter is not None
+
+
+def export_article(
+    source: str,
+    out_dir: str | Path,
+    settings: ExportSettings | None = None,
+    *,
+    options: RenderOptions | None = None,
+    store=None,  # type: ignore[no-untyped-def]
+    on_progress: ProgressCallback | None = None,
+    taken: Iterable[str] = (),
+) -> Exported:
+    """Render ``source`` and write ``<title>.<ext>`` (plus ``<title>.vtt``) into ``out_dir``.
+
+    ``taken`` holds names already used in this batch, so two articles with one
+    title get "Title.mp3" and "Title (2).mp3"; a re-export of the same article
+    replaces its file.
+    """
+    settings = settings or ExportSettings()
+    options = with_bitrate(options or RenderOptions(), settings)
+    out = Path(out_dir)
+    job = plan(source, options)
+    result = render_plan(job, store=store, on_progress=on_progress)
+    manifest = result.manifest
+    fmt = FORMATS[settings.format]
+    name = safe_filename(manifest.title, fmt.extension, taken=taken)
+    final = out / name
+    cover = load_cover(job.article.image, source) if settings.cover else None
+    tags = manifest_tags(manifest, cover)
+    chapters = chapters_from_manifest(manifest)
+    out.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=out, prefix=f".{name[:40]}.", suffix=".part")
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        measured, corrected = _produce(temp, result.audio_path, settings, options, tags, chapters)
+        os.chmod(temp, 0o644)
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+    transcript = None
+    if settings.transcript:
+        transcript = atomic_write(final.with_suffix(".vtt"), manifest_to_vtt(manifest))
+    log.info("exported %s to %s", source, final)
+    return Exported(source, manifest.title, final, transcript, manifest.duration, measured, corrected, result.rendered)
+
+
+def export_batch(
+    sources: Iterable[str],
+    out_dir: str | Path,
+    settings: ExportSettings | None = None,
+    *,
+    options: RenderOptions | None = None,
+    store=None,  # type: ignore[no-untyped-def]
+    on_start: Callable[[int, str], None] | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_done: Callable[[Exported | Failed], None] | None = None,
+) -> BatchReport:
+    """Export each source in turn; a failure is recorded with its reason and the batch goes on."""
+    settings = settings or ExportSettings()
+    exported: list[Exported] = []
+    failed: list[Failed] = []
+    for index, source in enumerate(sources):
+        if on_start is not None:
+            on_start(index, source)
+        outcome: Exported | Failed
+        try:
+            outcome = export_article(
+                source,
+                out_dir,
+                settings,
+                options=options,
+                store=store,
+                on_progress=on_progress,
+                taken=[e.path.name for e in exported],
+            )
+            exported.append(outcome)
+        except ReaderError as error:
+            outcome = Failed(source, str(error))
+            failed.append(outcome)
+            log.info("export of %s failed: %s", source, error)
+        except Exception as error:  # a bug must not lose the rest of the batch; it is logged in full
+            log.exception("export of %s failed unexpectedly", source)
+            outcome = Failed(source, f"internal error: {type(error).__name__}: {error}")
+            failed.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+    return BatchReport(tuple(exported), tuple(failed))
+
+
+def with_bitrate(options: RenderOptions, settings: ExportSettings) -> RenderOptions:
+    """For MP3, render straight at the asked bitrate (no re-encode); other formats encode from the house MP3."""
+    if settings.format != "mp3" or settings.bitrate_kbps in (None, options.audio.bitrate_kbps):
+        return options
+    return replace(options, audio=replace(options.audio, bitrate_kbps=settings.bitrate_kbps))
