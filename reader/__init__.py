@@ -4,6 +4,7 @@ The public API, for the CLI, the web app, job workers and other programs.
 """
 
 from reader.article import Article, Block
+from reader.captions import manifest_to_vtt
 from reader.chunk import Chunk, chunk_script
 from reader.errors import (
     AudioError,
@@ -15,9 +16,12 @@ from reader.errors import (
     NormalizeError,
     ReaderError,
 )
+from reader.export import ExportSettings, export_article, export_batch
 from reader.extract import extract
 from reader.fetch import FetchPolicy
 from reader.normalize import normalize
+from reader.podcast import Episode, Show, build_feed
+from reader.podcast_site import build_site
 from reader.render import Progress, RenderJob, RenderOptions, RenderResult, render, start_render
 from reader.script import Script, Sentence, make_script
 
@@ -28,6 +32,8 @@ __all__ = [
     "Block",
     "CacheError",
     "Chunk",
+    "Episode",
+    "ExportSettings",
     "ExtractError",
     "FetchError",
     "FetchPolicy",
@@ -40,9 +46,15 @@ __all__ = [
     "RenderResult",
     "Script",
     "Sentence",
+    "Show",
+    "build_feed",
+    "build_site",
     "chunk_script",
+    "export_article",
+    "export_batch",
     "extract",
     "make_script",
+    "manifest_to_vtt",
     "normalize",
     "render",
     "start_render",

@@ -28,6 +28,7 @@ __all__ = [
     "MPEG_SAMPLE_RATES",
     "AudioSettings",
     "decode_to_pcm",
+    "ffmpeg_log",
     "ffmpeg_path",
     "ffprobe",
     "ffprobe_path",
@@ -190,3 +191,28 @@ def decode_to_pcm(data: bytes, sample_rate: int, *, timeout: float = 60.0) -> np
     if not out:
         raise AudioError("ffmpeg decoded no audio from the data", cause="truncated or not an audio file")
     return np.frombuffer(out, dtype="<i2").copy()
+
+
+# --- Whole-file measurements, for export and podcasts (used by reader.transcode) ---------------------
+
+
+def ffmpeg_log(args: list[str], *, timeout: float = 600.0) -> str:
+    """Run ffmpeg for what it reports in its log (measuring filters such as ``ebur128``) and return the log.
+
+    ``run_ffmpeg`` returns stdout; a measurement's result is written to stderr
+    instead, so this runs ffmpeg the same way (binary looked up once, argv as a
+    list, a timeout, stderr in the ``AudioError``) and hands back stderr.
+    """
+    argv = [ffmpeg_path(), "-hide_banner", "-nostdin", *args]
+    log.debug("running %s", " ".join(argv))
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise AudioError(f"ffmpeg timed out after {timeout:.0f} s", command=argv) from error
+    except OSError as error:
+        raise AudioError(f"could not run ffmpeg: {error}", command=argv) from error
+    stderr = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {done.returncode}"
+        raise AudioError(f"ffmpeg failed: {last}", stderr=stderr.strip(), command=argv)
+    return stderr

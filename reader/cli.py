@@ -130,5 +130,19 @@ def _add_audio_commands() -> None:
 _add_audio_commands()
 
 
+def _add_output_commands() -> None:
+    from reader import cli_outputs
+
+    for command in (cli_outputs.export, cli_outputs.podcast):
+        if command.callback is not None:
+            command.callback = clean_errors(command.callback)
+        for sub in getattr(command, "commands", {}).values():
+            sub.callback = clean_errors(sub.callback)
+        cli.add_command(command)
+
+
+_add_output_commands()
+
+
 def main() -> None:
     cli(prog_name="reader")

@@ -9,6 +9,7 @@ stdout, one path per line, so scripts can use them.
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import click
 from tqdm import tqdm
 
 from reader.errors import InputError
-from reader.export import ExportSettings, Exported, Failed, export_batch, read_source_list
+from reader.export import Exported, ExportSettings, Failed, export_batch, read_source_list, with_bitrate
 from reader.feedfile import add_episode
 from reader.podcast_site import build_site
 from reader.render import Progress, RenderOptions
@@ -30,53 +31,83 @@ def _terminal() -> bool:
 
 
 class _Bars:
-    """An overall bar (articles) and a per-article bar (chunks), shown only on a terminal."""
+    """An overall bar and one bar per article being rendered (chunks), shown only on a terminal.
+
+    Thread-safe: a podcast build renders several episodes at once.
+    """
 
     def __init__(self, total: int, unit: str) -> None:
         self.enabled = _terminal()
+        self.lock = threading.Lock()
         self.overall = tqdm(total=total, unit=unit, position=0, disable=not self.enabled, dynamic_ncols=True)
-        self.article: Any = None
+        self.articles: dict[str, Any] = {}
 
-    def start(self, label: str) -> None:
+    def progress(self, label: str, progress: Progress) -> None:
         if not self.enabled:
             return
-        if self.article is not None:
-            self.article.close()
-        name = label if len(label) <= 40 else label[:39] + "…"
-        self.article = tqdm(total=1, desc=name, unit="chunk", position=1, leave=False, dynamic_ncols=True)
+        with self.lock:
+            bar = self.articles.get(label)
+            if bar is None:
+                name = label if len(label) <= 40 else label[:39] + "…"
+                position = 1 + len(self.articles)
+                bar = tqdm(total=1, desc=name, unit="chunk", position=position, leave=False, dynamic_ncols=True)
+                self.articles[label] = bar
+            bar.total = max(progress.total, 1)
+            bar.n = progress.done
+            bar.set_postfix_str(f"{progress.audio_seconds:.0f} s of audio", refresh=False)
+            bar.refresh()
 
-    def progress(self, progress: Progress) -> None:
-        if self.article is None:
-            return
-        self.article.total = max(progress.total, 1)
-        self.article.n = progress.done
-        self.article.set_postfix_str(f"{progress.audio_seconds:.0f} s of audio", refresh=False)
-        self.article.refresh()
-
-    def advance(self) -> None:
-        self.overall.update(1)
+    def finish(self, label: str | None = None) -> None:
+        """One more article done: close its bar and advance the overall one."""
+        with self.lock:
+            bar = self.articles.pop(label, None) if label is not None else None
+            if bar is not None:
+                bar.close()
+            self.overall.update(1)
 
     def close(self) -> None:
-        if self.article is not None:
-            self.article.close()
-        self.overall.close()
+        with self.lock:
+            for bar in self.articles.values():
+                bar.close()
+            self.articles.clear()
+            self.overall.close()
 
 
 @click.command()
 @click.argument("sources", nargs=-1)
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the audio files (created when missing).")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the audio files (created when missing).",
+)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="mp3", show_default=True)
 @click.option("--bitrate", type=int, default=None, help="kbps; default 48 for MP3 (the house format), 64 otherwise.")
 @click.option("--chapters/--no-chapters", default=True, show_default=True, help="Chapters at headings (MP3, M4B).")
-@click.option("--from-file", "from_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read sources from a file, one per line (# comments allowed).")  # fmt: skip
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read sources from a file, one per line (# comments allowed).",
+)
 @click.option("--backend", default="pyttsx3", show_default=True, help="Speech backend.")
 @click.option("--voice", default=None, help="Voice id (see `reader voices`).")
 @click.option("--rate", type=int, default=None, help="Speaking rate in words per minute.")
 @click.option("--loudness", type=float, default=-16.0, show_default=True, help="Integrated loudness target, LUFS.")
-def export(sources: tuple[str, ...], out_dir: Path, fmt: str, bitrate: int | None, chapters: bool,
-           from_file: Path | None, backend: str, voice: str | None, rate: int | None, loudness: float) -> None:  # fmt: skip
+def export(
+    sources: tuple[str, ...],
+    out_dir: Path,
+    fmt: str,
+    bitrate: int | None,
+    chapters: bool,
+    from_file: Path | None,
+    backend: str,
+    voice: str | None,
+    rate: int | None,
+    loudness: float,
+) -> None:
     """Export articles to audio files, one per article, named from its title.
 
     Each file is tagged (title, artist, album, date, cover, source URL) with
@@ -93,20 +124,31 @@ def export(sources: tuple[str, ...], out_dir: Path, fmt: str, bitrate: int | Non
     all_sources = list(sources) + (read_source_list(from_file) if from_file else [])
     if not all_sources:
         raise InputError("nothing to export: give SOURCES or --from-file LIST")
-    settings = ExportSettings(format=fmt, bitrate_kbps=bitrate, chapters=chapters,
-                              loudness=LoudnessTarget(integrated=loudness))  # fmt: skip
-    options = RenderOptions(backend=backend, voice=voice, rate=rate)
+    settings = ExportSettings(
+        format=fmt, bitrate_kbps=bitrate, chapters=chapters, loudness=LoudnessTarget(integrated=loudness)
+    )
+    options = with_bitrate(RenderOptions(backend=backend, voice=voice, rate=rate), settings)  # checks it up front
     bars = _Bars(len(all_sources), "article")
+    current = [""]
+
+    def start(_index: int, source: str) -> None:
+        current[0] = source
 
     def done(outcome: Exported | Failed) -> None:
-        bars.advance()
+        bars.finish(current[0])
         if isinstance(outcome, Exported):
             tqdm.write(str(outcome.path), file=sys.stdout)
 
     try:
-        report = export_batch(all_sources, out_dir, settings, options=options,
-                              on_start=lambda _i, source: bars.start(source), on_progress=bars.progress,
-                              on_done=done)  # fmt: skip
+        report = export_batch(
+            all_sources,
+            out_dir,
+            settings,
+            options=options,
+            on_start=start,
+            on_progress=lambda progress: bars.progress(current[0], progress),
+            on_done=done,
+        )
     finally:
         bars.close()
     if report.failed:
@@ -129,8 +171,14 @@ def podcast() -> None:
 
 @podcast.command("build")
 @click.argument("feed_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "site_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the static site (feed.xml, episodes/, artwork.jpg, index.html).")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the static site (feed.xml, episodes/, artwork.jpg, index.html).",
+)
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Episodes rendered at once.")
 def podcast_build(feed_file: Path, site_dir: Path, jobs: int) -> None:
     """Render new and changed episodes and write the site; unchanged episodes are kept as they are.
@@ -147,11 +195,10 @@ def podcast_build(feed_file: Path, site_dir: Path, jobs: int) -> None:
     def progress(label: str, event: Progress) -> None:
         if label not in labels:
             labels.add(label)
-            bars.overall.total = len(labels)
-            bars.start(label)
-        bars.progress(event)
+            bars.overall.total = len(labels)  # only episodes that render show up here
+        bars.progress(label, event)
         if event.status == "complete":
-            bars.advance()
+            bars.finish(label)
 
     try:
         report = build_site(feed_file, site_dir, on_progress=progress, jobs=jobs)

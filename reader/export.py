@@ -123,8 +123,15 @@ def manifest_tags(manifest: Any, cover: tuple[bytes, str] | None = None) -> Tags
     )
 
 
-def _encode_to(temp: Path, source: Path, settings: ExportSettings, sample_rate: int, audio_filter: str | None,
-               tags: Tags, chapters: list) -> None:  # fmt: skip
+def _encode_to(
+    temp: Path,
+    source: Path,
+    settings: ExportSettings,
+    sample_rate: int,
+    audio_filter: str | None,
+    tags: Tags,
+    chapters: list,
+) -> None:
     fmt = FORMATS[settings.format]
     meta_file = cover_file = None
     try:
@@ -151,8 +158,9 @@ def _encode_to(temp: Path, source: Path, settings: ExportSettings, sample_rate: 
                 extra.unlink(missing_ok=True)
 
 
-def _produce(temp: Path, audio: Path, settings: ExportSettings, options: RenderOptions, tags: Tags,
-             chapters: list) -> tuple[Loudness, bool]:  # fmt: skip
+def _produce(
+    temp: Path, audio: Path, settings: ExportSettings, options: RenderOptions, tags: Tags, chapters: list
+) -> tuple[Loudness, bool]:
     """Write the finished file to ``temp``: copy or encode, second loudness pass if needed, then tags."""
     target = settings.loudness
     sample_rate = options.audio.sample_rate

@@ -251,13 +251,13 @@ def add_episode(path: str | Path, source: str, *, title: str | None = None, date
 
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     table = tomlkit.table()
+    table.trivia.indent = "\n"  # a blank line before the new [[episodes]], as people write them
     table.add("source", stored)
     if title:
         table.add("title", title.strip())
     if date:
         table.add("date", date.strip())
     if "episodes" not in document:
-        document.add(tomlkit.nl())
         document.add("episodes", tomlkit.aot())
     document["episodes"].append(table)  # type: ignore[union-attr]
     atomic_write(path, tomlkit.dumps(document))

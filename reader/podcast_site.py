@@ -58,15 +58,21 @@ def episode_guid(identity: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_GUID_NAMESPACE, identity)}"
 
 
+def _listed(entry: EpisodeEntry, feed: FeedFile) -> str:
+    """The source as FEED.toml lists it: a URL, or a path relative to FEED.toml (so the show can move)."""
+    if "://" in entry.source:
+        return entry.source
+    try:
+        return Path(entry.source).relative_to(feed.path.parent).as_posix()
+    except ValueError:
+        return entry.source
+
+
 def _identity(job: Plan, entry: EpisodeEntry, feed: FeedFile) -> str:
     if job.article.url:
         return f"url:{job.article.url}"
-    if "://" in entry.source:
-        return f"url:{entry.source}"
-    try:
-        return f"file:{Path(entry.source).relative_to(feed.path.parent).as_posix()}"
-    except ValueError:
-        return f"file:{entry.source}"
+    listed = _listed(entry, feed)
+    return f"url:{listed}" if "://" in listed else f"file:{listed}"
 
 
 def _options(feed: FeedFile) -> RenderOptions:
@@ -132,16 +138,29 @@ def _write_audio(audio: Path, dest: Path, manifest: Any, options: RenderOptions,
     temp = dest.with_name(f".{dest.name}.part")
     try:
         settings = options.audio
-        encode(audio, temp, FORMATS["mp3"], bitrate_kbps=settings.bitrate_kbps, sample_rate=settings.sample_rate,
-               audio_filter=audio_filter)  # fmt: skip
+        encode(
+            audio,
+            temp,
+            FORMATS["mp3"],
+            bitrate_kbps=settings.bitrate_kbps,
+            sample_rate=settings.sample_rate,
+            audio_filter=audio_filter,
+        )
         write_id3(temp, manifest_tags(manifest), chapters_from_manifest(manifest))
         atomic_copy(temp, dest)
     finally:
         temp.unlink(missing_ok=True)
 
 
-def _publish(job: Plan, entry: EpisodeEntry, record: dict[str, Any], site: Path, store: Any,
-             on_progress: ProgressCallback | None, target: LoudnessTarget) -> dict[str, Any]:  # fmt: skip
+def _publish(
+    job: Plan,
+    entry: EpisodeEntry,
+    record: dict[str, Any],
+    site: Path,
+    store: Any,
+    on_progress: ProgressCallback | None,
+    target: LoudnessTarget,
+) -> dict[str, Any]:
     """Render one episode and write its files; return its updated state record."""
     label = entry.title or job.article.title
     callback = (lambda progress: on_progress(label, progress)) if on_progress else None
@@ -278,21 +297,29 @@ def build_site(
             job = plan(entry.source, options)
         except ReaderError as error:
             failed.append((entry.source, str(error)))
-            previous = next((key for key, record in state.items() if record.get("source") == entry.source), None)
+            listed_as = _listed(entry, feed)
+            previous = next((key for key, record in state.items() if record.get("source") == listed_as), None)
             if previous is not None:
                 listed.append((entry, previous))
             continue
         identity = _identity(job, entry, feed)
+        if any(identity == known for _, known in listed):
+            failed.append((entry.source, f"the same article as an earlier episode ({identity.split(':', 1)[1]})"))
+            continue
         record = state.get(identity)
         if record is None:
             number += 1
             slug = _unique_slug(entry.title or job.article.title, used_slugs)
             used_slugs.add(slug)
-            record = {"guid": episode_guid(identity), "slug": slug, "number": number,
-                      "pubdate": _pubdate(entry, job.article.date).isoformat()}  # fmt: skip
+            record = {
+                "guid": episode_guid(identity),
+                "slug": slug,
+                "number": number,
+                "pubdate": _pubdate(entry, job.article.date).isoformat(),
+            }
         elif entry.date is not None:
             record = {**record, "pubdate": entry.date.isoformat()}  # an explicit date in FEED.toml is the user's call
-        state[identity] = {**record, "source": entry.source}
+        state[identity] = {**record, "source": _listed(entry, feed)}
         listed.append((entry, identity))
         if _fresh(state[identity], job, site):
             kept.append(state[identity]["guid"])

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.audio import ffmpeg_log, run_ffmpeg
 from reader.errors import AudioError, InputError
 
 __all__ = [
@@ -30,32 +29,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-def _ffmpeg(args: list[str], *, timeout: float) -> str:
-    """TEMPORARY until reader.audio's runner lands: run ffmpeg, return its stderr log."""
-    binary = shutil.which("ffmpeg")
-    if binary is None:
-        raise AudioError("ffmpeg not found on PATH", cause="install ffmpeg")
-    argv = [binary, "-hide_banner", "-nostdin", *args]
-    log.debug("running %s", " ".join(argv))
-    try:
-        done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as error:
-        raise AudioError(f"ffmpeg timed out after {timeout:.0f} s", command=argv) from error
-    stderr = done.stderr.decode("utf-8", "replace")
-    if done.returncode != 0:
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {done.returncode}"
-        raise AudioError(f"ffmpeg failed: {last}", stderr=stderr, command=argv)
-    return stderr
-
-
-ffmpeg_log = _ffmpeg
-
-
-def run_ffmpeg(args: list[str], *, timeout: float) -> bytes:
-    _ffmpeg(args, timeout=timeout)
-    return b""
 
 
 @dataclass(frozen=True)

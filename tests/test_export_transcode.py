@@ -41,10 +41,25 @@ def speech_mp3(tmp_path_factory):
     wav, mp3 = folder / "speech.wav", folder / "speech.mp3"
     subprocess.run(["espeak-ng", "-w", str(wav), TEXT], check=True, capture_output=True)
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-af", "volume=-9dB", "-ar", "22050", "-ac", "1", "-b:a", "48k",
-         str(mp3)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(wav),
+            "-af",
+            "volume=-9dB",
+            "-ar",
+            "22050",
+            "-ac",
+            "1",
+            "-b:a",
+            "48k",
+            str(mp3),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     return mp3
 
 

@@ -88,6 +88,7 @@ def test_add_appends_an_episode_and_keeps_comments(feed_toml, monkeypatch):
     entry = add_episode(feed_toml, "b.txt", title="Bee")
     text = feed_toml.read_text(encoding="utf-8")
     assert text.startswith(GOOD)  # every byte of the original kept, comments included
+    assert text[len(GOOD) :] == '\n[[episodes]]\nsource = "b.txt"\ntitle = "Bee"\n'
     assert tomllib.loads(text)["episodes"][-1] == {"source": "b.txt", "title": "Bee"}
     assert entry.source == str(feed_toml.parent / "b.txt")
     assert [e.title for e in load_feed_file(feed_toml).episodes] == ["Override", None, "Bee"]
