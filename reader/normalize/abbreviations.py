@@ -1,0 +1,114 @@
+"""Abbreviations, read by context: Dr. (Doctor or Drive), St. (Saint or Street), Gen., Sen., Inc., No. 10.
+
+A title is expanded before a name; a street word after a place name; a state
+after "City,"; a party tag ("D-Calif.") as "Democrat of California". An
+abbreviation that ends the text keeps its period, which was also the full stop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reader.normalize.data import RuleData
+
+__all__ = ["expand_numero", "rules"]
+
+
+def _alternation(keys: object) -> str:
+    return "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))  # type: ignore[arg-type]
+
+
+def _keep_stop(key: str, match: re.Match[str], words: str) -> str:
+    """An abbreviation's period that also ends the sentence stays as the full stop."""
+    rest = match.string[match.end() :].strip(" \"')]")
+    return words + "." if key.endswith(".") and not rest else words
+
+
+def _expand_places(data: RuleData) -> Callable[[str], str]:
+    pattern = re.compile(
+        r"\b([A-Z][a-z]+|\d+(?:st|nd|rd|th)?) (" + _alternation(data.places) + r")(?![\w])(?!\.? [A-Z][a-z])"
+    )
+
+    def expand_place_abbreviations(text: str) -> str:
+        """Elm St. → Elm Street, Sunset Blvd → Sunset Boulevard, Oak Dr. → Oak Drive (a place name before it)."""
+        return pattern.sub(lambda m: f"{m.group(1)} {_keep_stop(m.group(2), m, data.places[m.group(2)])}", text)
+
+    return expand_place_abbreviations
+
+
+def _expand_titles(data: RuleData) -> Callable[[str], str]:
+    pattern = re.compile(r"(?<![\w.])(" + _alternation(data.titles) + r")(?=\s+[A-Z])")
+
+    def expand_titles(text: str) -> str:
+        """Dr. Smith → Doctor Smith, St. Louis → Saint Louis, Sen. Warren → Senator Warren."""
+        return pattern.sub(lambda m: data.titles[m.group(1)], text)
+
+    return expand_titles
+
+
+def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
+    states = _alternation(data.states)
+    pattern = re.compile(
+        r"(?<![\w-])(" + _alternation(data.parties) + r")-(" + states + r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w])"
+    )
+
+    def expand_party_tags(text: str) -> str:
+        """D-Calif. → Democrat of California, R-Texas → Republican of Texas."""
+        return pattern.sub(lambda m: f"{data.parties[m.group(1)]} of {data.states.get(m.group(2), m.group(2))}", text)
+
+    return expand_party_tags
+
+
+def _expand_states(data: RuleData) -> Callable[[str], str]:
+    dotted = [k for k in data.states if k != "D.C."]
+    pattern = re.compile(r"(?<=[a-z], )(" + _alternation(dotted) + r")(?![\w])")
+
+    def expand_states(text: str) -> str:
+        """Springfield, Ill. → Springfield, Illinois (AP style state abbreviations after a city)."""
+        return pattern.sub(lambda m: _keep_stop(m.group(1), m, data.states[m.group(1)]), text)
+
+    return expand_states
+
+
+def _expand_always(data: RuleData) -> Callable[[str], str]:
+    dotted = [k for k in data.always if k.endswith(".")]
+    bare = [k for k in data.always if not k.endswith(".")]
+    pattern = re.compile(
+        r"(?<![\w.])(?:(" + _alternation(dotted) + r")(?![\w])|(" + _alternation(bare) + r")\b(?!\.\w))"
+    )
+
+    def expand_abbreviations(text: str) -> str:
+        """e.g. → for example, Inc. → Incorporated, vs. → versus, approx. → approximately."""
+
+        def expand(match: re.Match[str]) -> str:
+            key = match.group(1) or match.group(2)
+            return _keep_stop(key, match, data.always[key])
+
+        return pattern.sub(expand, text)
+
+    return expand_abbreviations
+
+
+_NUMERO = re.compile(r"\b(N|n)(o|os)\.? ?(?=#?\d)|\bNo\.? ?(?=#?\d)|№ ?(?=\d)")
+
+
+def expand_numero(text: str) -> str:
+    """No. 10 → Number 10, nos. 3 → numbers 3."""
+
+    def numero(match: re.Match[str]) -> str:
+        plural = match.group(2) == "os"
+        head = "Number" if match.group().startswith(("N", "№")) else "number"
+        return head + ("s " if plural else " ")
+
+    return _NUMERO.sub(numero, text)
+
+
+def rules(data: RuleData) -> dict[str, Callable[[str], str]]:
+    return {
+        "party_tags": _expand_party_tags(data),
+        "places": _expand_places(data),
+        "titles": _expand_titles(data),
+        "states": _expand_states(data),
+        "always": _expand_always(data),
+    }

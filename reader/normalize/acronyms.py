@@ -1,0 +1,76 @@
+"""Acronyms and initialisms: NATO and NASA said as words, GDP and FBI as letters.
+
+Letters come out as dotted capitals ("G.D.P."), a form every backend reads
+letter by letter; spaced letters are not ("a m" is read "uh em"). Known words
+and known initialisms come from the data tables; an unknown capitalised token is
+said as a word when it is long and pronounceable, else as letters. In an
+all-capitals headline ("HOW TO WIN THE WAR") ordinary words are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reader.normalize.data import RuleData
+
+__all__ = ["dotted", "is_pronounceable", "rules"]
+
+_TOKEN = re.compile(r"(?<![\w.'&])([A-Z][A-Za-z]*[A-Z])(s|'s|')?(?![\w&]|\.[A-Za-z])")
+_VOWELS = frozenset("AEIOUY")
+_ONSETS = frozenset(
+    "BL BR CH CL CR DR FL FR GL GR KL KN PH PL PR QU SC SCH SCR SH SK SL SM SN SP SPL SPR ST STR SW TH THR TR TW WH "
+    "WR".split()
+)
+_CODA = re.compile(r"[^AEIOUY]{3,}$")
+
+
+def dotted(letters: str) -> str:
+    """GDP → G.D.P."""
+    return "".join(f"{c.upper()}." for c in letters if c.isalnum())
+
+
+def is_pronounceable(word: str) -> bool:
+    """A guess at whether an unknown capitalised word reads as a word (NATO) rather than as letters (NYPD)."""
+    word = word.upper()
+    if len(word) < 4 or (not _VOWELS & set(word)):
+        return False
+    lead = re.match(r"[^AEIOUY]*", word).group()  # type: ignore[union-attr]
+    if len(lead) > 1 and lead not in _ONSETS:
+        return False
+    if re.search(r"[^AEIOUY]{4,}", word) or re.search(r"[AEIOU]{3,}", word):
+        return False
+    return not (_CODA.search(word) and not word.endswith(("NTS", "NDS", "RST", "RTH", "NGS", "STS")))
+
+
+def _spell_initialisms(data: RuleData) -> Callable[[str], str]:
+    words, letters, caps_words = data.acronym_words, data.acronym_letters, data.caps_words
+
+    def is_headline(text: str) -> bool:
+        plain = [t for t, _ in _TOKEN.findall(text) if t.isupper() and t not in words and t not in letters]
+        return sum(1 for t in plain if t in caps_words or is_pronounceable(t)) >= 2
+
+    def spell_initialisms(text: str) -> str:
+        """GDP → G.D.P., FBI's → F.B.I.'s, CEOs → C.E.O.'s; NATO, NASA stay words."""
+        if not _TOKEN.search(text):
+            return text
+        headline = is_headline(text)
+
+        def initialism(match: re.Match[str]) -> str:
+            token, suffix = match.group(1), match.group(2) or ""
+            if token in words or token + suffix in words:
+                return match.group()
+            known = token in letters
+            if known and not (headline and token in caps_words):
+                return dotted(token) + ("'s" if suffix else "")
+            if not token.isupper() or token in caps_words or headline or is_pronounceable(token):
+                return match.group()
+            return dotted(token) + ("'s" if suffix else "")
+
+        return _TOKEN.sub(initialism, text)
+
+    return spell_initialisms
+
+
+def rules(data: RuleData) -> dict[str, Callable[[str], str]]:
+    return {"initialisms": _spell_initialisms(data)}

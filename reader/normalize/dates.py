@@ -1,0 +1,181 @@
+"""Dates, years, decades and the names that look like dates (9/11, 24/7).
+
+Years are read as years ("nineteen eighty-four", "two thousand five", "twenty
+twenty-five"), a date as a newsreader says it ("February thirteenth, twenty
+twenty-five"; "the thirteenth of February"), and an all-numeric date in the
+order of the article's locale (month first in American English, day first
+elsewhere, unless the numbers say otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reader.normalize import spell
+from reader.normalize.data import RuleData
+
+__all__ = ["read_decades", "read_years", "rules"]
+
+MONTHS = "January February March April May June July August September October November December".split()
+_MONTH_INDEX = {name: i for i, name in enumerate(MONTHS, 1)}
+_MONTH = "|".join(MONTHS)
+_ORD = r"(?:st|nd|rd|th)?"
+
+
+def _day(value: str) -> str:
+    return spell.ordinal(int(value))
+
+
+def _month_day_year(month: int, day: int, year: str | None) -> str:
+    words = f"{MONTHS[month - 1]} {_day(str(day))}"
+    return f"{words}, {spell.year(year)}" if year else words
+
+
+def _year4(text: str) -> str:
+    value = int(text)
+    return str(value + (2000 if value < 50 else 1900)) if len(text) == 2 else text
+
+
+def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
+    keys = sorted({**data.months, **data.weekdays}, key=len, reverse=True)
+    dotted = [k for k in keys if k.endswith(".")]
+    bare = [k for k in keys if not k.endswith(".") and k in data.months]
+    pattern = re.compile(
+        r"(?<![\w.])(?:(" + "|".join(map(re.escape, dotted)) + r")(?![\w])|(" + "|".join(map(re.escape, bare))
+        + r")(?=\.? \d))"
+    )  # fmt: skip
+    table = {**data.months, **data.weekdays}
+
+    def expand_month_and_weekday_abbreviations(text: str) -> str:
+        """Feb. 13 → February 13, Sept. → September, Thu. → Thursday (a bare "Feb" only before a number)."""
+        return pattern.sub(lambda m: table[m.group(1) or m.group(2)], text)
+
+    return expand_month_and_weekday_abbreviations
+
+
+_ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+_MONTH_FIRST = re.compile(
+    rf"\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)(?:,? (\d{{4}})(?!\d))?"
+)
+_DAY_FIRST = re.compile(
+    rf"(?<![\w.,])(\d{{1,2}}){_ORD}(?:\s?(?:-|to)\s?(\d{{1,2}}){_ORD})? (?:of )?({_MONTH})\b(?:,? (\d{{4}})(?!\d))?"
+)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH}),? (\d{{4}})(?!\d)")
+_NUMERIC = re.compile(r"(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
+_ON_NUMERIC = re.compile(r"\b(on|by|since|until|from|before|after) (\d{1,2})/(\d{1,2})(?![\w/])")
+
+
+def _iso(match: re.Match[str]) -> str:
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return match.group()
+    return _month_day_year(month, day, year)
+
+
+def _month_first(match: re.Match[str]) -> str:
+    month, day, day2, year = match.groups()
+    if not 1 <= int(day) <= 31:
+        return match.group()
+    words = f"{month} {_day(day)}"
+    if day2:
+        words += f" to {_day(day2)}"
+    return f"{words}, {spell.year(year)}" if year else words
+
+
+def _day_first(match: re.Match[str]) -> str:
+    day, day2, month, year = match.groups()
+    if not 1 <= int(day) <= 31:
+        return match.group()
+    words = f"the {_day(day)}"
+    if day2:
+        words += f" to the {_day(day2)}"
+    words += f" of {month}"
+    return f"{words}, {spell.year(year)}" if year else words
+
+
+def _read_dates(day_first: bool) -> Callable[[str], str]:
+    def numeric(match: re.Match[str]) -> str:
+        first, sep, second, year = match.groups()
+        a, b = int(first), int(second)
+        if sep == "." or (day_first and a <= 31) or a > 12:
+            day, month = a, b
+        else:
+            month, day = a, b
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match.group()
+        return _month_day_year(month, day, _year4(year))
+
+    def on_numeric(match: re.Match[str]) -> str:
+        cue, first, second = match.group(1), int(match.group(2)), int(match.group(3))
+        month, day = (second, first) if day_first or first > 12 else (first, second)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match.group()
+        return f"{cue} {MONTHS[month - 1]} {_day(str(day))}"
+
+    def read_dates(text: str) -> str:
+        """Feb. 13, 2025 / 13 February 2025 / 2025-02-13 / 2/13/2025 → spoken dates."""
+        if not any(c.isdigit() for c in text):
+            return text
+        text = _ISO.sub(_iso, text)
+        text = _NUMERIC.sub(numeric, text)
+        text = _ON_NUMERIC.sub(on_numeric, text)
+        text = _MONTH_FIRST.sub(_month_first, text)
+        text = _DAY_FIRST.sub(_day_first, text)
+        return _MONTH_YEAR.sub(lambda m: f"{m.group(1)} {spell.year(m.group(2))}", text)
+
+    return read_dates
+
+
+_DECADE = re.compile(r"(?<![\w.,$€£])(?:'|\b)(1\d|20)?(\d)0'?s\b")
+_DECADE_TENS = {
+    "0": "hundreds", "1": "tens", "2": "twenties", "3": "thirties", "4": "forties", "5": "fifties",
+    "6": "sixties", "7": "seventies", "8": "eighties", "9": "nineties",
+}  # fmt: skip
+
+
+def _decade(match: re.Match[str]) -> str:
+    century, tens = match.groups()
+    if not century:
+        return _DECADE_TENS[tens] if tens != "0" else match.group()
+    if century == "20" and tens == "0":
+        return "two thousands"
+    if tens == "0":
+        return f"{spell.cardinal(century)} hundreds"
+    return f"{spell.cardinal(century)} {_DECADE_TENS[tens]}"
+
+
+def read_decades(text: str) -> str:
+    """1990s → nineteen nineties, '80s / the 80s → eighties, 2000s → two thousands."""
+    return _DECADE.sub(_decade, text) if "0s" in text or "0's" in text else text
+
+
+_YEAR = re.compile(r"(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]\d|\s?(?:°|percent\b))")
+_ERA_YEAR = re.compile(r"(?<![\w.,])(\d{1,4}) ?(BC|AD|BCE|CE|B\.C\.|A\.D\.|B\.C\.E\.|C\.E\.)(?![\w])")
+
+
+def read_years(text: str) -> str:
+    """1984 → nineteen eighty-four, 2005 → two thousand five, 2025 → twenty twenty-five; 500 BC too."""
+    text = _ERA_YEAR.sub(lambda m: f"{spell.year(m.group(1))} {m.group(2)}", text)
+    return _YEAR.sub(lambda m: spell.year(m.group(1)), text)
+
+
+def _read_number_names(data: RuleData) -> Callable[[str], str]:
+    names = sorted(data.names, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, names)) + r")(?![\w/]|-\d)")
+
+    def read_number_names(text: str) -> str:
+        """9/11 → nine eleven, 24/7 → twenty-four seven, G7 → G seven: names that only look like numbers."""
+        return pattern.sub(lambda m: data.names[m.group(1)], text)
+
+    return read_number_names
+
+
+def rules(data: RuleData, lang: str = "en") -> dict[str, Callable[[str], str]]:
+    """The date rules for ``data``; numeric dates are day-first unless ``lang`` is American English."""
+    day_first = lang.replace("_", "-").lower() not in ("en", "en-us")
+    return {
+        "names": _read_number_names(data),
+        "abbreviations": _expand_abbreviations(data),
+        "dates": _read_dates(day_first),
+    }

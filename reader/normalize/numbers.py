@@ -1,0 +1,128 @@
+"""Plain numbers: cardinals, decimals, negatives, ordinals, fractions, ranges and scores.
+
+These run after the rules that know what a number *is* (a date, a time, money,
+a measure, a year), so whatever digits reach them are counts. The last rule,
+:func:`spell_leftovers`, is the safety net the benchmark counts: a digit or
+symbol that reaches it had no rule of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from reader.normalize import spell
+
+__all__ = [
+    "read_cardinals",
+    "read_fractions",
+    "read_negatives",
+    "read_ordinals",
+    "read_ranges",
+    "separate_letters_from_digits",
+    "spell_leftovers",
+]
+
+log = logging.getLogger(__name__)
+fallback_log = logging.getLogger("reader.normalize.fallback")
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+
+_ORDINAL = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
+
+
+def read_ordinals(text: str) -> str:
+    """21st → twenty-first, 100th → one hundredth."""
+    return _ORDINAL.sub(lambda m: spell.ordinal(m.group(1)), text)
+
+
+_FRACTION = re.compile(r"(?<![\w/.,])(?:(\d+)(?: |-))?(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
+_DENOMINATORS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+
+
+def _fraction_words(numerator: int, denominator: int) -> str:
+    if denominator in _DENOMINATORS:
+        one, many = _DENOMINATORS[denominator]
+    else:
+        one = spell.ordinal(denominator)
+        many = one + "s"
+    return f"{spell.cardinal(numerator)} {one if numerator == 1 else many}"
+
+
+def _fraction(match: re.Match[str]) -> str:
+    whole, top, bottom = match.group(1), int(match.group(2)), int(match.group(3))
+    if bottom == 0 or (top >= bottom and not whole):
+        words = f"{spell.cardinal(top)} over {spell.cardinal(bottom)}" if bottom else match.group()
+        return f"{spell.cardinal(whole)} {words}" if whole else words
+    if not whole:
+        return _fraction_words(top, bottom)
+    if top == 1 and bottom in _DENOMINATORS:
+        return f"{spell.cardinal(whole)} and a {_DENOMINATORS[bottom][0]}"
+    return f"{spell.cardinal(whole)} and {_fraction_words(top, bottom)}"
+
+
+def read_fractions(text: str) -> str:
+    """1/2 → one half, 2 3/4 → two and three quarters, 5/8 → five eighths."""
+    return _FRACTION.sub(_fraction, text) if "/" in text else text
+
+
+_RANGE = re.compile(
+    r"(?<![\w.,/-])((?:[$€£¥]|US\$)?(?:"
+    + NUMBER
+    + r")(?:%|[kmbKMB]n?)?)\s?[-–]\s?((?:[$€£¥]|US\$)?\d)(?![\d,.]*[-/]\d)"
+)
+
+
+def read_ranges(text: str) -> str:
+    """10-15 → 10 to 15, a 3-2 win → a 3 to 2 win, 1990–2000 → 1990 to 2000 (numbers are read later)."""
+    return _RANGE.sub(r"\1 to \2", text) if "-" in text or "–" in text else text
+
+
+_NEGATIVE = re.compile(r"(?<![\w.,%)])-(?=\.?\d)")
+
+
+def read_negatives(text: str) -> str:
+    """-5 → minus 5 (a hyphen touching a number with no number before it)."""
+    return _NEGATIVE.sub("minus ", text)
+
+
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-?(?=\d)|(?<=\d)-?(?=[A-Za-z])")
+
+
+def separate_letters_from_digits(text: str) -> str:
+    """G7 → G 7, F-35 → F 35, 3D → 3 D: once units and ordinals are read, the rest are names with numbers."""
+    return _LETTER_DIGIT.sub(" ", text)
+
+
+_CARDINAL = re.compile(r"(?<![\w])(" + NUMBER + r")(?!\d)")
+
+
+def _cardinal(match: re.Match[str]) -> str:
+    written = match.group(1)
+    if len(written) > 1 and written[0] == "0" and written[1].isdigit():
+        return spell.digits(written)  # 007, 0800: said digit by digit
+    return spell.number(written)
+
+
+_VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
+
+
+def read_cardinals(text: str) -> str:
+    """1,204 → one thousand two hundred four; 24.5 → twenty-four point five; .5 → point five; 1.2.3 too."""
+    text = _VERSION.sub(lambda m: " point ".join(spell.cardinal(part) for part in m.group().split(".")), text)
+    return _CARDINAL.sub(_cardinal, text)
+
+
+_LEFTOVER = re.compile(r"\d+|[%$€£&@#°]")
+_LEFTOVER_WORDS = {"%": "percent", "$": "dollars", "€": "euros", "£": "pounds", "&": "and", "@": "at", "#": "number"}
+
+
+def _leftover(match: re.Match[str]) -> str:
+    fallback_log.debug("no rule for %r; spelled out", match.group())
+    found = match.group()
+    return f" {spell.digits(found)} " if found[0].isdigit() else f" {_LEFTOVER_WORDS.get(found, 'degrees')} "
+
+
+def spell_leftovers(text: str) -> str:
+    """The safety net: any digit or symbol no rule read is said one by one (and counted by the benchmark)."""
+    return _LEFTOVER.sub(_leftover, text)

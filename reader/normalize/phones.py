@@ -1,0 +1,47 @@
+"""Telephone numbers, read digit by digit in their groups: "(555) 123-4567" → "five five five, one two three, …".
+
+Only shapes that are clearly telephone numbers are read this way (area codes in
+brackets, 3-3-4 groups, a leading "+", "1-800"); a bare "555-1234" only after a
+word like "call" or "phone", since elsewhere it could be a range.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize import spell
+
+__all__ = ["read_phone_numbers"]
+
+_PHONE = re.compile(
+    r"(?<![\w+-])(?:"
+    r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}"  # +44 20 7946 0958, +1 (202) 555-0143
+    r"|(?:1[ .-])?\(\d{3}\) ?\d{3}[ .-]\d{4}"  # (202) 555-0143
+    r"|(?:1[ .-])?\d{3}[.-]\d{3}[.-]\d{4}"  # 202-555-0143, 1-800-555-0199
+    r"|0\d{2,4} \d{3,4} \d{3,4}"  # 020 7946 0958
+    r")(?![\w-]|[.,]\d)"
+)
+_CUED_LOCAL = re.compile(r"(?i)\b(call|phone|dial|text|tel\.?|fax|hotline|number|at) (\d{3}-\d{4})\b")
+_EMERGENCY = re.compile(r"(?i)\b(call|calls|called|calling|dial|dialed|dialled|dialing) (911|999|112|000|111|988)\b")
+_GROUP = re.compile(r"\d+")
+
+
+def _say_phone(written: str) -> str:
+    groups = _GROUP.findall(written)
+    words = []
+    for i, group in enumerate(groups):
+        if group == "800" and i == 1 and groups[0] == "1":
+            words.append("eight hundred")  # 1-800 numbers are said "one eight hundred"
+        else:
+            words.append(spell.digits(group))
+    head = "plus " if written.lstrip().startswith("+") else ""
+    return head + ", ".join(words)
+
+
+def read_phone_numbers(text: str) -> str:
+    """(202) 555-0143 → two zero two, five five five, zero one four three; call 911 → call nine one one."""
+    if not any(c.isdigit() for c in text):
+        return text
+    text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
+    text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)} {_say_phone(m.group(2))}", text)
+    return _EMERGENCY.sub(lambda m: f"{m.group(1)} {spell.digits(m.group(2))}", text)

@@ -1,0 +1,38 @@
+"""Symbols between words: & + = ~ ° and the like, said as words or dropped (™ ®), never spelled.
+
+Runs after numbers and money, so a symbol that reaches it stands between words:
+"AT&T" → "A.T. and T.", "R&D" → "R and D", "#1" → "number one", "50+" → "fifty plus".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reader.normalize.acronyms import dotted
+from reader.normalize.data import RuleData
+
+__all__ = ["rules"]
+
+_AMPERSAND_INITIALS = re.compile(r"\b([A-Z]{1,3})&([A-Z]{1,3})\b")
+
+
+def _initials(letters: str) -> str:
+    return letters if len(letters) == 1 else dotted(letters)
+
+
+def _read_symbols(data: RuleData) -> Callable[[str], str]:
+    table = dict(data.symbols)
+    pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))))
+
+    def read_symbols(text: str) -> str:
+        """& → and, + → plus, ° → degrees, = → equals; ™ ® © * vanish."""
+        if "&" in text:
+            text = _AMPERSAND_INITIALS.sub(lambda m: f"{_initials(m.group(1))} and {_initials(m.group(2))}", text)
+        return pattern.sub(lambda m: f" {table[m.group()]} " if table[m.group()].strip() else table[m.group()], text)
+
+    return read_symbols
+
+
+def rules(data: RuleData) -> dict[str, Callable[[str], str]]:
+    return {"symbols": _read_symbols(data)}

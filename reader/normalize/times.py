@@ -1,0 +1,61 @@
+"""Clock times and ratios: 10:30 a.m., 7 p.m., 14:00 GMT, 3:1.
+
+"a.m." and "p.m." come out as dotted capitals, "A.M." and "P.M.", which every
+engine reads letter by letter (eSpeak NG reads a bare "AM" as the word "am").
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize import spell
+
+__all__ = ["read_ratios", "read_times"]
+
+_MERIDIEM = r"([aApP])\.?\s?[mM]\.?(?![\w])"
+_CLOCK_MERIDIEM = re.compile(r"(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
+_CLOCK = re.compile(r"(?<![\w.:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:]|\.\d)")
+_RATIO = re.compile(r"(?<![\w.:])(\d+):(\d+)(?![\d:])")
+
+
+def _minutes(minute: int) -> str:
+    if minute == 0:
+        return ""
+    if minute < 10:
+        return f" oh {spell.cardinal(minute)}"
+    return f" {spell.cardinal(minute)}"
+
+
+def _with_meridiem(match: re.Match[str]) -> str:
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3).upper()
+    if not (1 <= hour <= 12 and minute < 60):
+        return match.group()
+    return f"{spell.cardinal(hour)}{_minutes(minute)} {half}.M."
+
+
+def _clock(match: re.Match[str]) -> str:
+    hour, minute = int(match.group(1)), int(match.group(2))
+    seconds = match.group(3)
+    if seconds is not None:  # a race time: 2:03:45
+        parts = [(hour, "hour"), (minute, "minute"), (int(seconds), "second")]
+        return ", ".join(f"{spell.cardinal(n)} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n)
+    if hour > 23 or minute > 59:
+        return f"{spell.cardinal(hour)} to {spell.cardinal(minute)}"
+    if minute == 0:
+        return f"{spell.cardinal(hour)} hundred" if hour > 12 or hour == 0 else f"{spell.cardinal(hour)} o'clock"
+    return f"{spell.cardinal(hour)}{_minutes(minute)}"
+
+
+def read_times(text: str) -> str:
+    """10:30 a.m. → ten thirty A.M., 7pm → seven P.M., 14:00 → fourteen hundred, 10:05 → ten oh five."""
+    if not any(c.isdigit() for c in text):
+        return text
+    text = _CLOCK_MERIDIEM.sub(_with_meridiem, text)
+    return _CLOCK.sub(_clock, text) if ":" in text else text
+
+
+def read_ratios(text: str) -> str:
+    """3:1 → three to one (a colon between numbers that are not a clock time)."""
+    if ":" not in text:
+        return text
+    return _RATIO.sub(lambda m: f"{spell.cardinal(m.group(1))} to {spell.cardinal(m.group(2))}", text)

@@ -1,0 +1,91 @@
+"""URLs, e-mail addresses, handles and hashtags, said sensibly.
+
+A URL is shortened to its site ("example dot com"), a short path kept when it
+is one plain word ("example dot com slash donate"); an address reads "jane dot
+doe at example dot com"; "@user" reads "at user"; "#MeToo" reads "hashtag Me Too".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reader.normalize.acronyms import dotted
+from reader.normalize.data import RuleData
+
+__all__ = ["rules"]
+
+_TRAILING = ".,;:!?)]}'\""
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})\b")
+_HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z][A-Za-z0-9_]*)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|_")
+_PLAIN_PATH = re.compile(r"/[a-z]{2,15}/?")
+_LOCAL_SYMBOLS = {".": " dot ", "_": " underscore ", "-": " dash ", "+": " plus "}
+
+
+def _label(label: str, tlds: dict[str, str], last: bool) -> str:
+    if last and label.lower() in tlds:
+        return tlds[label.lower()]
+    if label.isalpha() and len(label) <= 3 and label.lower() not in ("co", "gov", "com", "org", "net", "new"):
+        return dotted(label)
+    return label.replace("-", " ")
+
+
+def _host_words(host: str, tlds: dict[str, str]) -> str:
+    labels = [part for part in host.lower().split(".") if part]
+    if labels and labels[0] == "www":
+        labels = labels[1:]
+    return " dot ".join(_label(label, tlds, i == len(labels) - 1) for i, label in enumerate(labels))
+
+
+def _read_web(data: RuleData) -> Callable[[str], str]:
+    tlds = dict(data.tlds)
+    domain = re.compile(
+        r"(?<![\w@./-])((?:[A-Za-z0-9-]+\.)+(?:" + "|".join(sorted(tlds, key=len, reverse=True)) + r"))"
+        r"(/[^\s<>\"]*)?(?![\w-])"
+    )
+
+    def url(match: re.Match[str]) -> str:
+        written = match.group()
+        stripped = written.rstrip(_TRAILING)
+        tail = written[len(stripped) :]
+        rest = re.sub(r"^(?:https?://)?", "", stripped, flags=re.IGNORECASE)
+        host, _, path = rest.partition("/")
+        host = host.split("@")[-1].split(":")[0]
+        words = _host_words(host, tlds)
+        if path and _PLAIN_PATH.fullmatch("/" + path):
+            words += " slash " + path.strip("/")
+        return words + tail
+
+    def bare_domain(match: re.Match[str]) -> str:
+        host, path = match.group(1), match.group(2) or ""
+        words = _host_words(host, tlds)
+        clean_path = path.rstrip(_TRAILING)
+        if clean_path and _PLAIN_PATH.fullmatch(clean_path):
+            words += " slash " + clean_path.strip("/")
+        return words + path[len(clean_path) :]
+
+    def email(match: re.Match[str]) -> str:
+        local = "".join(_LOCAL_SYMBOLS.get(c, c) for c in match.group(1))
+        return f"{local} at {_host_words(match.group(2), tlds)}"
+
+    def hashtag(match: re.Match[str]) -> str:
+        return "hashtag " + _CAMEL.sub(" ", match.group(1))
+
+    def read_web_addresses(text: str) -> str:
+        """https://www.example.com/a/long/path → example dot com; jane@example.com → jane at example dot com."""
+        if "." not in text and "@" not in text and "#" not in text:
+            return text
+        text = _URL.sub(url, text)
+        text = _EMAIL.sub(email, text)
+        text = domain.sub(bare_domain, text)
+        text = _HANDLE.sub(lambda m: "at " + m.group(1).replace("_", " "), text)
+        return _HASHTAG.sub(hashtag, text)
+
+    return read_web_addresses
+
+
+def rules(data: RuleData) -> dict[str, Callable[[str], str]]:
+    return {"web": _read_web(data)}
