@@ -19,6 +19,7 @@ import click
 from reader.demo import demo_article_path
 from reader.errors import InputError, ReaderError
 from reader.extract import extract
+from reader.normalize import load_lexicon, normalize
 from reader.script import make_script
 from reader.sources import MAX_FILE_BYTES, is_url
 
@@ -69,8 +70,9 @@ def _source_argument(source: str) -> str | bytes | Path:
 @cli.command()
 @click.argument("source")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lexicon", "lexicon_path", metavar="TOML", help="Pronunciation lexicon (default: $READER_LEXICON).")
 @clean_errors
-def script(source: str, output_format: str) -> None:
+def script(source: str, output_format: str, lexicon_path: str | None = None) -> None:
     """Print exactly what will be spoken for SOURCE.
 
     SOURCE is a URL, an HTML, text or Markdown file, or - for stdin.
@@ -78,8 +80,10 @@ def script(source: str, output_format: str) -> None:
     \b
     Example:
       reader script article.html --format json
+      reader script article.html --lexicon site.toml
     """
-    speech = make_script(extract(_source_argument(source)))
+    lexicon = load_lexicon(lexicon_path) if lexicon_path else None
+    speech = make_script(extract(_source_argument(source)), normalize=functools.partial(normalize, lexicon=lexicon))
     if output_format == "json":
         sentences = [
             {"block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken} for s in speech.sentences

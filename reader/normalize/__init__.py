@@ -26,7 +26,16 @@ from reader.normalize.european import european_rules
 from reader.normalize.lexicon import Lexicon, configured_lexicon, load_lexicon
 from reader.normalize.spell import base_lang
 
-__all__ = ["Lexicon", "Rule", "RuleData", "default_rules", "load_lexicon", "load_rule_data", "normalize"]
+__all__ = [
+    "PASS_THROUGH_RULES",
+    "Lexicon",
+    "Rule",
+    "RuleData",
+    "default_rules",
+    "load_lexicon",
+    "load_rule_data",
+    "normalize",
+]
 
 log = logging.getLogger(__name__)
 

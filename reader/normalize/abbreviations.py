@@ -39,10 +39,12 @@ def _expand_places(data: RuleData) -> Callable[[str], str]:
 
 def _expand_titles(data: RuleData) -> Callable[[str], str]:
     pattern = re.compile(r"(?<![\w.])(" + _alternation(data.titles) + r")(?=\s+[A-Z])")
+    dotted = re.compile(r"(?<![\w.])(" + _alternation(k for k in data.titles if k.endswith(".")) + r")(?![\w])")
 
     def expand_titles(text: str) -> str:
         """Dr. Smith → Doctor Smith, St. Louis → Saint Louis, Sen. Warren → Senator Warren."""
-        return pattern.sub(lambda m: data.titles[m.group(1)], text)
+        text = pattern.sub(lambda m: data.titles[m.group(1)], text)
+        return dotted.sub(lambda m: _keep_stop(m.group(1), m, data.titles[m.group(1)]), text)
 
     return expand_titles
 
