@@ -14,8 +14,9 @@ SUDO=""
 
 # Debian packages: eSpeak NG (the offline voice, driven by pyttsx3) and ffmpeg (whole-article audio work).
 RUNTIME_DEBS=(espeak-ng libespeak-ng1 ffmpeg python3-venv)
-# For the tests: a real browser for the player (Playwright drives Debian's chromium).
-TEST_DEBS=(chromium)
+# For the tests: a real browser for the player (Playwright drives Debian's chromium);
+# redis-server for the queue tests (started on loopback by the tests themselves, as is moto's S3 server).
+TEST_DEBS=(chromium redis-server)
 
 install_debs() {
   local missing=()

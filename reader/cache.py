@@ -71,8 +71,20 @@ def default_cache_dir() -> Path:
 
 
 def open_store(root: str | os.PathLike[str] | None = None) -> LocalStore:
-    """The store at ``root``, else ``READER_CACHE_DIR``, else ``./audio_cache``."""
-    return LocalStore(Path(root) if root is not None else default_cache_dir())
+    """The store at ``root``, else ``READER_CACHE_DIR``, else ``./audio_cache``.
+
+    With ``READER_CACHE_URL=s3://bucket/prefix`` set (or ``root`` an ``s3://`` URL) the store is
+    that bucket, and the directory only holds a local read-through copy (see ``reader.storage_s3``).
+    """
+    url = os.environ.get("READER_CACHE_URL") or None
+    if isinstance(root, str) and root.startswith("s3://"):
+        url, root = root, None
+    local = Path(root) if root is not None else default_cache_dir()
+    if url:
+        from reader.storage_s3 import S3Store
+
+        return S3Store.from_url(url, local)
+    return LocalStore(local)
 
 
 def check_key(key: str) -> str:

@@ -76,3 +76,21 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("READER_CACHE_DIR", str(path))
     return path
+
+
+# Real services for the `net` tests (redis-server, an S3-compatible server), started once per session.
+def _load_services():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("reader_test_services", Path(__file__).with_name("services.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+_services = _load_services()
+redis_url = _services.redis_url
+s3_endpoint = _services.s3_endpoint
+s3_bucket = _services.s3_bucket

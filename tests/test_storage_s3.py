@@ -1,0 +1,127 @@
+"""The S3 store against a real S3-compatible server (moto's, on loopback) with boto3 over HTTP.
+
+Renders use the real default engine (eSpeak NG through pyttsx3) and the real
+audio path; only the object store is a stand-in for AWS, and it is a real server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+from mutagen.mp3 import MP3
+
+from reader.cache import LocalStore, open_store
+from reader.errors import CacheError, InputError
+from reader.render import RenderOptions, render
+from reader.storage_s3 import S3Store
+
+pytestmark = pytest.mark.net
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+support = _load("audio_support")
+
+
+def _objects(bucket) -> dict[str, int]:
+    client = boto3.client("s3", endpoint_url=bucket.endpoint, region_name="us-east-1")
+    listing = client.list_objects_v2(Bucket=bucket.name)
+    return {item["Key"]: item["Size"] for item in listing.get("Contents", [])}
+
+
+def test_cache_url_takes_precedence_over_cache_dir(s3_bucket, tmp_path, monkeypatch):
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "local"))
+    store = open_store()
+    assert isinstance(store, S3Store)
+    assert (store.bucket, store.prefix, store.root) == (s3_bucket.name, "audio", tmp_path / "local")
+    monkeypatch.delenv("READER_CACHE_URL")
+    assert type(open_store()) is LocalStore
+
+
+def test_bad_cache_urls_get_clear_errors(s3_bucket, tmp_path, monkeypatch):
+    monkeypatch.setenv("READER_CACHE_URL", "https://bucket/prefix")
+    with pytest.raises(InputError, match="s3://bucket/prefix"):
+        open_store(tmp_path)
+    monkeypatch.setenv("READER_CACHE_URL", "s3://no-such-bucket-here/audio")
+    with pytest.raises(CacheError, match="no-such-bucket-here"):
+        open_store(tmp_path)
+
+
+def test_render_publishes_chunks_audio_and_manifest_to_the_bucket(s3_bucket, tmp_path):
+    article = support.make_article(paragraphs=2, sentences=2, url="https://news.example/s3-story")
+    writer = open_store(tmp_path / "writer")
+    result = render(article, RenderOptions(), store=writer)
+
+    objects = _objects(s3_bucket)
+    chunk_objects = [k for k in objects if k.startswith("audio/chunks/") and k.endswith(".mp3")]
+    assert len(chunk_objects) == len(result.manifest.entries)
+    audio_key = f"audio/articles/{result.article_id}/{result.revision}.mp3"
+    assert objects[audio_key] == result.audio_path.stat().st_size
+    assert f"audio/articles/{result.article_id}/manifest.json" in objects
+
+    # Another machine: an empty local copy reads everything from the bucket.
+    reader = open_store(tmp_path / "reader")
+    manifest = reader.read_manifest(result.article_id)
+    assert manifest is not None and manifest.status == "complete"
+    assert [e.key for e in manifest.entries] == [e.key for e in result.manifest.entries]
+    for entry in manifest.entries:
+        data = reader.read_chunk(entry.key)
+        assert data == writer.read_chunk(entry.key)
+        assert reader.chunk_info(entry.key).frames == entry.frames
+    path = reader.assembled_path(result.article_id)
+    assert path is not None and path.read_bytes() == result.audio_path.read_bytes()
+    assert MP3(path).info.length == pytest.approx(manifest.duration, abs=0.1)
+    assert [m.article_id for m in reader.iter_manifests()] == [result.article_id]
+
+    # A second render elsewhere reuses every chunk from the bucket: nothing is synthesized again.
+    again = render(article, RenderOptions(), store=open_store(tmp_path / "third"))
+    assert again.rendered == 0
+    assert again.audio_path.read_bytes() == result.audio_path.read_bytes()
+
+
+def test_presigned_url_serves_the_audio_with_range(s3_bucket, tmp_path):
+    article = support.make_article(paragraphs=1, sentences=1, url="https://news.example/presigned")
+    store = open_store(tmp_path)
+    result = render(article, RenderOptions(), store=store)
+    url = store.audio_url(result.article_id, expires=60)
+    assert "X-Amz-Signature=" in url and "X-Amz-Expires=60" in url
+    request = urllib.request.Request(url, headers={"Range": "bytes=0-99"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 206
+        assert response.read() == result.audio_path.read_bytes()[:100]
+    assert store.audio_url("0" * 24) is None
+
+
+def test_first_chunk_writer_wins_and_corrupt_objects_are_never_served(s3_bucket, tmp_path):
+    first, second = open_store(tmp_path / "a"), open_store(tmp_path / "b")
+    key = hashlib.sha256(b"chunk").hexdigest()
+    mine = first.put_chunk(key, b"\xff\xfb first", frames=1, samples=1152, sample_rate=22050)
+    theirs = second.put_chunk(key, b"\xff\xfb second", frames=1, samples=1152, sample_rate=22050)
+    assert theirs.sha256 == mine.sha256
+    assert second.read_chunk(key) == b"\xff\xfb first"
+
+    other = hashlib.sha256(b"other").hexdigest()
+    client = boto3.client("s3", endpoint_url=s3_bucket.endpoint, region_name="us-east-1")
+    meta = {"sha256": "0" * 64, "frames": "1", "samples": "1152", "sample-rate": "22050"}
+    name = f"audio/chunks/{other[:2]}/{other[2:4]}/{other}.mp3"
+    client.put_object(Bucket=s3_bucket.name, Key=name, Body=b"tampered", Metadata=meta)
+    assert open_store(tmp_path / "c").read_chunk(other) is None
+
+
+def test_deleting_an_article_removes_its_objects(s3_bucket, tmp_path):
+    article = support.make_article(paragraphs=1, sentences=1, url="https://news.example/deleted")
+    store = open_store(tmp_path)
+    result = render(article, RenderOptions(), store=store)
+    assert store.delete_article(result.article_id)
+    assert not [k for k in _objects(s3_bucket) if "/articles/" in k]
+    assert store.read_manifest(result.article_id) is None
