@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -44,11 +44,17 @@ class FurnitureRules:
     drop_roles: frozenset[str]
     class_tokens: frozenset[str]
     exact_only_tokens: frozenset[str]
+    name_attributes: tuple[str, ...]
     keep_share: float
     groups: tuple[PatternGroup, ...]
     tail: PatternGroup
     tail_weak: PatternGroup
     figure: PatternGroup
+
+    @cached_property
+    def stems(self) -> tuple[str, ...]:
+        """Class tokens that also match as the start of a longer name."""
+        return tuple(sorted(t for t in self.class_tokens - self.exact_only_tokens if len(t) > 3))
 
     def furniture_kind(self, text: str) -> str | None:
         """The kind of furniture ``text`` (one block or line) is, or None when it is content."""
@@ -87,7 +93,7 @@ class FurnitureRules:
                 continue
             if token in self.class_tokens:
                 return True
-            if any(token.startswith(stem) for stem in self.class_tokens - self.exact_only_tokens if len(stem) > 3):
+            if any(token.startswith(stem) for stem in self.stems):
                 return True
         return False
 
@@ -110,6 +116,7 @@ def load_rules(path: str | Path) -> FurnitureRules:
         drop_roles=frozenset(html["drop_roles"]),
         class_tokens=frozenset(t.lower() for t in html["class_tokens"]),
         exact_only_tokens=frozenset(t.lower() for t in html["exact_only_tokens"]),
+        name_attributes=tuple(html.get("name_attributes", ("class", "id"))),
         keep_share=float(html["keep_share"]),
         groups=tuple(_group(g, g["name"]) for g in text["groups"]),
         tail=_group(text["tail"], "tail"),

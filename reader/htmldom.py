@@ -94,7 +94,7 @@ def _is_furniture(element: html.HtmlElement, rules: FurnitureRules) -> bool:
     role = (element.get("role") or "").strip().lower()
     if role and role in rules.drop_roles:
         return True
-    return any(rules.is_furniture_name(element.get(attr) or "") for attr in ("class", "id"))
+    return any(rules.is_furniture_name(element.get(attr) or "") for attr in rules.name_attributes)
 
 
 def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
