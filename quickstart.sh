@@ -14,7 +14,8 @@ SUDO=""
 
 # Debian packages: eSpeak NG (the offline voice, driven by pyttsx3) and ffmpeg (whole-article audio work).
 RUNTIME_DEBS=(espeak-ng libespeak-ng1 ffmpeg python3-venv)
-# For the tests: a real browser for the player (Playwright drives Debian's chromium);
+# For the tests: a real browser for the player. The dev extra's Playwright (pip) drives Debian's chromium
+# through executable_path: no browser download; axe-core comes inside axe-playwright-python.
 # redis-server for the queue tests (started on loopback by the tests themselves, as is moto's S3 server).
 TEST_DEBS=(chromium redis-server)
 

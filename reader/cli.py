@@ -106,18 +106,34 @@ def script(source: str, output_format: str, lexicon_path: str | None = None) -> 
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Where to copy the MP3.")
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Then serve the player for it.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @clean_errors
-def demo(output: Path | None) -> None:
-    """Run the main job: render the bundled demo article (the seed page) to MP3.
+def demo(output: Path | None, serve: bool, host: str, port: int) -> None:
+    """Run the main job: render the bundled demo article (the seed page), then serve it in the player.
+
+    Prints the MP3's path and length, then the URL of the article's page,
+    and serves until Ctrl-C (--no-serve stops after the MP3).
 
     \b
     Example:
-      reader demo
+      reader demo --port 8080
     """
     from reader.cli_audio import format_duration, options_from, render_to
 
+    if serve:
+        from web.serve import check_port_free
+
+        check_port_free(host, port)  # before rendering, so a taken port fails at once
     result, path = render_to(demo_article_path(), options_from("pyttsx3", None, None, None, 0), output)
     click.echo(f"{path}  {format_duration(result.manifest.duration)}")
+    if serve:
+        from web.serve import public_url
+        from web.serve import serve as run_server
+
+        url = public_url(host, port, f"/articles/{result.article_id}")
+        run_server(host, port, on_ready=lambda: click.echo(f"Listen to the demo article: {url}  (Ctrl-C stops)"))
 
 
 def _add_audio_commands() -> None:
@@ -146,6 +162,33 @@ def _add_output_commands() -> None:
 
 
 _add_output_commands()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Threads per process.")
+@clean_errors
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web player, the embed script and the JSON API.
+
+    Runs gunicorn with threaded workers (waitress on Windows); each process
+    renders in the background, and an article still renders once across them.
+    Configure with READER_* environment variables (see the README).
+
+    \b
+    Example:
+      reader serve --port 8080
+    """
+    from web.serve import check_port_free, public_url
+    from web.serve import serve as run_server
+
+    check_port_free(host, port)
+    url = public_url(host, port)
+    run_server(
+        host, port, workers=workers, threads=threads, on_ready=lambda: click.echo(f"reader: serving on {url}", err=True)
+    )
 
 
 def main() -> None:

@@ -1,0 +1,189 @@
+"""The player in a real browser: Debian's chromium, headless, driven by Playwright (no browser download).
+
+Starts from an empty cache, pastes an article into the library form, clicks Listen,
+and checks what a listener notices: sound (the audio clock advancing) while the
+article is still rendering, the highlighted sentence following along, a click on a
+sentence seeking there, the speed taking effect, the position offered again after a
+reload; an axe-core scan with no violations; screenshots under test-output/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUTPUT = Path(os.environ.get("READER_TEST_OUTPUT", Path(__file__).resolve().parent.parent / "test-output"))
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: ./quickstart.sh test installs it")
+    profile = tmp_path_factory.mktemp("chromium-profile")  # a new, empty user-data-dir
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1100, "height": 850},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def _axe_violations(page) -> list[dict]:
+    from importlib.resources import files
+
+    axe_source = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def _now(page) -> float:
+    return page.evaluate("document.querySelector('#player audio').currentTime")
+
+
+def _status(page) -> str:
+    return page.evaluate("fetch(document.getElementById('player').dataset.api).then(r => r.json()).then(d => d.status)")
+
+
+def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(live_server, browser, make_article):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(live_server.url + "/")
+    assert not list(live_server.cache.glob("chunks/**/*.mp3"))  # an empty cache
+    page.fill("#add-content", make_article(2500, "A long story to listen to"))
+    page.click("form button[type=submit]:not([formaction])")
+    page.wait_for_url("**/articles/*")
+
+    # Keyboard alone reaches the Listen button
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('listen')"):
+            break
+    assert page.evaluate("document.activeElement.classList.contains('listen')")
+    assert page.is_visible(".listen .listen-duration")
+    page.keyboard.press("Enter")
+
+    # Sound starts while the article is still rendering
+    page.wait_for_function("document.querySelector('#player audio').currentTime > 0.5", timeout=30_000)
+    assert _status(page) == "rendering"
+    assert page.get_attribute("#player", "data-live") == "1"
+
+    # The highlighted sentence follows the audio
+    page.wait_for_selector(".s.current", timeout=15_000)
+    first = page.get_attribute("#player", "data-sentence")
+    page.wait_for_function(f"document.getElementById('player').dataset.sentence !== '{first}'", timeout=30_000)
+    assert page.locator(".s.current").count() == 1
+    page.screenshot(path=str(OUTPUT / "player.png"))
+
+    # A click on a sentence seeks there
+    target = page.locator('.s[data-i="6"]')
+    page.wait_for_selector('.s[data-i="6"][data-start]', timeout=30_000)
+    start = float(target.get_attribute("data-start"))
+    target.click()
+    page.wait_for_function(
+        f"Math.abs(document.querySelector('#player audio').currentTime - {start}) < 1.5", timeout=10_000
+    )
+    page.wait_for_function("document.getElementById('player').dataset.sentence === '6'", timeout=10_000)
+
+    # The speed change takes effect: the audio clock runs about twice as fast as the wall clock
+    page.select_option(".speed", "2")
+    assert page.evaluate("document.querySelector('#player audio').playbackRate") == 2
+    before, wall = _now(page), time.monotonic()
+    page.wait_for_timeout(3000)
+    ratio = (_now(page) - before) / (time.monotonic() - wall)
+    assert ratio > 1.4, ratio
+
+    # Keyboard: K pauses; the position is remembered
+    page.locator(".controls [data-action=toggle]").focus()
+    page.keyboard.press("k")
+    page.wait_for_function("document.querySelector('#player audio').paused")
+    saved = _now(page)
+    assert saved > 5
+
+    violations = _axe_violations(page)
+    assert violations == [], violations
+
+    # After a reload the position is offered again, and taken
+    page.reload()
+    page.wait_for_selector(".resume:not([hidden])")
+    assert page.inner_text(".resume-time") == f"{int(saved) // 60}:{int(saved) % 60:02d}"
+    page.click("[data-action=resume]")
+    page.wait_for_function(
+        f"Math.abs(document.querySelector('#player audio').currentTime - {saved}) < 3 && "
+        "!document.querySelector('#player audio').paused",
+        timeout=30_000,
+    )
+    assert page.evaluate("document.querySelector('#player audio').playbackRate") == 2  # the speed too
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(OUTPUT / "player-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert errors == []
+    page.close()
+
+
+def test_library_and_preview_pages_pass_axe(live_server, browser, seed_text):
+    page = browser.new_page()
+    page.goto(live_server.url + "/")
+    assert _axe_violations(page) == []
+    page.fill("#add-content", seed_text.read_text(encoding="utf-8"))
+    page.click("button[formaction]")
+    page.wait_for_selector("table.script")
+    assert _axe_violations(page) == []
+    page.close()
+
+
+def test_embed_script_inserts_an_isolated_player_under_a_strict_csp_and_reports_events(live_server, browser):
+    page = browser.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(live_server.url + "/embed/demo")
+    page.evaluate(
+        "window.readerEvents = [];"
+        "['play', 'pause', 'progress', 'complete'].forEach(n => "
+        "document.addEventListener('reader:' + n, e => readerEvents.push(e.type)))"
+    )
+    listen = page.locator("[data-reader-player] >> css=button.listen")
+    listen.wait_for(timeout=30_000)
+    assert page.evaluate("document.querySelector('[data-reader-player]').shadowRoot !== null")
+    # above the article, styled by its own sheet, untouched by the page's CSS
+    assert page.evaluate("document.querySelector('[data-reader-player]').nextElementSibling.tagName === 'ARTICLE'")
+    listen.click()
+    page.wait_for_function("readerEvents.includes('reader:play')", timeout=30_000)
+    page.locator("[data-reader-player] >> css=button.play").click()
+    page.wait_for_function("readerEvents.includes('reader:pause')", timeout=10_000)
+    page.screenshot(path=str(OUTPUT / "embed.png"))
+    assert not [line for line in console if "Content Security Policy" in line], console
+    assert page.context.cookies() == []
+    page.close()

@@ -1,0 +1,36 @@
+"""The app's defaults; every key can be set in instance/config.py or as READER_<KEY>.
+
+``READER_CORS_ORIGINS='["https://news.example"]'`` is parsed as JSON by
+``from_prefixed_env``, so lists and numbers need no special code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Where audio, manifests and progress live; READER_CACHE_DIR as for the CLI.
+    "CACHE_DIR": None,
+    # Render options used when a request names none.
+    "BACKEND": "pyttsx3",
+    "VOICE": None,
+    "RATE": None,
+    # Largest request body (pasted HTML or text): larger gets 413.
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Sites allowed to call the API from their pages (the embed script). Empty: same origin only.
+    "CORS_ORIGINS": [],
+    # Renders running at once in this process; past it, new renders get 503 with Retry-After.
+    "RENDER_QUEUE_LIMIT": 8,
+    # Write requests (POST, refresh, DELETE) per client address per minute; past it, 429. 0 turns it off.
+    "RATE_LIMIT_PER_MINUTE": 60,
+    # How long an audio request waits for a chunk that is still rendering, in seconds.
+    "STREAM_WAIT_SECONDS": 120.0,
+    # Hand finished audio files to a front proxy: "" (serve them here), "x-accel" (nginx) or "x-sendfile".
+    "AUDIO_OFFLOAD": "",
+    # With "x-accel": the internal nginx location that maps to CACHE_DIR.
+    "ACCEL_PREFIX": "/_reader_cache/",
+    # Cache-Control max-age for audio whose URL names its revision (it never changes).
+    "AUDIO_MAX_AGE": 31536000,
+    # Start renders in background threads of this process (False: a queue worker renders them).
+    "RENDER_IN_PROCESS": True,
+}

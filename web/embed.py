@@ -1,0 +1,90 @@
+"""The embed script and cross-origin access for it.
+
+``/embed.js`` is a short-lived alias of the versioned ``/embed/v1/embed.js``
+(cached for a year: a new version gets a new URL). Sites load it with one
+script tag; it calls the JSON API from their pages, which browsers allow only
+for origins in ``CORS_ORIGINS`` (empty by default: same origin only). No
+cookies are read or set, so credentials are never allowed cross-origin.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+bp = Blueprint("embed", __name__)
+
+EMBED_VERSION = "v1"
+_ALLOWED_METHODS = "GET, POST, OPTIONS"
+_ALLOWED_HEADERS = "Content-Type, Range"
+_EXPOSED_HEADERS = "Content-Length, Content-Range, Location, Retry-After, X-Reader-Status"
+
+
+def _script() -> bytes:
+    return (files("web") / "static" / "embed.js").read_bytes()
+
+
+def _script_response(max_age: int) -> Response:
+    response = Response(_script(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = f"public, max-age={max_age}" + (", immutable" if max_age > 86400 else "")
+    response.headers["Access-Control-Allow-Origin"] = "*"  # the script itself is public; the API is not
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/embed.js")
+def embed_latest() -> Response:
+    return _script_response(300)
+
+
+@bp.get(f"/embed/{EMBED_VERSION}/embed.js")
+def embed_versioned() -> Response:
+    return _script_response(31536000)
+
+
+@bp.get("/embed/demo")
+def demo_page() -> Response:
+    """A host page that embeds the player, to try the script and for the browser tests."""
+    from flask import render_template
+
+    return Response(render_template("embed_demo.html"), mimetype="text/html")
+
+
+def _allowed_origin(origin: str | None) -> str | None:
+    if not origin:
+        return None
+    allowed = current_app.config.get("CORS_ORIGINS") or []
+    if isinstance(allowed, str):
+        allowed = [item.strip() for item in allowed.split(",") if item.strip()]
+    if "*" in allowed or origin.rstrip("/") in [item.rstrip("/") for item in allowed]:
+        return origin
+    return None
+
+
+def init_cors(app: Flask) -> None:
+    """Answer preflights and add CORS headers for allowed origins on the API."""
+
+    @app.before_request
+    def _preflight() -> Response | None:
+        if request.method != "OPTIONS" or not request.path.startswith("/api/"):
+            return None
+        response = Response(status=204)
+        origin = _allowed_origin(request.headers.get("Origin"))
+        if origin:
+            response.headers["Access-Control-Allow-Methods"] = _ALLOWED_METHODS
+            response.headers["Access-Control-Allow-Headers"] = _ALLOWED_HEADERS
+            response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
+    @app.after_request
+    def _cors(response: Response) -> Response:
+        if request.path.startswith("/api/"):
+            origin = _allowed_origin(request.headers.get("Origin"))
+            if origin:
+                response.headers["Access-Control-Allow-Origin"] = origin
+                response.headers["Access-Control-Expose-Headers"] = _EXPOSED_HEADERS
+            response.vary.add("Origin")
+        return response

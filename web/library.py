@@ -1,0 +1,349 @@
+"""The web app's one door to the library: submit, look up, list, stream and delete articles.
+
+A thin service over the public render API and the store (attached with
+``Library.init_app``). It never synthesizes in the request thread: ``submit``
+extracts the article (pure CPU, or a bounded fetch), derives its id, and hands
+the render to the background renderer, which claims the article in the cache so
+that several server processes still render it once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from reader.article import Article
+from reader.audio import AudioSettings
+from reader.backends import list_voices
+from reader.cache import LocalStore, atomic_write, open_store
+from reader.encode import silence_frames
+from reader.errors import InputError, ReaderError
+from reader.extract import extract
+from reader.manifest import Manifest, Progress
+from reader.render import Plan, RenderJob, RenderOptions, plan, start_render
+from reader.script import Script, make_script
+from web.errors import ApiError
+from web.views import ArticleState, SentenceTiming
+
+__all__ = ["ArticleState", "Library", "Submission", "get_library", "valid_id"]
+
+log = logging.getLogger(__name__)
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{6,80}$")
+SCRIPT_FILE = "web-script.json"
+STALLED_SECONDS = 120.0
+STALLED_MESSAGE = "the render stopped; post the article again to resume it"
+
+
+def valid_id(article_id: str) -> bool:
+    """Ids are short tokens; anything else (path tricks, dots, slashes) is a 404 before any lookup."""
+    return bool(_ID.match(article_id))
+
+
+@dataclass(frozen=True)
+class Submission:
+    article_id: str
+    revision: str
+    started: bool  # False when the article was already rendered or rendering
+
+
+def get_library() -> Library:
+    return current_app.extensions["reader_library"]
+
+
+class Library:
+    def __init__(self, cache_dir: str | Path, config: dict[str, Any]) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.config = config
+        self._lock = threading.Lock()
+        self._jobs: dict[str, RenderJob] = {}
+        self.store: LocalStore = open_store(self.cache_dir)
+
+    @classmethod
+    def init_app(cls, app: Flask) -> Library:
+        library = cls(app.config["CACHE_DIR"], app.config)
+        app.extensions["reader_library"] = library
+        return library
+
+    # --- sources ------------------------------------------------------------
+
+    @staticmethod
+    def _article(url: str | None = None, html: str | None = None, text: str | None = None) -> Any:
+        """Extract an article; pasted content goes in as bytes so it is never taken for a path or URL."""
+        if url is not None:
+            if not url.lower().startswith(("http://", "https://")):
+                raise InputError("url must be an http or https address")
+            return extract(url)
+        content = html if html is not None else text
+        if content is None or not content.strip():
+            raise InputError("give an article's address, or paste its HTML or text")
+        return extract(content.encode("utf-8"))
+
+    def preview(self, *, url: str | None = None, html: str | None = None, text: str | None = None) -> Script:
+        return make_script(self._article(url, html, text))
+
+    def voices_for_form(self) -> list[dict[str, Any]]:
+        try:
+            return self.voices(backend=self.config.get("BACKEND"))
+        except ReaderError:
+            return []
+
+    # --- rendering ----------------------------------------------------------
+
+    def _options(self, backend: str | None, voice: str | None, rate: float | None, lang: str | None) -> RenderOptions:
+        return RenderOptions(
+            backend=backend or self.config.get("BACKEND") or "pyttsx3",
+            voice=voice or self.config.get("VOICE") or None,
+            rate=int(rate) if rate else (self.config.get("RATE") or None),
+            lang=lang or None,
+        )
+
+    def submit(
+        self,
+        *,
+        url: str | None = None,
+        html: str | None = None,
+        text: str | None = None,
+        backend: str | None = None,
+        voice: str | None = None,
+        rate: float | None = None,
+        lang: str | None = None,
+    ) -> Submission:
+        """Start (or find) the render of an article; returns at once with its id."""
+        article = self._article(url, html, text)
+        return self._start(article, self._options(backend, voice, rate, lang))
+
+    def _start(self, article: Article, options: RenderOptions) -> Submission:
+        job = plan(article, options)
+        manifest = self.store.read_manifest(job.article_id)
+        finished = manifest is not None and manifest.revision == job.revision and manifest.status == "complete"
+        if finished and self.store.assembled_path(job.article_id) is not None:
+            return Submission(job.article_id, job.revision, False)
+        with self._lock:
+            running = self._jobs.get(job.article_id)
+            if running is not None and not running.done() and running.revision == job.revision:
+                return Submission(job.article_id, job.revision, False)
+            if not self.config.get("RENDER_IN_PROCESS", True):
+                raise ApiError(503, "no renderer is configured for this server", retry_after=30)
+            self._check_capacity()
+            self._write_script(job)
+            self._jobs[job.article_id] = start_render(job.article, options, store=self.store)
+        log.info("rendering article %s revision %s (%d chunks)", job.article_id, job.revision, len(job.chunks))
+        return Submission(job.article_id, job.revision, True)
+
+    def _check_capacity(self) -> None:
+        limit = int(self.config.get("RENDER_QUEUE_LIMIT") or 0)
+        if limit and self.active_renders() >= limit:
+            raise ApiError(503, "the renderer is busy; try again shortly", retry_after=10)
+
+    def active_renders(self) -> int:
+        for article_id in [key for key, job in self._jobs.items() if job.done()]:
+            del self._jobs[article_id]
+        return len(self._jobs)
+
+    def refresh(self, article_id: str) -> Submission:
+        manifest = self.store.read_manifest(article_id)
+        if manifest is None:
+            raise ApiError(404, f"no article with id {article_id!r}")
+        if not manifest.url:
+            raise ApiError(409, "this article was pasted, so there is no source to fetch again; post the new text")
+        article = extract(manifest.url)
+        options = (
+            RenderOptions.from_dict(manifest.options) if manifest.options else self._options(None, None, None, None)
+        )
+        submission = self._start(article, options)
+        if submission.article_id != article_id:  # the page now names another canonical URL
+            log.info("refresh of %s gave article %s", article_id, submission.article_id)
+        return submission
+
+    def delete(self, article_id: str) -> None:
+        with self._lock:
+            job = self._jobs.pop(article_id, None)
+        if job is not None and not job.done():
+            raise ApiError(409, "the article is still rendering; delete it when it is done")
+        self.store.delete_article(article_id)
+
+    # --- reading ------------------------------------------------------------
+
+    def get(self, article_id: str) -> ArticleState | None:
+        manifest = self.store.read_manifest(article_id)
+        if manifest is None:
+            return self._accepted_state(article_id)
+        return self._state(manifest)
+
+    def list(self) -> list[ArticleState]:
+        states = [self._state(manifest, with_script=False) for manifest in self.store.iter_manifests()]
+        return sorted(states, key=lambda state: state.updated, reverse=True)
+
+    def _state(self, manifest: Manifest, *, with_script: bool = True) -> ArticleState:
+        timings = {index: (start, end) for index, _, start, end in manifest.sentences()}
+        spoken: dict[int, list[str]] = {}
+        for entry in manifest.entries:
+            spoken.setdefault(entry.sentence, []).append(entry.spoken)
+        script = self._read_script(manifest.article_id, manifest.revision) if with_script else None
+        rows = script or [
+            {"index": e.sentence, "block": e.block, "kind": e.kind, "written": e.written}
+            for e in manifest.entries
+            if e.part == 0
+        ]
+        sentences = tuple(
+            SentenceTiming(
+                index=row["index"],
+                block=row["block"],
+                kind=row["kind"],
+                written=row["written"],
+                spoken=row.get("spoken") or " ".join(spoken.get(row["index"], [])),
+                start=timings[row["index"]][0] if row["index"] in timings else None,
+                end=timings[row["index"]][1] if row["index"] in timings else None,
+            )
+            for row in rows
+        )
+        progress = self.store.read_progress(manifest.article_id) if manifest.status == "rendering" else None
+        done = len(manifest.entries) if manifest.status != "complete" else manifest.total
+        if progress is not None and progress.done > done:
+            done = progress.done
+        status = manifest.status
+        if status == "rendering" and self._stalled(manifest, progress):
+            status = "failed"
+        return ArticleState(
+            id=manifest.article_id,
+            revision=manifest.revision,
+            status=status,
+            title=manifest.title,
+            sentences=sentences,
+            done=done,
+            total=manifest.total,
+            audio_seconds=manifest.duration,
+            duration=manifest.duration if manifest.status == "complete" else None,
+            error=manifest.error
+            or ("the render stopped; post the article again to resume" if status != manifest.status else None),
+            byline=manifest.byline,
+            site_name=manifest.site_name,
+            date=manifest.date,
+            url=manifest.url,
+            image=manifest.image,
+            lang=manifest.lang,
+            options=manifest.options,
+            updated=manifest.updated,
+        )
+
+    def _stalled(self, manifest: Manifest, progress: Progress | None) -> bool:
+        """A render that has written nothing for long and whose claim is gone died with its process."""
+        last = max(manifest.updated, progress.updated if progress else 0.0)
+        if time.time() - last < STALLED_SECONDS:
+            return False
+        return not (self.store.article_dir(manifest.article_id) / "render.lock").exists()
+
+    def audio_file(self, article_id: str) -> Path | None:
+        return self.store.assembled_path(article_id)
+
+    def live_parts(self, article_id: str, start: int) -> tuple[list[bytes], str, int]:
+        """The live stream's pieces for entries ``start``.. that exist now (silence for pauses, then chunk
+        audio, exactly as assembly lays them out), the article's status and its number of chunks."""
+        manifest = self.store.read_manifest(article_id)
+        if manifest is None:
+            accepted = self._accepted_state(article_id)
+            return [], accepted.status if accepted else "failed", accepted.total if accepted else 0
+        settings = AudioSettings.from_dict(manifest.options.get("audio") or {})
+        parts: list[bytes] = []
+        entries = manifest.entries
+        position = entries[start - 1].frame_start + entries[start - 1].frames if 0 < start <= len(entries) else 0
+        for entry in entries[start:]:
+            data = self.store.read_chunk(entry.key)
+            if data is None:
+                break
+            parts.append(silence_frames(entry.frame_start - position, settings) + data)
+            position = entry.frame_start + entry.frames
+        return parts, manifest.status, manifest.total
+
+    # --- the rest -----------------------------------------------------------
+
+    def voices(self, *, backend: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+        return [
+            {"id": v.id, "name": v.name, "lang": v.lang, "gender": v.gender, "backend": v.backend}
+            for v in list_voices(backend=backend, lang=lang)
+        ]
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        root = self.cache_dir
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            writable = os.access(root, os.W_OK)
+        except OSError:
+            writable = False
+        details = {"cache_writable": writable, "renders_in_progress": self.active_renders()}
+        return writable, details
+
+    def _script_path(self, article_id: str) -> Path:
+        return self.store.article_dir(article_id) / SCRIPT_FILE
+
+    def _write_script(self, job: Plan) -> None:
+        """Keep the whole script and the metadata beside the manifest: the page shows every sentence while
+        rendering, and the article exists for the API from the moment it is accepted (the render thread
+        writes its first manifest a moment later)."""
+        rows = [
+            {"index": s.index, "block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken}
+            for s in job.script.sentences
+        ]
+        article = job.article
+        record = {
+            "revision": job.revision,
+            "title": article.title,
+            "byline": article.byline,
+            "site_name": article.site_name,
+            "date": article.date,
+            "url": article.url,
+            "image": article.image,
+            "lang": job.speech.lang,
+            "options": job.options.to_dict(),
+            "total": len(job.chunks),
+            "updated": time.time(),
+            "sentences": rows,
+        }
+        atomic_write(self._script_path(job.article_id), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+    def _read_record(self, article_id: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._script_path(article_id).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("sentences"), list) else None
+
+    def _accepted_state(self, article_id: str) -> ArticleState | None:
+        """An article accepted for rendering whose render has not written its manifest yet."""
+        record = self._read_record(article_id)
+        if record is None:
+            return None
+        stalled = time.time() - float(record.get("updated") or 0) > STALLED_SECONDS
+        return ArticleState(
+            id=article_id,
+            revision=record["revision"],
+            status="failed" if stalled else "rendering",
+            title=record["title"],
+            sentences=tuple(SentenceTiming(**row, start=None, end=None) for row in record["sentences"]),
+            total=int(record.get("total") or 0),
+            error=STALLED_MESSAGE if stalled else None,
+            byline=record.get("byline"),
+            site_name=record.get("site_name"),
+            date=record.get("date"),
+            url=record.get("url"),
+            image=record.get("image"),
+            lang=record.get("lang") or "en",
+            options=record.get("options") or {},
+            updated=float(record.get("updated") or 0),
+        )
+
+    def _read_script(self, article_id: str, revision: str) -> list[dict[str, Any]] | None:
+        record = self._read_record(article_id)
+        if record is None or record.get("revision") != revision:
+            return None
+        return record["sentences"]

@@ -1,0 +1,235 @@
+"""The OpenAPI 3.1 description of the JSON API, served at ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ID = {
+    "name": "article_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{6,80}$"},
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+_ERRORS = {
+    "400": _error("Bad request: the body or a field is wrong"),
+    "413": _error("The body is larger than the server accepts"),
+    "415": _error("The body is not JSON"),
+    "422": _error("The source holds no article that can be spoken, or could not be fetched"),
+    "429": _error("Too many requests from this client; see Retry-After"),
+    "503": _error("The render queue is full or the cache is unavailable; see Retry-After"),
+}
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    accepted = {
+        "description": "Accepted: rendering started (or the article was already rendered)",
+        "headers": {"Location": {"schema": {"type": "string"}, "description": "The status URL"}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Article reader API",
+            "version": "1",
+            "description": "Turn articles into speech: start a render, follow its progress, stream the audio.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/articles": {
+                "get": {
+                    "summary": "The library: every article, newest first",
+                    "responses": {"200": {"description": "Articles without their sentences"}},
+                },
+                "post": {
+                    "summary": "Render an article from a URL, HTML or text",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
+                    },
+                    "responses": {"202": accepted, **_ERRORS},
+                },
+            },
+            "/api/articles/{article_id}": {
+                "parameters": [_ID],
+                "get": {
+                    "summary": "Status, progress, metadata and sentence timings (the manifest)",
+                    "responses": {
+                        "200": {
+                            "description": "The article",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Article"}}},
+                        },
+                        "404": _error("No such article"),
+                    },
+                },
+                "delete": {
+                    "summary": "Remove the article; its audio becomes prunable",
+                    "responses": {
+                        "204": {"description": "Removed"},
+                        "404": _error("No such article"),
+                        "429": _ERRORS["429"],
+                    },
+                },
+            },
+            "/api/articles/{article_id}/refresh": {
+                "parameters": [_ID],
+                "post": {
+                    "summary": "Fetch the source again and re-render what changed (same id, new revision)",
+                    "responses": {"202": accepted, "404": _error("No such article"), **_ERRORS},
+                },
+            },
+            "/api/articles/{article_id}/audio.mp3": {
+                "parameters": [
+                    _ID,
+                    {
+                        "name": "rev",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "The revision: makes the URL cacheable for a year",
+                    },
+                    {
+                        "name": "download",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "1: as an attachment",
+                    },
+                    {"name": "Range", "in": "header", "schema": {"type": "string"}, "example": "bytes=0-1"},
+                ],
+                "get": {
+                    "summary": "The MP3: streamed as it renders, the finished file afterwards; Range always honoured",
+                    "responses": {
+                        "200": {"description": "The audio", "content": {"audio/mpeg": {}}},
+                        "206": {
+                            "description": "The requested range (Content-Range bytes a-b/* while rendering)",
+                            "content": {"audio/mpeg": {}},
+                        },
+                        "304": {"description": "Not modified (ETag, Last-Modified)"},
+                        "404": _error("No such article"),
+                        "416": {"description": "The range starts past the end"},
+                        "422": _error("The render failed"),
+                        "503": _ERRORS["503"],
+                    },
+                },
+            },
+            "/api/articles/{article_id}/captions.vtt": {
+                "parameters": [_ID],
+                "get": {
+                    "summary": "WebVTT of the sentences rendered so far",
+                    "responses": {
+                        "200": {"description": "Captions", "content": {"text/vtt": {}}},
+                        "404": _error("No such article"),
+                    },
+                },
+            },
+            "/api/voices": {
+                "get": {
+                    "summary": "The voices of the installed backends",
+                    "parameters": [
+                        {"name": "backend", "in": "query", "schema": {"type": "string"}},
+                        {"name": "lang", "in": "query", "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": {"description": "Voices"}, "400": _ERRORS["400"]},
+                },
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness and cache health",
+                    "responses": {
+                        "200": {"description": "Healthy"},
+                        "503": {"description": "The cache is not writable"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "RenderRequest": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "description": "Exactly one of url, html or text.",
+                    "properties": {
+                        "url": {"type": "string", "format": "uri"},
+                        "html": {"type": "string"},
+                        "text": {"type": "string"},
+                        "backend": {"type": "string", "example": "pyttsx3"},
+                        "voice": {"type": "string"},
+                        "rate": {"type": "number", "exclusiveMinimum": 0},
+                        "lang": {"type": "string", "example": "en"},
+                    },
+                },
+                "Accepted": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "revision": {"type": "string"},
+                        "status": {"type": "string", "enum": ["rendering", "complete", "failed"]},
+                        "status_url": {"type": "string"},
+                        "page_url": {"type": "string"},
+                        "audio_url": {"type": "string"},
+                    },
+                },
+                "Sentence": {
+                    "type": "object",
+                    "properties": {
+                        "index": {"type": "integer"},
+                        "block": {"type": "integer"},
+                        "kind": {"type": "string"},
+                        "written": {"type": "string"},
+                        "spoken": {"type": "string"},
+                        "start": {"type": ["number", "null"]},
+                        "end": {"type": ["number", "null"]},
+                    },
+                },
+                "Article": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "revision": {"type": "string"},
+                        "status": {"type": "string", "enum": ["rendering", "complete", "failed"]},
+                        "progress": {
+                            "type": "object",
+                            "properties": {
+                                "done": {"type": "integer"},
+                                "total": {"type": "integer"},
+                                "audio_seconds": {"type": "number"},
+                            },
+                        },
+                        "duration": {"type": ["number", "null"]},
+                        "estimated_duration": {"type": "number", "description": "Seconds, from the word count"},
+                        "error": {"type": ["string", "null"]},
+                        "title": {"type": "string"},
+                        "byline": {"type": ["string", "null"]},
+                        "site_name": {"type": ["string", "null"]},
+                        "date": {"type": ["string", "null"]},
+                        "url": {"type": ["string", "null"]},
+                        "image": {"type": ["string", "null"]},
+                        "lang": {"type": "string"},
+                        "audio_url": {"type": "string"},
+                        "captions_url": {"type": "string"},
+                        "sentences": {"type": "array", "items": {"$ref": "#/components/schemas/Sentence"}},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,95 @@
+"""Pages for people: the library, the reader view with its player, the speech-script preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from reader.errors import ReaderError
+from web.errors import ApiError
+from web.library import get_library, valid_id
+from web.views import clock, page_blocks, to_json
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_filter("clock")
+def _clock(seconds: float | None) -> str:
+    return clock(seconds)
+
+
+def _library_page(error: str | None = None, form: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
+    library = get_library()
+    articles = [to_json(state, sentences=False) for state in library.list()]
+    return render_template(
+        "library.html", articles=articles, error=error, form=form or {}, voices=library.voices_for_form()
+    ), status
+
+
+@bp.get("/")
+def library() -> tuple[str, int]:
+    return _library_page()
+
+
+def _form_source() -> dict[str, str]:
+    url = (request.form.get("url") or "").strip()
+    content = request.form.get("content") or ""
+    if url and content.strip():
+        raise ApiError(400, "give either an address or pasted content, not both")
+    if url:
+        return {"url": url}
+    if not content.strip():
+        raise ApiError(400, "give an article's address, or paste its HTML or text")
+    kind = "html" if content.lstrip()[:1] == "<" else "text"
+    return {kind: content}
+
+
+@bp.post("/articles")
+def add() -> Response | tuple[str, int]:
+    """The library form: start a render and go to the article's page, where the player waits."""
+    form = {key: request.form.get(key, "") for key in ("url", "content", "voice")}
+    try:
+        source = _form_source()
+        submission = get_library().submit(**source, voice=form["voice"] or None)
+    except ApiError as error:
+        return _library_page(error.message, form, error.status)
+    except ReaderError as error:
+        return _library_page(str(error), form, error.http_status if error.http_status < 500 else 400)
+    return redirect(url_for("pages.article", article_id=submission.article_id), code=303)
+
+
+@bp.post("/preview")
+def preview() -> tuple[str, int] | str:
+    """The speech script of pasted content or a URL, beside the written text, without rendering audio."""
+    form = {key: request.form.get(key, "") for key in ("url", "content", "voice")}
+    try:
+        script = get_library().preview(**_form_source())
+    except ApiError as error:
+        return _library_page(error.message, form, error.status)
+    except ReaderError as error:
+        return _library_page(str(error), form, error.http_status if error.http_status < 500 else 400)
+    return render_template(
+        "preview.html", title=script.title, lang=script.lang, sentences=script.sentences, article_id=None
+    )
+
+
+@bp.get("/articles/<article_id>")
+def article(article_id: str) -> str:
+    state = get_library().get(article_id) if valid_id(article_id) else None
+    if state is None:
+        abort(404, description="no article with this id")
+    view = to_json(state, sentences=False)
+    view["estimated_duration"] = state.estimated_duration
+    return render_template("article.html", a=view, blocks=page_blocks(state))
+
+
+@bp.get("/articles/<article_id>/script")
+def script(article_id: str) -> str:
+    state = get_library().get(article_id) if valid_id(article_id) else None
+    if state is None:
+        abort(404, description="no article with this id")
+    return render_template(
+        "preview.html", title=state.title, lang=state.lang, sentences=state.sentences, article_id=state.id
+    )

@@ -1,0 +1,192 @@
+"""Audio over HTTP: the finished file with Range and validators, or a live stream while rendering.
+
+Once an article is complete its assembled MP3 is a plain file: ``send_file``
+answers Range, If-None-Match and If-Modified-Since, and the URL that names the
+revision (``?rev=``) is cached for a year. While it is still rendering, the
+"live" representation is the article's chunk MP3s joined in order (the same
+frames the assembled file holds, without its tag and Xing header), sent as each
+chunk lands in the store. Range is honoured on it too: Safari and iOS probe
+with ``bytes=0-1`` and play nothing without a 206, so a closed range waits for
+its bytes and gets a 206 (``bytes a-b/*`` while the total is unknown).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Response as FlaskResponse
+from flask import current_app, request, send_file
+from werkzeug.http import parse_range_header
+from werkzeug.wrappers import Response
+
+from web.errors import ApiError
+
+if TYPE_CHECKING:
+    from web.library import Library
+
+log = logging.getLogger(__name__)
+
+BLOCK = 64 * 1024
+POLL_SECONDS = 0.05
+
+
+def audio_response(library: Library, article_id: str) -> Response:
+    state = library.get(article_id)
+    if state is None:
+        raise ApiError(404, f"no article with id {article_id!r}")
+    if state.status == "complete":
+        path = library.audio_file(article_id)
+        if path is not None:
+            return _file_response(path, state.revision, state.title, state.updated)
+    if state.status == "failed":
+        raise ApiError(422, f"the audio could not be made: {state.error or 'the render failed'}")
+    return _live_response(library, article_id)
+
+
+def download_name(title: str) -> str:
+    """A file name from the title, safe on every file system."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-") or "article"
+    return f"{stem}.mp3"
+
+
+def _file_response(path: Path, revision: str, title: str, updated: float) -> Response:
+    config = current_app.config
+    immutable = request.args.get("rev") == revision
+    download = request.args.get("download") not in (None, "", "0")
+    offload = config.get("AUDIO_OFFLOAD") or ""
+    if offload == "x-accel":
+        response = _accel_redirect(path, config)
+    else:
+        response = send_file(
+            path,
+            mimetype="audio/mpeg",
+            as_attachment=download,
+            download_name=download_name(title),
+            conditional=True,
+            etag=f"{revision}-{path.stat().st_size}",
+            last_modified=path.stat().st_mtime,
+            max_age=None,
+        )
+    if download and offload == "x-accel":
+        response.headers["Content-Disposition"] = f'attachment; filename="{download_name(title)}"'
+    response.headers["Accept-Ranges"] = "bytes"
+    response.headers["Cache-Control"] = (
+        f"public, max-age={int(config['AUDIO_MAX_AGE'])}, immutable" if immutable else "public, no-cache"
+    )
+    response.headers["X-Reader-Status"] = "complete"
+    return response
+
+
+def _accel_redirect(path: Path, config: dict) -> Response:
+    """Let nginx serve the file straight from the cache (it then handles Range and validators)."""
+    cache_dir = Path(config["CACHE_DIR"]).resolve()
+    relative = path.resolve().relative_to(cache_dir)
+    response = FlaskResponse(status=200, mimetype="audio/mpeg")
+    response.headers["X-Accel-Redirect"] = config["ACCEL_PREFIX"].rstrip("/") + "/" + relative.as_posix()
+    return response
+
+
+class _Live:
+    """The live representation of an article being rendered: its frames joined in order, as they land."""
+
+    def __init__(self, library: Library, article_id: str, wait_seconds: float) -> None:
+        self.library = library
+        self.article_id = article_id
+        self.wait_seconds = wait_seconds
+        self.parts: list[bytes] = []  # one per manifest entry: its pause's silence, then its chunk's frames
+        self.total = -1  # entries the finished article has; -1 until known
+        self.status = "rendering"
+
+    def _advance(self) -> None:
+        parts, self.status, self.total = self.library.live_parts(self.article_id, len(self.parts))
+        self.parts.extend(parts)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.parts) == self.total
+
+    @property
+    def available(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    def wait_for(self, needed: int) -> bool:
+        """Wait until ``needed`` bytes exist (or every chunk does); False on failure or timeout."""
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            self._advance()
+            if self.available >= needed or self.complete:
+                return True
+            if self.status == "failed" or time.monotonic() > deadline:
+                return False
+            time.sleep(POLL_SECONDS)
+
+    def stream(self, start: int, end: int | None) -> Iterator[bytes]:
+        """Bytes ``start``..``end`` (inclusive; None: to the end of the article) as they become available."""
+        position = 0
+        index = 0
+        while end is None or position <= end:
+            if index >= len(self.parts):
+                if self.complete:
+                    return
+                if not self.wait_for(self.available + 1):
+                    log.warning("live stream of %s ended early (render failed or stalled)", self.article_id)
+                    return
+                continue
+            part = self.parts[index]
+            index += 1
+            if position + len(part) > start:
+                first = max(0, start - position)
+                last = len(part) if end is None else min(len(part), end - position + 1)
+                piece = part[first:last]
+                for offset in range(0, len(piece), BLOCK):
+                    yield piece[offset : offset + BLOCK]
+            position += len(part)
+
+
+def _live_response(library: Library, article_id: str) -> Response:
+    wait_seconds = float(current_app.config["STREAM_WAIT_SECONDS"])
+    live = _Live(library, article_id, wait_seconds)
+    headers = {
+        "Cache-Control": "no-store",
+        "Accept-Ranges": "bytes",
+        "X-Reader-Status": "rendering",
+        "X-Content-Type-Options": "nosniff",
+    }
+    ranges = parse_range_header(request.headers.get("Range"))
+    byte_range = ranges.ranges[0] if ranges and ranges.units == "bytes" and len(ranges.ranges) == 1 else None
+    if byte_range is None or byte_range[0] is None or (byte_range[0] == 0 and byte_range[1] is None):
+        # No Range, a suffix range (the end is unknown yet) or bytes=0-: the whole stream, as it grows.
+        if not live.wait_for(1):
+            raise _not_ready(live)
+        return FlaskResponse(live.stream(0, None), status=200, mimetype="audio/mpeg", headers=headers)
+
+    start, stop = byte_range  # stop is exclusive, or None for "to the end"
+    needed = start + 1 if stop is None else stop
+    if not live.wait_for(needed):
+        raise _not_ready(live)
+    if live.complete:
+        total = live.available
+        if start >= total:
+            response = FlaskResponse(status=416, headers={**headers, "Content-Range": f"bytes */{total}"})
+            return response
+        last = total - 1 if stop is None else min(stop, total) - 1
+        content_range = f"bytes {start}-{last}/{total}"
+    else:
+        last = live.available - 1 if stop is None else stop - 1
+        content_range = f"bytes {start}-{last}/*"
+    headers["Content-Range"] = content_range
+    headers["Content-Length"] = str(last - start + 1)
+    return FlaskResponse(live.stream(start, last), status=206, mimetype="audio/mpeg", headers=headers)
+
+
+def _not_ready(live: _Live) -> ApiError:
+    if live.status == "failed":
+        return ApiError(422, "the audio could not be made: the render failed")
+    return ApiError(503, "the audio is not ready yet; try again shortly", retry_after=5)

@@ -1,0 +1,152 @@
+"""What pages and the API show of an article, derived from its manifest in one place.
+
+``ArticleState`` is the web layer's view of an article (status, progress,
+metadata, sentences with timings); the API returns it as JSON and the pages
+render it, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+
+WORDS_PER_SECOND = 3.0  # eSpeak NG's default speed as measured with its pauses, for the estimate before rendering
+
+
+@dataclass(frozen=True)
+class SentenceTiming:
+    index: int
+    block: int
+    kind: str
+    written: str
+    spoken: str
+    start: float | None  # seconds into the assembled audio; None until rendered
+    end: float | None
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    id: str
+    revision: str
+    status: str  # "rendering" | "complete" | "failed"
+    title: str
+    sentences: tuple[SentenceTiming, ...]
+    done: int = 0
+    total: int = 0
+    audio_seconds: float = 0.0
+    duration: float | None = None
+    error: str | None = None
+    byline: str | None = None
+    site_name: str | None = None
+    date: str | None = None
+    url: str | None = None
+    image: str | None = None
+    lang: str = "en"
+    options: dict[str, Any] = field(default_factory=dict)
+    updated: float = 0.0  # Unix time of the last change, for "newest first" and Last-Modified
+
+    @property
+    def estimated_duration(self) -> float:
+        words = sum(len(s.spoken.split()) for s in self.sentences)
+        return round(words / WORDS_PER_SECOND, 1)
+
+
+def urls(state: ArticleState) -> dict[str, str]:
+    audio = url_for("api.audio", article_id=state.id, rev=state.revision)
+    return {
+        "status_url": url_for("api.article", article_id=state.id),
+        "page_url": url_for("pages.article", article_id=state.id),
+        "audio_url": audio,
+        "download_url": url_for("api.audio", article_id=state.id, rev=state.revision, download=1),
+        "captions_url": url_for("api.captions", article_id=state.id),
+    }
+
+
+def to_json(state: ArticleState, *, sentences: bool = True) -> dict[str, Any]:
+    """The API's representation of an article (``GET /api/articles/<id>``)."""
+    data: dict[str, Any] = {
+        "id": state.id,
+        "revision": state.revision,
+        "status": state.status,
+        "progress": {"done": state.done, "total": state.total, "audio_seconds": round(state.audio_seconds, 3)},
+        "duration": state.duration,
+        "estimated_duration": state.estimated_duration,
+        "error": state.error,
+        "title": state.title,
+        "byline": state.byline,
+        "site_name": state.site_name,
+        "date": state.date,
+        "url": state.url,
+        "image": state.image,
+        "lang": state.lang,
+        "options": state.options,
+        **urls(state),
+    }
+    if sentences:
+        data["sentences"] = [
+            {
+                "index": s.index,
+                "block": s.block,
+                "kind": s.kind,
+                "written": s.written,
+                "spoken": s.spoken,
+                "start": s.start,
+                "end": s.end,
+            }
+            for s in state.sentences
+        ]
+    return data
+
+
+def page_blocks(state: ArticleState) -> list[dict[str, Any]]:
+    """Sentences grouped into the blocks of the page, consecutive list items into one list."""
+    blocks: list[dict[str, Any]] = []
+    for sentence in state.sentences:
+        if not blocks or blocks[-1]["block"] != sentence.block:
+            blocks.append({"block": sentence.block, "kind": sentence.kind, "sentences": []})
+        blocks[-1]["sentences"].append(sentence)
+    if not blocks or blocks[0]["kind"] != "title":
+        blocks.insert(0, {"block": -1, "kind": "title", "sentences": []})
+    grouped: list[dict[str, Any]] = []
+    for block in blocks:
+        if block["kind"] == "list_item":
+            if grouped and grouped[-1]["kind"] == "list":
+                grouped[-1]["items"].append(block)
+            else:
+                grouped.append({"kind": "list", "items": [block]})
+        else:
+            grouped.append(block)
+    return grouped
+
+
+def webvtt(state: ArticleState) -> str:
+    """The sentences as WebVTT cues, for captions and transcripts (only those already rendered)."""
+    lines = ["WEBVTT", ""]
+    if state.title:
+        lines[0] = "WEBVTT - " + " ".join(state.title.split()).replace("-->", "->")
+    number = 0
+    for sentence in state.sentences:
+        if sentence.start is None or sentence.end is None:
+            continue
+        number += 1
+        text = " ".join(sentence.written.split()).replace("-->", "->")
+        lines += [str(number), f"{_vtt_time(sentence.start)} --> {_vtt_time(sentence.end)}", text, ""]
+    return "\n".join(lines)
+
+
+def _vtt_time(seconds: float) -> str:
+    millis = round(max(0.0, seconds) * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def clock(seconds: float | None) -> str:
+    """1:05 or 1:02:03, as the player shows times."""
+    total = int(seconds or 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
