@@ -18,6 +18,8 @@ __all__ = ["clean_blocks", "cut_tail", "is_breadcrumb", "require_body"]
 _SPEAKABLE = re.compile(r"\w")
 # The words a breadcrumb may put before the title: "Home", "News › World", "Home / Politics".
 _MAX_CRUMB_WORDS = 8
+_MIN_PREFIX_TITLE_WORDS = 3  # shorter titles ("Hegseth") may well start a sentence on purpose
+_WORD = re.compile(r"[^\W_]+")
 _PROSE_WORDS = 20  # a block this long after a weak end marker means the article goes on
 
 
@@ -61,11 +63,27 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
             continue
         if rules.furniture_kind(text) or (short and is_breadcrumb(text, title)):
             continue
+        if not kept and block.kind != "heading":
+            text = _without_title_prefix(text, title)
         kept.append(Block(block.kind, text, block.level))
     # A heading left with nothing under it (its section was all furniture) is not read either.
     while kept and kept[-1].kind == "heading":
         kept.pop()
     return kept
+
+
+def _without_title_prefix(text: str, title: str) -> str:
+    """The first paragraph without a copy of the title glued to its start ("<title> Washington: …")."""
+    title_words = normalize_for_compare(title).split()
+    if len(title_words) < _MIN_PREFIX_TITLE_WORDS:
+        return text
+    words = list(_WORD.finditer(text))
+    if len(words) <= len(title_words):
+        return text
+    if [w.group().casefold() for w in words[: len(title_words)]] != title_words:
+        return text
+    rest = text[words[len(title_words) - 1].end() :].lstrip(" \t:;,.-–—|")
+    return rest[:1].upper() + rest[1:]
 
 
 def require_body(blocks: list[Block], source: str) -> None:

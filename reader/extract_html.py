@@ -28,12 +28,14 @@ from reader.htmldom import (
     strip_furniture,
     strip_publisher_skips,
 )
+from reader.script import split_sentences
 
 __all__ = ["extract_html"]
 
 log = logging.getLogger(__name__)
 
 _HEAD_LEVEL = re.compile(r"h([1-6])")
+_SMALL_PAGE_WORDS = 150
 _SKIP_XML = frozenset({"graphic", "code", "del", "fw", "note"})
 
 
@@ -116,6 +118,21 @@ def _title(meta_title: str | None, tree: html.HtmlElement) -> str | None:
     return None
 
 
+def _title_from_body(blocks: list[Block]) -> tuple[str | None, list[Block]]:
+    """A page without any title: its first heading, or else its first sentence, stands in (read once)."""
+    heading = next((b for b in blocks if b.kind == "heading"), None)
+    if heading is not None:
+        return heading.text, blocks
+    if not blocks:
+        return None, blocks
+    sentences = split_sentences(blocks[0].text)
+    if not sentences:
+        return None, blocks
+    rest = blocks[0].text[len(sentences[0]) :].strip()
+    first = [Block(blocks[0].kind, rest, blocks[0].level)] if rest else []
+    return sentences[0], first + blocks[1:]
+
+
 def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules) -> list[Block]:
     """Main content of the cleaned page as blocks (publisher's data-tts="only" regions win)."""
     marked = only_marked(tree)
@@ -126,6 +143,11 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules)
             blocks.extend(blocks_from_dom(element))
         return blocks
     strip_furniture(tree, rules)
+    body = tree.find("body")
+    if body is not None and len(" ".join(body.itertext()).split()) < _SMALL_PAGE_WORDS:
+        # A snippet or a tiny page: nothing to detect once the furniture is gone, and
+        # trafilatura's fallback for small pages flattens headings into the text.
+        return blocks_from_dom(body)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -159,8 +181,7 @@ def extract_html(
     strip_publisher_skips(body_tree)
     blocks = _body_blocks(body_tree, url, rules)
     if not title:
-        heading = next((b for b in blocks if b.kind == "heading"), None)
-        title = heading.text if heading else None
+        title, blocks = _title_from_body(blocks)
     blocks = clean_blocks(blocks, rules, title=title or "", subtitle=subtitle)
     if subtitle and rules.furniture_kind(subtitle):
         subtitle = None

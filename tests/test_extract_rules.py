@@ -248,3 +248,74 @@ def test_html_bytes_decoding(data: bytes, expected: str) -> None:
 def test_http_header_charset_wins_over_meta() -> None:
     data = "<meta charset='utf-8'><p>\u00e9t\u00e9</p>".encode("cp1252")
     assert "\u00e9t\u00e9" in decode_bytes(data, header_charset="windows-1252")
+
+
+def test_html_snippet_keeps_its_heading_apart_from_the_text() -> None:
+    snippet = "<h1>Storm Hits Coast</h1><h2>Roads closed</h2><p>A storm hit the coast on Monday night.</p>"
+    article = reader.extract(snippet)
+    assert article.title == "Storm Hits Coast"
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("heading", "Roads closed"),
+        ("paragraph", "A storm hit the coast on Monday night."),
+    ]
+
+
+def test_page_without_a_title_reads_its_first_sentence_once() -> None:
+    text = "The storm cut power to thousands of homes. " + "Crews worked all night. " * 3
+    article = reader.extract(f"<p>{text}</p>")
+    script = reader.make_script(article)
+    assert article.title == "The storm cut power to thousands of homes."
+    assert sum("cut power" in s.written for s in script.sentences) == 1
+
+
+def test_title_glued_to_the_first_paragraph_is_read_once() -> None:
+    article = reader.extract("Storm Hits Coast\n\nStorm Hits Coast: a storm hit the coast on Monday night.\n")
+    assert article.blocks[0].text == "A storm hit the coast on Monday night."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: Jan Berg / Reuters",
+        "Image source, Getty Images",
+        "Media caption, Watch: the flood in two minutes",
+        "(via Geeks Are Sexy)",
+        "Listen · 5:32",
+        "Click to share on Facebook (Opens in new window)",
+        "Like this:",
+        "2 thoughts on “Village hall”",
+        "Posted in Community",
+        "Tagged village hall",
+        "Reporting by Jill Serjeant; Editing by Mark Heinrich",
+        "3 hours ago",
+        "Published 2 days ago",
+        "Home World Politics Business Sport",
+        "News › Science › Environment",
+        "Story continues below advertisement",
+        "Sign up to our free daily newsletter and get the top stories in your inbox",
+        "We use cookies to give you the best online experience.",
+        "Member-only story",
+        "312",
+    ],
+)
+def test_furniture_lines(line: str) -> None:
+    assert default_rules().furniture_kind(line), line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Home is where the heart is",
+        "Published figures show a rise of 4% in March.",
+        "By Monday, the talks had collapsed.",
+        "Follow the money",
+        "Save the date: the festival returns in June.",
+        "The company updated its privacy policy in May.",
+        "Photos, videos and witness accounts show the attack began at dawn.",
+        "Courtesy and patience were in short supply at the meeting.",
+        "Related research shows the effect is small",
+        "What do you think happened next?",
+    ],
+)
+def test_prose_lines_are_not_furniture(line: str) -> None:
+    assert default_rules().furniture_kind(line) is None, line
