@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from reader.normalize.data import RuleData
+from reader.normalize.patterns import starts_with
 
 __all__ = ["expand_numero", "rules"]
 
@@ -27,7 +28,7 @@ def _keep_stop(key: str, match: re.Match[str], words: str) -> str:
 
 def _expand_places(data: RuleData) -> Callable[[str], str]:
     pattern = re.compile(
-        r"\b([A-Z][a-z]+|\d+(?:st|nd|rd|th)?) (" + _alternation(data.places) + r")(?![\w])(?!\.? [A-Z][a-z])"
+        r"(?=[A-Z\d])\b([A-Z][a-z]+|\d+(?:st|nd|rd|th)?) (" + _alternation(data.places) + r")(?![\w])(?!\.? [A-Z][a-z])"
     )
 
     def expand_place_abbreviations(text: str) -> str:
@@ -38,8 +39,9 @@ def _expand_places(data: RuleData) -> Callable[[str], str]:
 
 
 def _expand_titles(data: RuleData) -> Callable[[str], str]:
-    pattern = re.compile(r"(?<![\w.])(" + _alternation(data.titles) + r")(?=\s+[A-Z])")
-    dotted = re.compile(r"(?<![\w.])(" + _alternation(k for k in data.titles if k.endswith(".")) + r")(?![\w])")
+    pattern = re.compile(starts_with(data.titles) + r"(?<![\w.])(" + _alternation(data.titles) + r")(?=\s+[A-Z])")
+    dotted_keys = [k for k in data.titles if k.endswith(".")]
+    dotted = re.compile(starts_with(dotted_keys) + r"(?<![\w.])(" + _alternation(dotted_keys) + r")(?![\w])")
 
     def expand_titles(text: str) -> str:
         """Dr. Smith → Doctor Smith, St. Louis → Saint Louis, Sen. Warren → Senator Warren."""
@@ -52,7 +54,12 @@ def _expand_titles(data: RuleData) -> Callable[[str], str]:
 def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
     states = _alternation(data.states)
     pattern = re.compile(
-        r"(?<![\w-])(" + _alternation(data.parties) + r")-(" + states + r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w])"
+        starts_with(data.parties)
+        + r"(?<![\w-])("
+        + _alternation(data.parties)
+        + r")-("
+        + states
+        + r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w])"
     )
 
     def expand_party_tags(text: str) -> str:
@@ -64,7 +71,7 @@ def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
 
 def _expand_states(data: RuleData) -> Callable[[str], str]:
     dotted = [k for k in data.states if k != "D.C."]
-    pattern = re.compile(r"(?<=[a-z], )(" + _alternation(dotted) + r")(?![\w])")
+    pattern = re.compile(starts_with(dotted) + r"(?<=[a-z], )(" + _alternation(dotted) + r")(?![\w])")
 
     def expand_states(text: str) -> str:
         """Springfield, Ill. → Springfield, Illinois (AP style state abbreviations after a city)."""
@@ -77,7 +84,12 @@ def _expand_always(data: RuleData) -> Callable[[str], str]:
     dotted = [k for k in data.always if k.endswith(".")]
     bare = [k for k in data.always if not k.endswith(".")]
     pattern = re.compile(
-        r"(?<![\w.])(?:(" + _alternation(dotted) + r")(?![\w])|(" + _alternation(bare) + r")\b(?!\.\w))"
+        starts_with(data.always)
+        + r"(?<![\w.])(?:("
+        + _alternation(dotted)
+        + r")(?![\w])|("
+        + _alternation(bare)
+        + r")\b(?!\.\w))"
     )
 
     def expand_abbreviations(text: str) -> str:
@@ -92,7 +104,7 @@ def _expand_always(data: RuleData) -> Callable[[str], str]:
     return expand_abbreviations
 
 
-_NUMERO = re.compile(r"\b(N|n)(o|os)\.? ?(?=#?\d)|\bNo\.? ?(?=#?\d)|№ ?(?=\d)")
+_NUMERO = re.compile(r"(?=[Nn№])\b(N|n)(o|os)\.? ?(?=#?\d)|\bNo\.? ?(?=#?\d)|№ ?(?=\d)")
 
 
 def expand_numero(text: str) -> str:

@@ -43,20 +43,25 @@ def _digit_value(match: re.Match[str]) -> str:
     return str(value) if value is not None else " "
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def clean_unicode(text: str) -> str:
     """One spelling per character: compatibility forms folded (NFKC), ASCII digits, plain quotes, no invisibles."""
+    if text.isascii():
+        return " ".join(_ASCII_CONTROL.sub("", text).split())
     text = _INVISIBLE.sub("", text)
     text = _VULGAR_RE.sub(_vulgar, text.translate(_BEFORE_NFKC))
     text = unicodedata.normalize("NFKC", text)
     text = _OTHER_DIGIT.sub(_digit_value, text)
     text = _RANGE_DASH.sub("-", text)  # 1990–2000 is a range, read by the range rules
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
-_BRACKETS = re.compile(r"\s*[()\[\]{}]+\s*")
-_DASHES = re.compile(r"\s*(?:[—–―]|--+)\s*|\s+-\s+")
-_ELLIPSIS_END = re.compile(r"\s*(?:\.{3,}|(?:\. ){2,}\.)\s*$")
-_ELLIPSIS = re.compile(r"\s*(?:\.{3,}|(?:\. ){2,}\.)\s*")
+_BRACKETS = re.compile(r"[()\[\]{}]+")
+_DASHES = re.compile(r"[—–―]|--+| - ")
+_ELLIPSIS_END = re.compile(r"(?:\.{3,}|\.(?: \.){2,})\s*$")
+_ELLIPSIS = re.compile(r"\.{3,}|\.(?: \.){2,}")
 _DOUBLE_QUOTES = re.compile(r'"+')
 _SINGLE_QUOTES = re.compile(r"(?<![A-Za-z0-9.])'|'(?![A-Za-z0-9])")
 _SLASH_WORDS = re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])")
@@ -64,30 +69,33 @@ _SLASH_WORDS = re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])")
 
 def pause_on_punctuation(text: str) -> str:
     """Quotes vanish; dashes, brackets and ellipses become commas or periods, so they are heard as pauses."""
-    text = _BRACKETS.sub(", ", text)
-    text = _DASHES.sub(", ", text)
-    text = _ELLIPSIS_END.sub(".", text)
-    text = _ELLIPSIS.sub(", ", text)
-    text = _DOUBLE_QUOTES.sub("", text)
-    text = _SINGLE_QUOTES.sub("", text)
-    return _SLASH_WORDS.sub(" ", text)
+    if "(" in text or ")" in text or "[" in text or "]" in text or "{" in text or "}" in text:
+        text = _BRACKETS.sub(" , ", text)
+    if "-" in text or "—" in text or "–" in text or "―" in text:
+        text = _DASHES.sub(" , ", text)
+    if ".." in text or ". ." in text:
+        text = _ELLIPSIS.sub(" , ", _ELLIPSIS_END.sub(".", text))
+    text = text.replace('"', "")
+    if "'" in text:
+        text = _SINGLE_QUOTES.sub("", text)
+    return _SLASH_WORDS.sub(" ", text) if "/" in text else text
 
 
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
-_REPEATED_PAUSE = re.compile(r"([,;:])(?:\s*[,;:])+")
-_PAUSE_BEFORE_STOP = re.compile(r"[,;:]\s*([.!?])")
-_LEADING_PAUSE = re.compile(r"^[\s,;:.]+(?=\S)")
-_TRAILING_PAUSE = re.compile(r"[\s,;:]+$")
-_DOUBLE_STOP = re.compile(r"(?<![.])\.\s*\.(?!\.)")
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])")
+_REPEATED_PAUSE = re.compile(r"([,;:])(?: ?[,;:])+")
+_PAUSE_BEFORE_STOP = re.compile(r"[,;:] ?([.!?])")
+_DOUBLE_STOP = re.compile(r"\.(?<!\.\.) ?\.(?!\.)")
 
 
 def tidy_spacing(text: str) -> str:
     """One space between words, no space before punctuation, no doubled or dangling pauses."""
-    text = _SPACES.sub(" ", text)
-    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = " ".join(text.split())
+    if " " in text:
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _REPEATED_PAUSE.sub(r"\1", text)
     text = _PAUSE_BEFORE_STOP.sub(r"\1", text)
-    text = _DOUBLE_STOP.sub(".", text)
-    text = _LEADING_PAUSE.sub("", text)
-    text = _TRAILING_PAUSE.sub("", text)
-    return text.strip()
+    if ".." in text or ". ." in text:
+        text = _DOUBLE_STOP.sub(".", text)
+    stripped = text.lstrip(" ,;:.")
+    text = stripped if stripped else text
+    return text.rstrip(" ,;:")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from reader.normalize import spell
 from reader.normalize.data import RuleData
+from reader.normalize.patterns import alternation, has_digit, starts_with
 
 __all__ = ["read_decades", "read_years", "rules"]
 
@@ -42,9 +43,8 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     dotted = [k for k in keys if k.endswith(".")]
     bare = [k for k in keys if not k.endswith(".") and k in data.months]
     pattern = re.compile(
-        r"(?<![\w.])(?:(" + "|".join(map(re.escape, dotted)) + r")(?![\w])|(" + "|".join(map(re.escape, bare))
-        + r")(?=\.? \d))"
-    )  # fmt: skip
+        f"{starts_with(keys)}(?<![\\w.])(?:({alternation(dotted)})(?![\\w])|({alternation(bare)})(?=\\.? \\d))"
+    )
     table = {**data.months, **data.weekdays}
 
     def expand_month_and_weekday_abbreviations(text: str) -> str:
@@ -54,16 +54,18 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     return expand_month_and_weekday_abbreviations
 
 
-_ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+_ISO = re.compile(r"(?=\d)(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
 _MONTH_FIRST = re.compile(
-    rf"\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)(?:,? (\d{{4}})(?!\d))?"
+    rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)"
+    r"(?:,? (\d{4})(?!\d))?"
 )
 _DAY_FIRST = re.compile(
-    rf"(?<![\w.,])(\d{{1,2}}){_ORD}(?:\s?(?:-|to)\s?(\d{{1,2}}){_ORD})? (?:of )?({_MONTH})\b(?:,? (\d{{4}})(?!\d))?"
+    rf"(?=\d)(?<![\w.,])(\d{{1,2}}){_ORD}(?:\s?(?:-|to)\s?(\d{{1,2}}){_ORD})? (?:of )?({_MONTH})\b"
+    r"(?:,? (\d{4})(?!\d))?"
 )
-_MONTH_YEAR = re.compile(rf"\b({_MONTH}),? (\d{{4}})(?!\d)")
-_NUMERIC = re.compile(r"(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
-_ON_NUMERIC = re.compile(r"\b(on|by|since|until|from|before|after) (\d{1,2})/(\d{1,2})(?![\w/])")
+_MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b({_MONTH}),? (\d{{4}})(?!\d)")
+_NUMERIC = re.compile(r"(?=\d)(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
+_ON_NUMERIC = re.compile(r"(?=[obsufa])\b(on|by|since|until|from|before|after) (\d{1,2})/(\d{1,2})(?![\w/])")
 
 
 def _iso(match: re.Match[str]) -> str:
@@ -115,7 +117,7 @@ def _read_dates(day_first: bool) -> Callable[[str], str]:
 
     def read_dates(text: str) -> str:
         """Feb. 13, 2025 / 13 February 2025 / 2025-02-13 / 2/13/2025 → spoken dates."""
-        if not any(c.isdigit() for c in text):
+        if not has_digit(text):
             return text
         text = _ISO.sub(_iso, text)
         text = _NUMERIC.sub(numeric, text)
@@ -127,7 +129,7 @@ def _read_dates(day_first: bool) -> Callable[[str], str]:
     return read_dates
 
 
-_DECADE = re.compile(r"(?<![\w.,$€£])(?:'|\b)(1\d|20)?(\d)0'?s\b")
+_DECADE = re.compile(r"(?=['\d])(?<![\w.,$€£])(?:'|\b)(1\d|20)?(\d)0'?s\b")
 _DECADE_TENS = {
     "0": "hundreds", "1": "tens", "2": "twenties", "3": "thirties", "4": "forties", "5": "fifties",
     "6": "sixties", "7": "seventies", "8": "eighties", "9": "nineties",
@@ -150,8 +152,8 @@ def read_decades(text: str) -> str:
     return _DECADE.sub(_decade, text) if "0s" in text or "0's" in text else text
 
 
-_YEAR = re.compile(r"(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]\d|\s?(?:°|percent\b))")
-_ERA_YEAR = re.compile(r"(?<![\w.,])(\d{1,4}) ?(BC|AD|BCE|CE|B\.C\.|A\.D\.|B\.C\.E\.|C\.E\.)(?![\w])")
+_YEAR = re.compile(r"(?=[12])(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]\d|\s?(?:°|percent\b))")
+_ERA_YEAR = re.compile(r"(?=\d)(?<![\w.,])(\d{1,4}) ?(BC|AD|BCE|CE|B\.C\.|A\.D\.|B\.C\.E\.|C\.E\.)(?![\w])")
 
 
 def read_years(text: str) -> str:
@@ -162,7 +164,7 @@ def read_years(text: str) -> str:
 
 def _read_number_names(data: RuleData) -> Callable[[str], str]:
     names = sorted(data.names, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, names)) + r")(?![\w/]|-\d)")
+    pattern = re.compile(starts_with(names) + r"(?<![\w/.-])(" + alternation(names) + r")(?![\w/]|-\d)")
 
     def read_number_names(text: str) -> str:
         """9/11 → nine eleven, 24/7 → twenty-four seven, G7 → G seven: names that only look like numbers."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from reader.normalize import spell
 from reader.normalize.data import RuleData
+from reader.normalize.patterns import has_digit
 
 __all__ = ["rules"]
 
@@ -55,7 +56,10 @@ def _say(data: RuleData, code: str, amount: str, amount2: str | None, scale: str
 
 def _read_money(data: RuleData) -> Callable[[str], str]:
     prefixes = {**data.currency_symbols, **{code: target for code, target in data.currency_codes.items()}}
-    prefix = _alternation(prefixes)
+    symbols = "".join(sorted({k for k in prefixes if len(k) == 1 and not k.isalnum()}))
+    # Letters-led prefixes (US$, HK$, Rs, USD) are matched by shape and checked against the table in the callback:
+    # a long alternation tried at every capital letter is what made this rule slow.
+    prefix = rf"[{re.escape(symbols)}]|(?:[A-Z]{{1,3}}\$|U\.S\.\$|Rs\.?|[A-Z]{{3}})(?=\s?[\d.])"
     suffix_symbols = _alternation(k for k in data.currency_symbols if not k[0].isalpha() and len(k) == 1)
     suffix_codes = _alternation(data.currency_codes)
     scale = (
@@ -64,18 +68,22 @@ def _read_money(data: RuleData) -> Callable[[str], str]:
     )
     amount = rf"(?:{_AMOUNT})"
     pattern = re.compile(
-        rf"(?<![\w$€£¥])(-\s?)?({prefix})\s?({amount})"
+        rf"(?=[-A-Z{re.escape(symbols)}])(?<![\w$€£¥])(-\s?)?({prefix})\s?({amount})"
         rf"(?:\s?(?:-|–|to)\s?(?:{prefix})?\s?({amount}))?"
         rf"(?:{scale})?"
         rf"(?:-| )?(?=(\w+)?)"
     )
-    trailing = re.compile(rf"(?<![\w.,])({amount})(?:{scale})?\s?({suffix_symbols}|(?:{suffix_codes})(?![\w]))")
-    subunit = re.compile(r"(?<![\w.,$€£])(\d+)(" + _alternation(data.subunit_suffixes) + r")(?![\w])")
+    trailing = re.compile(
+        rf"(?=[\d.])(?<![\w.,])({amount})(?:{scale})?\s?({suffix_symbols}|(?:{suffix_codes})(?![\w]))"
+    )
+    subunit = re.compile(r"(?=\d)(?<![\w.,$€£])(\d+)(" + _alternation(data.subunit_suffixes) + r")(?![\w])")
 
     def money(match: re.Match[str]) -> str:
         minus, symbol, amount1, amount2, scale_long, scale_short, next_word = match.groups()
         scale_word = scale_long or scale_short
-        code = prefixes[symbol]
+        code = prefixes.get(symbol)
+        if code is None:
+            return match.group()
         glued = match.group().endswith("-")
         preceding = match.string[max(0, match.start() - 3) : match.start()].lower()
         attributive = glued or (
@@ -101,7 +109,7 @@ def _read_money(data: RuleData) -> Callable[[str], str]:
 
     def read_money(text: str) -> str:
         """$3.5 billion → three point five billion dollars; £20m → twenty million pounds; 50p → fifty pence."""
-        if not any(c.isdigit() for c in text):
+        if not has_digit(text):
             return text
         text = pattern.sub(money, text)
         text = trailing.sub(trailing_money, text)

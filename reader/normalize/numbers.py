@@ -28,7 +28,7 @@ fallback_log = logging.getLogger("reader.normalize.fallback")
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 
-_ORDINAL = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
+_ORDINAL = re.compile(r"(?=\d)(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 
 
 def read_ordinals(text: str) -> str:
@@ -36,7 +36,7 @@ def read_ordinals(text: str) -> str:
     return _ORDINAL.sub(lambda m: spell.ordinal(m.group(1)), text)
 
 
-_FRACTION = re.compile(r"(?<![\w/.,])(?:(\d+)(?: |-))?(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
+_FRACTION = re.compile(r"(?=\d)(?<![\w/.,])(?:(\d+)(?: |-))?(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
 _DENOMINATORS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
 
 
@@ -67,7 +67,7 @@ def read_fractions(text: str) -> str:
 
 
 _RANGE = re.compile(
-    r"(?<![\w.,/-])((?:[$€£¥]|US\$)?(?:"
+    r"(?=[$€£¥U\d.])(?<![\w.,/-])((?:[$€£¥]|US\$)?(?:"
     + NUMBER
     + r")(?:%|[kmbKMB]n?)?)\s?[-–]\s?((?:[$€£¥]|US\$)?\d)(?![\d,.]*[-/]\d)"
 )
@@ -78,7 +78,7 @@ def read_ranges(text: str) -> str:
     return _RANGE.sub(r"\1 to \2", text) if "-" in text or "–" in text else text
 
 
-_NEGATIVE = re.compile(r"(?<![\w.,%)])-(?=\.?\d)")
+_NEGATIVE = re.compile(r"-(?<![\w.,%)]-)(?=\.?\d)")
 
 
 def read_negatives(text: str) -> str:
@@ -86,15 +86,15 @@ def read_negatives(text: str) -> str:
     return _NEGATIVE.sub("minus ", text)
 
 
-_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-?(?=\d)|(?<=\d)-?(?=[A-Za-z])")
+_LETTER_DIGIT = re.compile(r"([A-Za-z])-?(?=\d)|(\d)-?(?=[A-Za-z])")
 
 
 def separate_letters_from_digits(text: str) -> str:
     """G7 → G 7, F-35 → F 35, 3D → 3 D: once units and ordinals are read, the rest are names with numbers."""
-    return _LETTER_DIGIT.sub(" ", text)
+    return _LETTER_DIGIT.sub(r"\1\2 ", text)
 
 
-_CARDINAL = re.compile(r"(?<![\w])(" + NUMBER + r")(?!\d)")
+_CARDINAL = re.compile(r"(?=[\d.])(?<![\w])(" + NUMBER + r")(?!\d)")
 
 
 def _cardinal(match: re.Match[str]) -> str:
@@ -104,7 +104,7 @@ def _cardinal(match: re.Match[str]) -> str:
     return spell.number(written)
 
 
-_VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
+_VERSION = re.compile(r"(?=\d)(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 
 
 def read_cardinals(text: str) -> str:

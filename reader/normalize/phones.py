@@ -10,19 +10,22 @@ from __future__ import annotations
 import re
 
 from reader.normalize import spell
+from reader.normalize.patterns import has_digit
 
 __all__ = ["read_phone_numbers"]
 
 _PHONE = re.compile(
-    r"(?<![\w+-])(?:"
+    r"(?=[+(\d])(?<![\w+-])(?:"
     r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}"  # +44 20 7946 0958, +1 (202) 555-0143
     r"|(?:1[ .-])?\(\d{3}\) ?\d{3}[ .-]\d{4}"  # (202) 555-0143
     r"|(?:1[ .-])?\d{3}[.-]\d{3}[.-]\d{4}"  # 202-555-0143, 1-800-555-0199
     r"|0\d{2,4} \d{3,4} \d{3,4}"  # 020 7946 0958
     r")(?![\w-]|[.,]\d)"
 )
-_CUED_LOCAL = re.compile(r"(?i)\b(call|phone|dial|text|tel\.?|fax|hotline|number|at) (\d{3}-\d{4})\b")
-_EMERGENCY = re.compile(r"(?i)\b(call|calls|called|calling|dial|dialed|dialled|dialing) (911|999|112|000|111|988)\b")
+_CUED_LOCAL = re.compile(r"(?i)(?=[cpdtfhna])\b(call|phone|dial|text|tel\.?|fax|hotline|number|at) (\d{3}-\d{4})\b")
+_EMERGENCY = re.compile(
+    r"(?i)(?=[cd])\b(call|calls|called|calling|dial|dialed|dialled|dialing) (911|999|112|000|111|988)\b"
+)
 _GROUP = re.compile(r"\d+")
 
 
@@ -40,7 +43,7 @@ def _say_phone(written: str) -> str:
 
 def read_phone_numbers(text: str) -> str:
     """(202) 555-0143 → two zero two, five five five, zero one four three; call 911 → call nine one one."""
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return text
     text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
     text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)} {_say_phone(m.group(2))}", text)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from reader.normalize import spell
+from reader.normalize.patterns import has_digit
 
 __all__ = ["read_ratios", "read_times"]
 
 _MERIDIEM = r"([aApP])\.?\s?[mM]\.?(?![\w])"
-_CLOCK_MERIDIEM = re.compile(r"(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
-_CLOCK = re.compile(r"(?<![\w.:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:]|\.\d)")
-_RATIO = re.compile(r"(?<![\w.:])(\d+):(\d+)(?![\d:])")
+_CLOCK_MERIDIEM = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
+_CLOCK = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:]|\.\d)")
+_RATIO = re.compile(r"(?=\d)(?<![\w.:])(\d+):(\d+)(?![\d:])")
 
 
 def _minutes(minute: int) -> str:
@@ -48,7 +49,7 @@ def _clock(match: re.Match[str]) -> str:
 
 def read_times(text: str) -> str:
     """10:30 a.m. → ten thirty A.M., 7pm → seven P.M., 14:00 → fourteen hundred, 10:05 → ten oh five."""
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return text
     text = _CLOCK_MERIDIEM.sub(_with_meridiem, text)
     return _CLOCK.sub(_clock, text) if ":" in text else text

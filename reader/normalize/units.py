@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from reader.normalize import spell
 from reader.normalize.data import RuleData
+from reader.normalize.patterns import has_digit
 
 __all__ = ["rules"]
 
@@ -26,8 +27,8 @@ _METER_WORDS = frozenset(
     "relay run swim final heat of from per in at to and or thick square radius across high-jump".split()
 )
 _PER_WORD = re.compile(
-    r"(?<=[a-z]) ?/ ?(?=(?:hour|day|week|month|year|gallon|liter|litre|barrel|ton|tonne|share|person|head|night|"
-    r"unit|piece|kilo|pound|ounce|mile|minute|second|dose|seat|ticket|household|hectare|acre)\b)"
+    r"(?=[ /])(?<=[a-z]) ?/ ?(?=(?:hour|day|week|month|year|gallon|liter|litre|barrel|ton|tonne|share|person|head|"
+    r"night|unit|piece|kilo|pound|ounce|mile|minute|second|dose|seat|ticket|household|hectare|acre)\b)"
 )
 
 
@@ -38,8 +39,10 @@ def _alternation(keys: object) -> str:
 def _read_measures(data: RuleData) -> Callable[[str], str]:
     spaced = _alternation(k for k in data.units if k not in _GLUED_ONLY)
     glued = _alternation(k for k in data.units if k in _GLUED_ONLY)
-    pattern = re.compile(rf"(?<![\w.,])({_NUMBER})(?:(-)|\s?)(?:({spaced})|(?<=\d)({glued}))(?![\w])(?: ([A-Za-z]+))?")
-    per_unit = re.compile(rf"(?:/|\bper )({spaced})(?![\w])")
+    pattern = re.compile(
+        rf"(?=[\d.])(?<![\w.,])({_NUMBER})(?:(-)|\s?)(?:({spaced})|(?<=\d)({glued}))(?![\w])(?: ([A-Za-z]+))?"
+    )
+    per_unit = re.compile(rf"(?=[/p])(?:/|\bper )({spaced})(?![\w])")
     scales = {k: v for k, v in data.scales.items() if len(k) > 1}
 
     def measure(match: re.Match[str]) -> str:
@@ -70,7 +73,7 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
         """5 km → five kilometers; 25°C → twenty-five degrees Celsius; 2.5% → two point five percent."""
         if "/" in text or "per " in text:
             text = per_unit.sub(lambda m: f" per {data.units[m.group(1)][0]}", _PER_WORD.sub(" per ", text))
-        if not any(c.isdigit() for c in text):
+        if not has_digit(text):
             return text
         text = _FEET_INCHES.sub(
             lambda m: f"{spell.cardinal(m.group(1))} feet {spell.cardinal(m.group(2))} inches", text

@@ -22,6 +22,7 @@ _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})\b")
 _HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z][A-Za-z0-9_]*)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|_")
 _PLAIN_PATH = re.compile(r"/[a-z]{2,15}/?")
+_DOTTED_WORD = re.compile(r"[A-Za-z0-9]\.[a-z]")
 _LOCAL_SYMBOLS = {".": " dot ", "_": " underscore ", "-": " dash ", "+": " plus "}
 
 
@@ -43,7 +44,7 @@ def _host_words(host: str, tlds: dict[str, str]) -> str:
 def _read_web(data: RuleData) -> Callable[[str], str]:
     tlds = dict(data.tlds)
     domain = re.compile(
-        r"(?<![\w@./-])((?:[A-Za-z0-9-]+\.)+(?:" + "|".join(sorted(tlds, key=len, reverse=True)) + r"))"
+        r"(?=[A-Za-z0-9])(?<![\w@./-])((?:[A-Za-z0-9-]+\.)+(?:" + "|".join(sorted(tlds, key=len, reverse=True)) + r"))"
         r"(/[^\s<>\"]*)?(?![\w-])"
     )
 
@@ -76,13 +77,15 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
 
     def read_web_addresses(text: str) -> str:
         """https://www.example.com/a/long/path → example dot com; jane@example.com → jane at example dot com."""
-        if "." not in text and "@" not in text and "#" not in text:
-            return text
-        text = _URL.sub(url, text)
-        text = _EMAIL.sub(email, text)
-        text = domain.sub(bare_domain, text)
-        text = _HANDLE.sub(lambda m: "at " + m.group(1).replace("_", " "), text)
-        return _HASHTAG.sub(hashtag, text)
+        if "://" in text or "www." in text or "WWW." in text:
+            text = _URL.sub(url, text)
+        if "@" in text:
+            text = _EMAIL.sub(email, text)
+        if _DOTTED_WORD.search(text):
+            text = domain.sub(bare_domain, text)
+        if "@" in text:
+            text = _HANDLE.sub(lambda m: "at " + m.group(1).replace("_", " "), text)
+        return _HASHTAG.sub(hashtag, text) if "#" in text else text
 
     return read_web_addresses
 
