@@ -101,6 +101,7 @@ def _pool(target: Target, policy: FetchPolicy, remaining: float) -> urllib3.HTTP
         pool: urllib3.HTTPConnectionPool = _PinnedHTTPSPool(
             target.address,
             cert_reqs="CERT_REQUIRED",
+            ca_certs=policy.ca_certs,
             server_hostname=target.host,
             assert_hostname=target.host,
             **common,

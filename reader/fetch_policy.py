@@ -75,12 +75,14 @@ class FetchPolicy:
     max_redirects: int = 5
     max_url_length: int = 2048
     user_agent: str = field(default_factory=_user_agent)
+    ca_certs: str | None = None  # a CA bundle to trust instead of the system's (a corporate proxy, tests)
     resolver: Resolver = system_resolver
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> FetchPolicy:
         """The deployment's policy: ``READER_FETCH_ALLOW`` (comma-separated entries),
-        ``READER_FETCH_MAX_BYTES`` and ``READER_FETCH_TIMEOUT`` (seconds, the overall deadline)."""
+        ``READER_FETCH_MAX_BYTES``, ``READER_FETCH_TIMEOUT`` (seconds, the overall deadline) and
+        ``READER_FETCH_CA_BUNDLE`` (a CA bundle file to trust instead of the system's)."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
         allow = [entry.strip() for entry in environ.get("READER_FETCH_ALLOW", "").split(",") if entry.strip()]
@@ -91,6 +93,8 @@ class FetchPolicy:
                 values["max_bytes"] = int(environ["READER_FETCH_MAX_BYTES"])
             if environ.get("READER_FETCH_TIMEOUT"):
                 values["deadline"] = float(environ["READER_FETCH_TIMEOUT"])
+            if environ.get("READER_FETCH_CA_BUNDLE"):
+                values["ca_certs"] = environ["READER_FETCH_CA_BUNDLE"]
         except ValueError as error:
             raise FetchError(f"bad fetch configuration in the environment: {error}") from None
         values.update(overrides)

@@ -13,13 +13,16 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+import trustme
 from click.testing import CliRunner
 
 import reader
@@ -70,10 +73,10 @@ def redirect(location: str, status: int = 302) -> Route:
 
 
 @pytest.fixture
-def make_server() -> Iterator[Callable[[], Server]]:
+def make_server() -> Iterator[Callable[..., Server]]:
     servers: list[ThreadingHTTPServer] = []
 
-    def start() -> Server:
+    def start(tls: ssl.SSLContext | None = None) -> Server:
         state = Server()
 
         class Handler(BaseHTTPRequestHandler):
@@ -97,6 +100,8 @@ def make_server() -> Iterator[Callable[[], Server]]:
                 pass  # the reader hanging up mid-response is what several tests expect
 
         httpd = CountingServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
         state.port = httpd.server_address[1]
         threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(httpd)
@@ -381,7 +386,13 @@ def test_cli_script_reads_a_url_allowed_by_configuration(
 
 @pytest.mark.parametrize(
     ("path", "message"),
-    [("/gone", "HTTP 404"), ("/photo.png", "image/png"), ("/to-private", "loopback"), ("/empty", "no article")],
+    [
+        ("/gone", "HTTP 404"),
+        ("/photo.png", "image/png"),
+        ("/to-private", "loopback"),
+        ("/empty", "no article"),
+        ("/to-closed-port", "could not connect"),
+    ],
 )
 def test_cli_script_fetch_failures_are_one_clean_line(
     make_server: Callable[[], Server], monkeypatch: pytest.MonkeyPatch, path: str, message: str
@@ -390,10 +401,62 @@ def test_cli_script_fetch_failures_are_one_clean_line(
     site.routes["/photo.png"] = send(200, b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
     site.routes["/to-private"] = redirect(f"{private.origin}/")
     site.routes["/empty"] = send(200, b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
-    monkeypatch.setenv("READER_FETCH_ALLOW", f"127.0.0.1:{site.port}")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    site.routes["/to-closed-port"] = redirect(f"http://127.0.0.1:{closed}/")
+    monkeypatch.setenv("READER_FETCH_ALLOW", f"127.0.0.1:{site.port},127.0.0.1:{closed}")
     result = CliRunner().invoke(cli, ["script", f"{site.origin}{path}"])
     assert result.exit_code in (3, 4)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("reader: error:") and message in lines[0]
     assert "Traceback" not in result.output
     assert private.connections == 0
+
+
+def _tls_server(make_server: Callable[..., Server], cert_name: str) -> tuple[Server, trustme.CA, list[str]]:
+    """An HTTPS server on loopback with a certificate for ``cert_name`` from a throwaway CA."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(cert_name).configure_cert(context)
+    names: list[str] = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    site = make_server(tls=context)
+    site.routes["/story"] = send(200, PAGE)
+    return site, ca, names
+
+
+def test_https_goes_to_the_checked_address_with_the_name_in_sni_and_certificate(
+    make_server: Callable[..., Server], tmp_path: Path
+) -> None:
+    site, ca, names = _tls_server(make_server, "news.test")
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    policy = FetchPolicy(
+        allow_private_hosts=("news.test",),
+        resolver=lambda host, port: ["127.0.0.1"],
+        ca_certs=str(tmp_path / "ca.pem"),
+    )
+    response = fetch_url(f"https://news.test:{site.port}/story", policy=policy)
+    assert response.body == PAGE
+    assert names == ["news.test"]
+    assert site.requests[0]["host"] == f"news.test:{site.port}"
+
+
+def test_https_certificate_for_another_name_is_refused(make_server: Callable[..., Server], tmp_path: Path) -> None:
+    site, ca, _names = _tls_server(make_server, "other.test")
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    policy = FetchPolicy(
+        allow_private_hosts=("news.test",),
+        resolver=lambda host, port: ["127.0.0.1"],
+        ca_certs=str(tmp_path / "ca.pem"),
+    )
+    with pytest.raises(reader.FetchError, match="TLS error"):
+        fetch_url(f"https://news.test:{site.port}/story", policy=policy)
+    assert site.requests == []
+
+
+def test_https_untrusted_certificate_is_refused(make_server: Callable[..., Server]) -> None:
+    site, _ca, _names = _tls_server(make_server, "news.test")
+    policy = FetchPolicy(allow_private_hosts=("news.test",), resolver=lambda host, port: ["127.0.0.1"])
+    with pytest.raises(reader.FetchError, match="TLS error"):
+        fetch_url(f"https://news.test:{site.port}/story", policy=policy)
