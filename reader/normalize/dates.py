@@ -65,7 +65,7 @@ _DAY_FIRST = re.compile(
 )
 _MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b({_MONTH}),? (\d{{4}})(?!\d)")
 _NUMERIC = re.compile(r"(?=\d)(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
-_ON_NUMERIC = re.compile(r"(?=[obsufa])\b(on|by|since|until|from|before|after) (\d{1,2})/(\d{1,2})(?![\w/])")
+_ON_NUMERIC = re.compile(r"(?=[obsufaOBSUFA])\b((?i:on|by|since|until|from|before|after)) (\d{1,2})/(\d{1,2})(?![\w/])")
 
 
 def _iso(match: re.Match[str]) -> str:
@@ -156,8 +156,20 @@ _YEAR = re.compile(r"(?=[12])(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]
 _ERA_YEAR = re.compile(r"(?=\d)(?<![\w.,])(\d{1,4}) ?(BC|AD|BCE|CE|B\.C\.|A\.D\.|B\.C\.E\.|C\.E\.)(?![\w])")
 
 
+_SPLIT_YEAR = re.compile(r"(?=[12])(?<![\w/.-])(1[5-9]\d\d|20\d\d)/(\d\d)(?![\w/])")
+
+
+def _split_year(match: re.Match[str]) -> str:
+    first, second = match.group(1), match.group(2)
+    if (int(first) + 1) % 100 != int(second):
+        return match.group()
+    return f"{spell.year(first)} to {spell.cardinal(second) if second[0] != '0' else 'oh ' + spell.cardinal(second)}"
+
+
 def read_years(text: str) -> str:
-    """1984 → nineteen eighty-four, 2005 → two thousand five, 2025 → twenty twenty-five; 500 BC too."""
+    """1984 → nineteen eighty-four, 2005 → two thousand five, 2025 → twenty twenty-five; 500 BC; 2023/24 too."""
+    if "/" in text:
+        text = _SPLIT_YEAR.sub(_split_year, text)
     text = _ERA_YEAR.sub(lambda m: f"{spell.year(m.group(1))} {m.group(2)}", text)
     return _YEAR.sub(lambda m: spell.year(m.group(1)), text)
 

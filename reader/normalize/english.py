@@ -41,6 +41,7 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         date["abbreviations"],
         abbr["always"],
         times.read_times,
+        times.read_military_times,
         date["dates"],
         abbr["places"],
         abbr["titles"],

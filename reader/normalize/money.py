@@ -12,15 +12,11 @@ from collections.abc import Callable
 
 from reader.normalize import spell
 from reader.normalize.data import RuleData
-from reader.normalize.patterns import has_digit
+from reader.normalize.patterns import has_digit, is_attributive
 
 __all__ = ["rules"]
 
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_NOT_A_NOUN = frozenset(
-    "of in for to and or per a an each from on at by with than as is was were are be this that over under "
-    "more less apiece annually yearly".split()
-)
 
 
 def _alternation(keys: object) -> str:
@@ -85,11 +81,7 @@ def _read_money(data: RuleData) -> Callable[[str], str]:
         if code is None:
             return match.group()
         glued = match.group().endswith("-")
-        preceding = match.string[max(0, match.start() - 3) : match.start()].lower()
-        attributive = glued or (
-            preceding.endswith(("a ", "an ")) and bool(next_word) and next_word.islower()
-            and next_word not in _NOT_A_NOUN
-        )  # fmt: skip
+        attributive = glued or is_attributive(match.string, match.start(), next_word)
         scale_name = data.scales.get(scale_word) if scale_word else None
         words = _say(data, code, amount1, amount2, scale_name, attributive)
         words = f"minus {words}" if minus else words

@@ -38,6 +38,8 @@ def read_ordinals(text: str) -> str:
 
 _FRACTION = re.compile(r"(?=\d)(?<![\w/.,])(?:(\d+)(?: |-))?(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
 _DENOMINATORS = {2: ("half", "halves"), 4: ("quarter", "quarters")}
+_COMMON_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 32, 64, 100})
+_MONTHS = "January February March April May June July August September October November December".split()
 
 
 def _fraction_words(numerator: int, denominator: int) -> str:
@@ -54,6 +56,8 @@ def _fraction(match: re.Match[str]) -> str:
     if bottom == 0 or (top >= bottom and not whole):
         words = f"{spell.cardinal(top)} over {spell.cardinal(bottom)}" if bottom else match.group()
         return f"{spell.cardinal(whole)} {words}" if whole else words
+    if not whole and bottom not in _COMMON_DENOMINATORS and 1 <= top <= 12 and bottom <= 31:
+        return f"{_MONTHS[top - 1]} {spell.ordinal(bottom)}"  # 4/15 is a date (month first), not four fifteenths
     if not whole:
         return _fraction_words(top, bottom)
     if top == 1 and bottom in _DENOMINATORS:
@@ -86,7 +90,7 @@ def read_negatives(text: str) -> str:
     return _NEGATIVE.sub("minus ", text)
 
 
-_LETTER_DIGIT = re.compile(r"([A-Za-z])-?(?=\d)|(\d)-?(?=[A-Za-z])")
+_LETTER_DIGIT = re.compile(r"([A-Za-z])-?(?=\d)|(\d)(?=[A-Za-z])")
 
 
 def separate_letters_from_digits(text: str) -> str:

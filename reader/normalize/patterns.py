@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["alternation", "has_digit", "starts_with"]
+__all__ = ["NOT_A_NOUN", "alternation", "has_digit", "is_attributive", "starts_with"]
+
+# Words that follow an amount without making it describe a noun ("$5m was spent", "5 km of road").
+NOT_A_NOUN = frozenset(
+    "of in for to and or per a an each from on at by with than as is was were are be been being this that over under "
+    "more less apiece annually yearly will would could can may might must should shall has had have did does do said "
+    "says rose fell went came remains remained represents represented plus total in into across since after before "
+    "worth between last next ago earlier later".split()
+)
+_ARTICLE_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:[Aa]|[Aa]n|[Tt]he) $")
 
 _DIGIT = re.compile(r"\d")
 
@@ -30,3 +39,10 @@ def starts_with(keys: Iterable[str]) -> str:
 def has_digit(text: str) -> bool:
     """Whether ``text`` holds a digit: the cheap test that lets number rules skip plain sentences."""
     return _DIGIT.search(text) is not None
+
+
+def is_attributive(text: str, start: int, next_word: str | None) -> bool:
+    """Whether an amount at ``start`` describes the noun after it ("a $10 million deal", "the 5 km race")."""
+    if not next_word or not next_word.islower() or next_word in NOT_A_NOUN:
+        return False
+    return _ARTICLE_BEFORE.search(text[max(0, start - 5) : start]) is not None

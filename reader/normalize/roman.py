@@ -19,7 +19,10 @@ _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _CARDINAL_CONTEXT = (
     "War|Bowl|Title|Chapter|Part|Act|Phase|Vol|Volume|Book|Article|Section|Class|Type|Stage|Grade|Level|Round|"
     "Tier|Apollo|Vatican|Rocky|Episode|Schedule|Appendix|Mark|Mk|Series|Division|Category|League|Olympiad|"
-    "Symphony|Psalm|Canto|Amendment|Gemini|Formula|Fleet|Corps|Sector|Zone|Region|Annex|Protocol|Battalion|Army"
+    "Symphony|Psalm|Canto|Amendment|Gemini|Formula|Fleet|Corps|Sector|Zone|Region|Annex|Protocol|Battalion|Army|"
+    "Artemis|Voyager|Pioneer|Mariner|Ariane|Falcon|Saturn|Titan|Trident|Soyuz|Luna|Surveyor|Explorer|Sputnik|Game|"
+    "Wars|Fantasy|Theft|Auto|Civilization|Madden|Ultima|Doom|Quake|Halo|Resident|Evil|Liga|Ligue|Serie|Division|"
+    "Pillar|Basel|Dodd|Frank|Grade|Mk|Model"
 )
 _MONARCHS = (
     "Elizabeth|Charles|James|George|Henry|Edward|William|Mary|Richard|John|Louis|Napoleon|Peter|Catherine|"

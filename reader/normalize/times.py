@@ -11,7 +11,7 @@ import re
 from reader.normalize import spell
 from reader.normalize.patterns import has_digit
 
-__all__ = ["read_ratios", "read_times"]
+__all__ = ["read_military_times", "read_ratios", "read_times"]
 
 _MERIDIEM = r"([aApP])\.?\s?[mM]\.?(?![\w])"
 _CLOCK_MERIDIEM = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
@@ -53,6 +53,25 @@ def read_times(text: str) -> str:
         return text
     text = _CLOCK_MERIDIEM.sub(_with_meridiem, text)
     return _CLOCK.sub(_clock, text) if ":" in text else text
+
+
+_MILITARY = re.compile(
+    r"(?=[012])(?<![\w.,:])([01]\d|2[0-3])([0-5]\d)"
+    r"(?= ?(?:GMT|UTC|BST|CET|CEST|ET|EDT|EST|PT|PDT|PST|Z|local|hours|hrs)\b)"
+)
+
+
+def _military(match: re.Match[str]) -> str:
+    hour, minute = int(match.group(1)), int(match.group(2))
+    head = spell.cardinal(hour) if hour >= 10 else f"{'zero' if hour == 0 else 'oh'} {spell.cardinal(hour)}"
+    if hour == 0:
+        head = "zero zero"
+    return f"{head} hundred" if minute == 0 else f"{head}{_minutes(minute)}"
+
+
+def read_military_times(text: str) -> str:
+    """0800 GMT → oh eight hundred G.M.T., 1430 hours → fourteen thirty hours (Reuters-style 24-hour times)."""
+    return _MILITARY.sub(_military, text) if has_digit(text) else text
 
 
 def read_ratios(text: str) -> str:

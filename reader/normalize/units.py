@@ -13,14 +13,13 @@ from collections.abc import Callable
 
 from reader.normalize import spell
 from reader.normalize.data import RuleData
-from reader.normalize.patterns import has_digit
+from reader.normalize.patterns import has_digit, is_attributive
 
 __all__ = ["rules"]
 
 _GLUED_ONLY = frozenset({"C", "F", "x", "h", "l", "b", "k", "K", "B", "g"})
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_NOT_A_NOUN = frozenset("of in for to and or per a an each from on at by with than as is was were are".split())
-_FEET_INCHES = re.compile(r"(?<![\w.])(\d)'\s?(\d{1,2})(?:\"|'')")
+_FEET_INCHES = re.compile(r"(?=\d)(?<![\w.])(\d)(?:'|\s?ft\.?,?)\s?(\d{1,2})(?:\"|''|\s?in\b\.?)")
 _DEGREES_LETTER = re.compile(r"\b(degrees?) ([CF])\b")
 _METER_WORDS = frozenset(
     "tall high long wide deep away above below sprint race hurdles freestyle butterfly backstroke breaststroke dash "
@@ -61,9 +60,7 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
         if unit in scales or unit in ("k", "b"):
             return f"{words} {data.scales.get(unit, data.units[unit][1])}{tail}"
         one, many = data.units[unit]
-        before_noun = bool(next_word) and next_word.islower() and next_word not in _NOT_A_NOUN
-        preceding = match.string[max(0, match.start() - 3) : match.start()].lower()
-        attributive = bool(hyphen) or (before_noun and preceding.endswith(("a ", "an ")))
+        attributive = bool(hyphen) or is_attributive(match.string, match.start(), next_word)
         singular = attributive or number in ("1", "1.0")
         if hyphen and unit not in ("%",):
             return f"{words}-{one.replace(' ', '-')}{tail}"
