@@ -33,6 +33,8 @@ _SKIP_XPATH = (
 _STANDFIRST_TOKENS = frozenset(
     {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
 )
+_STANDFIRST_SCOPE_LEVELS = 3  # how far above the h1 a standfirst may sit (header, article header)
+_BODY_PARAGRAPH_WORDS = 40
 _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -122,20 +124,57 @@ def _tokens(element: html.HtmlElement) -> set[str]:
     return set(_NAME_SPLIT.split(names.lower())) - {""}
 
 
+def _title_heading(tree: html.HtmlElement, title: str) -> html.HtmlElement | None:
+    """The h1 that carries the title (or the first h1)."""
+    headings = tree.xpath("//body//h1")
+    wanted = " ".join(title.split()).casefold()
+    for h1 in headings:
+        if " ".join(" ".join(h1.itertext()).split()).casefold() == wanted:
+            return h1
+    return headings[0] if headings else None
+
+
+def _words(element: html.HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
 def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
-    """The page's standfirst (subtitle, dek) when it has one: named so, or the lead text under the h1."""
-    for element in tree.xpath("//body//*[self::p or self::h2 or self::div or self::span or self::h3]"):
-        if _tokens(element) & _STANDFIRST_TOKENS or (element.get("itemprop") or "") == "alternativeHeadline":
-            text = " ".join(" ".join(element.itertext()).split())
+    """The page's standfirst (subtitle, dek) when it has one, between the title and the body.
+
+    It is an element named so (class/id such as "standfirst", "subtitle", "dek",
+    "excerpt", or itemprop="alternativeHeadline"), or the lead paragraph right under
+    the h1 in its header. Only elements after the title's h1 and before the first
+    long paragraph count: a "summary" box in the body or an excerpt in a list of
+    related posts is not the standfirst.
+    """
+    h1 = _title_heading(tree, title)
+    if h1 is None:
+        return None
+    scope = h1
+    for _ in range(_STANDFIRST_SCOPE_LEVELS):
+        parent = scope.getparent()
+        if parent is None or parent.tag == "body":
+            break
+        scope = parent
+    seen_title = False
+    for element in scope.iter():
+        if element is h1:
+            seen_title = True
+            continue
+        if not seen_title or not isinstance(element.tag, str) or h1 in element.iterancestors():
+            continue
+        named = _tokens(element) & _STANDFIRST_TOKENS or element.get("itemprop") == "alternativeHeadline"
+        if named and element.tag in ("p", "h2", "h3", "div", "span"):
+            text = _words(element)
             if 5 <= len(text.split()) <= 80 and text != title:
                 return text
-    for h1 in tree.xpath("//body//h1"):
-        header = next((a for a in h1.iterancestors() if a.tag == "header"), None)
-        if header is None:
-            continue
+        if element.tag == "p" and len(_words(element).split()) >= _BODY_PARAGRAPH_WORDS:
+            break  # the body has begun
+    header = next((a for a in h1.iterancestors() if a.tag == "header"), None)
+    if header is not None:
         for sibling in h1.itersiblings():
-            if sibling.tag in ("p", "h2") and 8 <= len(" ".join(sibling.itertext()).split()) <= 80:
-                return " ".join(" ".join(sibling.itertext()).split())
+            if sibling.tag in ("p", "h2") and 8 <= len(_words(sibling).split()) <= 80:
+                return _words(sibling)
     return None
 
 

@@ -319,3 +319,17 @@ def test_furniture_lines(line: str) -> None:
 )
 def test_prose_lines_are_not_furniture(line: str) -> None:
     assert default_rules().furniture_kind(line) is None, line
+
+
+def test_summary_box_in_the_body_or_excerpts_of_other_posts_are_not_the_standfirst() -> None:
+    related = (
+        "<ul class='trending'><li><p class='post-excerpt'>A teaser for another story that runs here.</p></li></ul>"
+    )
+    long_paragraph = "<p>" + "The council met for six hours and heard from dozens of residents. " * 4 + "</p>"
+    box = "<div class='summary'>Key points: the lanes open in June and cost four million pounds.</div>"
+    article = reader.extract(
+        page(long_paragraph + box + BODY2, head="<title>Cycle Lanes Approved</title>").replace(
+            "<body>", "<body>" + related
+        )
+    )
+    assert article.subtitle is None
