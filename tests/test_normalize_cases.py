@@ -502,7 +502,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("the NFL", "the N.F.L."),
         ("HIV", "H.I.V."),
         ("DNA", "D.N.A."),
-        ("the GOP", "the GOP"),
+        ("the GOP", "the G.O.P."),
         ("the TSA", "the T.S.A."),
         ("the DOJ", "the D.O.J."),
         ("FEMA", "FEMA"),

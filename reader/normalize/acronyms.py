@@ -23,6 +23,17 @@ _ONSETS = frozenset(
     "WR".split()
 )
 _CODA = re.compile(r"[^AEIOUY]{3,}$")
+_THREE_CODAS = tuple(
+    "NTS NDS RST RTH NGS STS RLD RLS NKS LDS RDS RKS RMS LTS MPS CTS PTS NCH RCH TCH GHT THS CKS SHT".split()
+)
+_RUN = re.compile(r"(?<=[AEIOUY])[^AEIOUY]{3,}(?=[AEIOUY])")
+_MIDDLE_RUNS = frozenset(
+    "STR SCR SPR SPL NST NDR NTR MPL MBL NGL NGS RST RTH NTS NDS LST THR CHR SCH GHT TCH NCH RCH".split()
+)
+_FINAL_PAIRS = frozenset(
+    "ST ND NT NK NG RD RT RN RM LT LD LK SK SP CT PT FT MP CK SH CH TH RS LS NS TS DS KS PS MS GS RK LM RB RG LP LF XT "
+    "LL SS FF ZZ RP RF NC WS WN WL RL".split()
+)
 
 
 def dotted(letters: str) -> str:
@@ -40,7 +51,11 @@ def is_pronounceable(word: str) -> bool:
         return False
     if re.search(r"[^AEIOUY]{4,}", word) or re.search(r"[AEIOU]{3,}", word):
         return False
-    return not (_CODA.search(word) and not word.endswith(("NTS", "NDS", "RST", "RTH", "NGS", "STS")))
+    if any(run not in _MIDDLE_RUNS for run in _RUN.findall(word)):
+        return False
+    if word[-1] not in _VOWELS and word[-2] not in _VOWELS and word[-2:] not in _FINAL_PAIRS:
+        return False
+    return not (_CODA.search(word) and not word.endswith(_THREE_CODAS))
 
 
 def _spell_initialisms(data: RuleData) -> Callable[[str], str]:
