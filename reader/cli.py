@@ -191,5 +191,15 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     )
 
 
+def _add_scale_commands() -> None:
+    from reader import cli_scale
+
+    cli_scale.worker.callback = clean_errors(cli_scale.worker.callback)
+    cli.add_command(cli_scale.worker)
+
+
+_add_scale_commands()
+
+
 def main() -> None:
     cli(prog_name="reader")

@@ -377,7 +377,16 @@ def render(
     synthesize in this thread (tests with faked HTTP). Raises ``BackendError``
     naming the failed chunk.
     """
-    return render_plan(plan(source, options), store=store, on_progress=on_progress, pool=pool)
+    job = plan(source, options)
+    if pool is None and _queued():  # READER_QUEUE_URL: a queue worker renders it (reader.jobs)
+        from reader.jobs import enqueue
+
+        return enqueue(job, store=store or open_store(), on_progress=on_progress).result()
+    return render_plan(job, store=store, on_progress=on_progress, pool=pool)
+
+
+def _queued() -> bool:
+    return bool(os.environ.get("READER_QUEUE_URL"))
 
 
 class RenderJob:
@@ -439,6 +448,10 @@ def start_render(
     """
     job = plan(source, options)
     store = store or open_store()
+    if pool is None and _queued():  # READER_QUEUE_URL: a queue worker renders it (reader.jobs)
+        from reader.jobs import enqueue
+
+        return enqueue(job, store=store, on_progress=on_progress)  # type: ignore[return-value]
     with _jobs_lock:
         running = _jobs.get(job.article_id)
         if running is not None and running.revision == job.revision:

@@ -94,6 +94,7 @@ _services = _load_services()
 redis_url = _services.redis_url
 s3_endpoint = _services.s3_endpoint
 s3_bucket = _services.s3_bucket
+processes = _services.processes
 
 
 # --- The web app (issue 5): app -> client, and `reader serve` started for real -----------------------

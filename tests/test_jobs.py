@@ -1,0 +1,107 @@
+"""Render jobs through a real Redis queue (RQ) into a real S3-compatible store, with `reader worker` processes.
+
+Services are real and on loopback (redis-server, moto's S3 server). The
+worker processes are the installed `reader worker` command.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from mutagen.mp3 import MP3
+from redis import Redis
+from rq import Queue
+
+from reader.cache import open_store
+from reader.jobs import QUEUE_NAME, enqueue, job_id
+from reader.render import RenderOptions, plan, render, start_render
+
+pytestmark = pytest.mark.net
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+support = _load("audio_support")
+services = _load("services")
+
+
+@pytest.fixture
+def queue_env(redis_url, s3_bucket, monkeypatch):
+    monkeypatch.setenv("READER_QUEUE_URL", redis_url)
+    Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
+def start_worker(processes, tmp_path: Path, name: str, **env: str):
+    local = tmp_path / f"local-{name}"  # each worker its own local copy, as on separate machines
+    return processes.start(
+        name,
+        [sys.executable, "-m", "reader", "worker", "--name", name],
+        services.child_env(READER_CACHE_DIR=str(local), READER_WORKERS="1", **env),
+    )
+
+
+def test_cli_render_goes_through_the_queue_to_a_worker(queue_env, processes, tmp_path):
+    """The same `render` call the CLI makes: with READER_QUEUE_URL set a worker (real eSpeak NG) renders it."""
+    worker = start_worker(processes, tmp_path, "w1")
+    article = support.make_article(paragraphs=2, sentences=2, url="https://news.example/queued")
+    result = render(article, RenderOptions(), store=open_store(tmp_path / "client"))
+
+    assert result.manifest.status == "complete"
+    assert result.rendered == len(result.manifest.entries) > 0
+    assert MP3(result.audio_path).info.length == pytest.approx(result.manifest.duration, abs=0.1)
+    log = processes.log("w1")
+    assert log.count("stored chunk") == len(result.manifest.entries)
+    assert worker.poll() is None  # still serving
+    # Asked again, it is already there: nothing is queued or synthesized.
+    again = render(article, RenderOptions(), store=open_store(tmp_path / "client2"))
+    assert again.audio_path.read_bytes() == result.audio_path.read_bytes()
+    assert processes.log("w1").count("stored chunk") == len(result.manifest.entries)
+
+
+def test_the_same_article_asked_at_once_is_queued_once(queue_env, tmp_path, monkeypatch):
+    support.fake_env(monkeypatch, tmp_path)
+    article = support.make_article(paragraphs=2, sentences=2, url="https://news.example/twice")
+    options = RenderOptions(backend="fake")
+    handles, barrier = [], threading.Barrier(6)
+
+    def ask() -> None:
+        barrier.wait()
+        handles.append(start_render(article, options, store=open_store(tmp_path / "web")))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = job_id(plan(article, options).article_id, plan(article, options).revision)
+    assert {handle.job_id for handle in handles} == {expected}
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(queue_env))
+    assert queue.job_ids == [expected]
+    # A changed article is a new revision, so a new job.
+    edited = support.make_article(paragraphs=2, sentences=2, url="https://news.example/twice", seed=5)
+    assert enqueue(plan(edited, options)).job_id != expected
+    assert len(queue.job_ids) == 2
+
+
+def test_a_failing_render_fails_its_job_once_with_the_reason(queue_env, processes, tmp_path, monkeypatch):
+    support.fake_env(monkeypatch, tmp_path)
+    start_worker(processes, tmp_path, "w1")
+    article = support.make_article(paragraphs=1, sentences=1, url="https://news.example/refused")
+    article = article.__class__(**{**article.__dict__, "title": "A title the engine failalways refuses"})
+    handle = start_render(article, RenderOptions(backend="fake"), store=open_store(tmp_path / "client"))
+    with pytest.raises(Exception, match="refuses"):
+        handle.result(timeout=60)
+    manifest = open_store(tmp_path / "client").read_manifest(handle.article_id)
+    assert manifest.status == "failed" and "refuses" in manifest.error
+    assert handle.job.get_status(refresh=True).value == "finished"  # not retried: the article is at fault
