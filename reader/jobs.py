@@ -149,20 +149,24 @@ class QueuedRender:
         from reader.render import RenderResult
 
         deadline = None if timeout is None else time.monotonic() + timeout
+        settled: float | None = None
         while True:
             manifest = self._complete_manifest()
-            if manifest is not None:
+            status = self.status()
+            # The worker writes the manifest a moment before the job records its result: wait for that too.
+            waited = settled is not None and time.monotonic() - settled > 5
+            if manifest is not None and (status not in ACTIVE or waited):
                 path = self.store.assembled_path(self.article_id)
                 if path is not None:
                     outcome = self._outcome() or {}
                     return RenderResult(self.article_id, self.revision, manifest, path, outcome.get("rendered", 0))
-            status = self.status()
+            if manifest is not None and settled is None:
+                settled = time.monotonic()
             if status not in ACTIVE and manifest is None:
                 outcome = self._outcome()
                 if outcome and outcome.get("status") == "failed":
                     raise ReaderError(outcome.get("error") or "the render failed")
-                if status in ("failed", "stopped", "canceled", "missing"):
-                    raise ReaderError(f"render job {self.job_id} {status}: {self._failure() or 'no result'}")
+                raise ReaderError(f"render job {self.job_id} {status}: {self._failure() or 'no complete manifest'}")
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"render job {self.job_id} still {status} after {timeout} s")
             time.sleep(poll)
