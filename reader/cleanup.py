@@ -21,6 +21,8 @@ _MAX_CRUMB_WORDS = 8
 _MIN_PREFIX_TITLE_WORDS = 3  # shorter titles ("Hegseth") may well start a sentence on purpose
 _WORD = re.compile(r"[^\W_]+")
 _PROSE_WORDS = 20  # a block this long after a weak end marker means the article goes on
+# Reference marks inside text ("[12]", "[citation needed]", "[edit]"): pointers, not words to read.
+_NOTE_MARK = re.compile(r"\[(?:\d{1,3}|citation needed|clarification needed|edit|note \d+|nb \d+)\]", re.IGNORECASE)
 
 
 def is_breadcrumb(line: str, title: str) -> bool:
@@ -57,7 +59,7 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
     crumb_words = max(len(title.split()), len((subtitle or "").split())) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
     for block in blocks:
-        text = " ".join(block.text.split())
+        text = " ".join(_NOTE_MARK.sub("", block.text).split())
         short = len(text.split()) <= crumb_words
         if not _SPEAKABLE.search(text) or (short and normalize_for_compare(text) in repeats):
             continue

@@ -44,7 +44,7 @@ class FurnitureRules:
     drop_roles: frozenset[str]
     class_tokens: frozenset[str]
     exact_only_tokens: frozenset[str]
-    name_attributes: tuple[str, ...]
+    name_attributes: re.Pattern[str]
     keep_share: float
     groups: tuple[PatternGroup, ...]
     tail: PatternGroup
@@ -116,7 +116,7 @@ def load_rules(path: str | Path) -> FurnitureRules:
         drop_roles=frozenset(html["drop_roles"]),
         class_tokens=frozenset(t.lower() for t in html["class_tokens"]),
         exact_only_tokens=frozenset(t.lower() for t in html["exact_only_tokens"]),
-        name_attributes=tuple(html.get("name_attributes", ("class", "id"))),
+        name_attributes=re.compile(html.get("name_attributes", "^(class|id)$")),
         keep_share=float(html["keep_share"]),
         groups=tuple(_group(g, g["name"]) for g in text["groups"]),
         tail=_group(text["tail"], "tail"),

@@ -33,6 +33,8 @@ _SKIP_XPATH = (
 _STANDFIRST_TOKENS = frozenset(
     {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
 )
+_FOOTNOTE_REF = re.compile(r"^\[?(\d{1,3}|[*†‡§]+|[a-z])\]?$")
+_MAX_NAME_LENGTH = 200  # longer attribute values are data (JSON, URLs), not names
 _STANDFIRST_SCOPE_LEVELS = 3  # how far above the h1 a standfirst may sit (header, article header)
 _BODY_PARAGRAPH_WORDS = 40
 _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -96,7 +98,11 @@ def _is_furniture(element: html.HtmlElement, rules: FurnitureRules) -> bool:
     role = (element.get("role") or "").strip().lower()
     if role and role in rules.drop_roles:
         return True
-    return any(rules.is_furniture_name(element.get(attr) or "") for attr in rules.name_attributes)
+    return any(
+        rules.is_furniture_name(value)
+        for attr, value in element.attrib.items()
+        if rules.name_attributes.match(attr) and len(value) < _MAX_NAME_LENGTH
+    )
 
 
 def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
@@ -105,6 +111,9 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
     root = body if body is not None else tree
     for element in root.xpath(".//script|.//style|.//noscript|.//template|.//svg"):
         _drop(element)
+    for element in root.xpath(".//sup[a]|.//a[@role='doc-noteref']"):
+        if _FOOTNOTE_REF.match(" ".join(element.itertext()).strip()):
+            _drop(element)  # a note marker ("[3]", "12", "*") links elsewhere and is not read
     total = max(_text_len(root), 1)
     stack = list(reversed(root))
     while stack:
@@ -120,7 +129,11 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
 
 
 def _tokens(element: html.HtmlElement) -> set[str]:
-    names = " ".join(element.get(attr) or "" for attr in ("class", "id", "itemprop", "data-component"))
+    names = " ".join(
+        value
+        for attr, value in element.attrib.items()
+        if attr in ("class", "id", "itemprop") or (attr.startswith("data-") and len(value) < _MAX_NAME_LENGTH)
+    )
     return set(_NAME_SPLIT.split(names.lower())) - {""}
 
 

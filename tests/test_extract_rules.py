@@ -296,6 +296,19 @@ def test_title_glued_to_the_first_paragraph_is_read_once() -> None:
         "We use cookies to give you the best online experience.",
         "Member-only story",
         "312",
+        "Credit...Ana Ruiz for The Daily Planet",
+        "Listen to this article · 7:32 min Learn more",
+        "Share full article",
+        "Facebook Tweet Email Link",
+        "SKIP ADVERTISEMENT",
+        "Responses (12)",
+        "Published in Towards Better Cities",
+        "Posted by Kim Lee at 10:32 AM",
+        "Labels: cycling, council",
+        "Newer Post Older Post Home",
+        "Help Status About Careers Press Blog Privacy Terms",
+        "Associated Press writer Jo Bell in Leeds contributed to this report.",
+        "A version of this article appears in print on March 3, 2025, Section A, Page 1 of the New York edition.",
     ],
 )
 def test_furniture_lines(line: str) -> None:
@@ -315,6 +328,9 @@ def test_furniture_lines(line: str) -> None:
         "Courtesy and patience were in short supply at the meeting.",
         "Related research shows the effect is small",
         "What do you think happened next?",
+        "What We Know About The Attack",
+        "Home Secretary Visits Flooded Towns",
+        "Credit card debt rose again in March.",
     ],
 )
 def test_prose_lines_are_not_furniture(line: str) -> None:
@@ -333,3 +349,15 @@ def test_summary_box_in_the_body_or_excerpts_of_other_posts_are_not_the_standfir
         )
     )
     assert article.subtitle is None
+
+
+def test_footnote_and_reference_marks_are_not_read() -> None:
+    body = (
+        "<p>The bridge opened in 1889<sup><a href='#n1'>[1]</a></sup> and carried trams until 1950.[2]"
+        " Its designer was never paid in full.[citation needed] Engineers still study its arches today.</p>"
+        "<p>Area: 40 m<sup>2</sup> of deck was replaced in the repairs of the following decades, mostly by hand.</p>"
+    )
+    text = texts(reader.extract(page(body)))
+    assert "1889 and carried trams until 1950." in text
+    assert "[" not in text and "citation" not in text
+    assert "40 m2" in text  # an exponent is not a note
