@@ -162,20 +162,26 @@ def _pause_ms(before: Chunk, after: Chunk, script: Script, settings: AudioSettin
     return settings.paragraph_pause_ms
 
 
-def _entries(job: Plan, infos: list[ChunkInfo]) -> tuple[ManifestEntry, ...]:
-    """Manifest entries for the first ``len(infos)`` chunks, with frame-exact starts."""
-    settings = job.options.audio
-    rate, spf = settings.sample_rate, settings.samples_per_frame
-    position = frames_for_ms(settings.lead_in_ms, settings)
-    entries = []
-    for index, info in enumerate(infos):
+class _Timeline:
+    """Manifest entries built chunk by chunk in order, with frame-exact starts (pauses and lead-in included)."""
+
+    def __init__(self, job: Plan) -> None:
+        self.job = job
+        self.settings = job.options.audio
+        self.position = frames_for_ms(self.settings.lead_in_ms, self.settings)
+        self.entries: list[ManifestEntry] = []
+
+    def add(self, info: ChunkInfo) -> None:
+        job, settings = self.job, self.settings
+        index = len(self.entries)
         chunk = job.chunks[index]
+        rate, spf = settings.sample_rate, settings.samples_per_frame
         if index:
             pause = _pause_ms(job.chunks[index - 1], chunk, job.script, settings) - 2 * settings.trim_pad_ms
-            position += frames_for_ms(max(0, pause), settings)
+            self.position += frames_for_ms(max(0, pause), settings)
         sentence = job.script.sentences[chunk.sentence]
         samples = info.samples if info.samples > 0 else info.frames * spf
-        entries.append(
+        self.entries.append(
             ManifestEntry(
                 key=info.key,
                 sentence=chunk.sentence,
@@ -184,15 +190,14 @@ def _entries(job: Plan, infos: list[ChunkInfo]) -> tuple[ManifestEntry, ...]:
                 kind=sentence.kind,
                 written=sentence.written,
                 spoken=chunk.text,
-                start=round(position * spf / rate, 6),
+                start=round(self.position * spf / rate, 6),
                 duration=round(samples / rate, 6),
-                frame_start=position,
+                frame_start=self.position,
                 frames=info.frames,
                 samples=samples,
             )
         )
-        position += info.frames
-    return tuple(entries)
+        self.position += info.frames
 
 
 def _manifest(job: Plan, entries: tuple[ManifestEntry, ...], status: str, **extra: Any) -> Manifest:
@@ -226,10 +231,11 @@ class _Run:
         self.rendered = 0
         self.prefix = 0
         self.last_write = 0.0
+        self.timeline = _Timeline(job)
 
     def _report(self, status: str, *, force: bool = False, error: str | None = None) -> None:
         done = self.prefix if status != "complete" else len(self.infos)
-        entries = _entries(self.job, self.infos[:done])  # type: ignore[arg-type]
+        entries = self.timeline.entries
         seconds = entries[-1].end if entries else 0.0
         progress = Progress(
             self.job.article_id,
@@ -245,7 +251,7 @@ class _Run:
         if force or now - self.last_write >= MANIFEST_WRITE_INTERVAL:
             self.last_write = now
             if status != "complete":
-                self.store.write_manifest(_manifest(self.job, entries, status, error=error))
+                self.store.write_manifest(_manifest(self.job, tuple(entries), status, error=error))
             self.store.write_progress(progress)
         if self.on_progress is not None:
             self.on_progress(progress)
@@ -253,6 +259,7 @@ class _Run:
     def _advance(self) -> bool:
         moved = False
         while self.prefix < len(self.infos) and self.infos[self.prefix] is not None:
+            self.timeline.add(self.infos[self.prefix])  # type: ignore[arg-type]
             self.prefix += 1
             moved = True
         return moved
@@ -305,7 +312,7 @@ class _Run:
         from reader.assemble import assemble
 
         job, store = self.job, self.store
-        manifest = _manifest(job, _entries(job, self.infos), "complete")  # type: ignore[arg-type]
+        manifest = _manifest(job, tuple(self.timeline.entries), "complete")
         path = store.audio_path(job.article_id, job.revision)
         assemble(manifest, store, path, job.options.audio)
         manifest = manifest.evolve(audio=path.name, updated=time.time())

@@ -18,6 +18,17 @@ from multiprocessing.connection import Connection
 log = logging.getLogger("reader.synth_worker")
 
 
+def _warm_up() -> None:
+    """Load the audio stack (scipy, pyloudnorm, lameenc) now, so the first chunk's timeout covers only its work."""
+    import numpy as np
+
+    from reader.audio import AudioSettings
+    from reader.encode import encode_chunk
+
+    tone = np.sin(np.arange(22050) / 8.0) * 0.3
+    encode_chunk(tone, 22050, AudioSettings())
+
+
 def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
     from reader.backends import get_backend
     from reader.encode import encode_chunk
@@ -28,6 +39,7 @@ def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
     except ReaderError as error:
         outbox.send(("fatal", os.getpid(), type(error).__name__, error.message, error.cause))
         return
+    _warm_up()
     outbox.send(("ready", os.getpid()))
     while True:
         try:

@@ -174,12 +174,18 @@ class WorkerPool:
                 for worker in list(self._workers):
                     if worker.task is not None and now > worker.deadline:
                         self._replace(worker, f"no answer within {self.timeout:.0f} s (the engine hung)")
+        except Exception:  # a bug here must not leave callers waiting forever
+            log.exception("the %s render pool's dispatcher failed", self.backend)
         finally:
-            for worker in self._workers:
-                worker.stop()
             with self._lock:
+                self._closed = True
                 pending = list(self._queue)
                 self._queue.clear()
+            for worker in self._workers:
+                if worker.task is not None:
+                    pending.append(worker.task)
+                    worker.task = None
+                worker.stop()
             for _, job, future, _ in pending:
                 if not future.done():
                     future.set_exception(BackendError("the render worker pool was closed", backend=job.backend))
@@ -192,7 +198,8 @@ class WorkerPool:
                 task = None
                 while self._queue:
                     candidate = self._queue.popleft()
-                    if candidate[2].set_running_or_notify_cancel():
+                    future = candidate[2]
+                    if future.running() or future.set_running_or_notify_cancel():
                         task = candidate
                         break
             if task is None:

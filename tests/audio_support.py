@@ -103,6 +103,7 @@ def fake_env(monkeypatch, tmp_path: Path) -> None:
     """Register the fake backend in this process and in worker processes."""
     import reader.backends as backends
 
+    monkeypatch.syspath_prepend(str(TESTS))
     monkeypatch.setenv("READER_BACKENDS", "fake=audio_support:FakeBackend")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])))
     state = tmp_path / "fake_state"

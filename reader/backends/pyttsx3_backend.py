@@ -148,12 +148,14 @@ class Pyttsx3Backend:
         engine = self._engine
         voice = self._default_voice(options)
         rate = options.rate or 200
-        if voice and voice != self._voice:
-            engine.setProperty("voice", voice)
-            self._voice = voice
-        if rate != self._rate:
+        if (voice and voice != self._voice) or rate != self._rate:
+            if voice:
+                engine.setProperty("voice", voice)
             engine.setProperty("rate", rate)
-            self._rate = rate
+            # pyttsx3 queues property changes and (with eSpeak NG here) the next utterance is spoken
+            # before they apply: flush them with a run of their own, measured at about 10 ms.
+            engine.runAndWait()
+            self._voice, self._rate = voice, rate
         handle, path = tempfile.mkstemp(prefix="reader-pyttsx3-", suffix=".audio")
         os.close(handle)
         os.unlink(path)  # the engine creates it; its appearance is part of how we know it finished

@@ -1,0 +1,173 @@
+"""Rendering: resumable, incremental, progressive, claimed, and loud about failures.
+
+Real eSpeak NG through pyttsx3 in worker processes, on short generated
+articles (the seed article has its own test). Crash tests run renders in
+child processes and SIGKILL them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.article import Block
+from reader.cache import open_store
+from reader.errors import BackendError
+from reader.render import RenderOptions, article_id, plan, render, revision, start_render
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+support = _load("audio_support")
+
+CHILD = """
+import json, pickle, sys
+from reader.cache import open_store
+from reader.render import render, RenderOptions
+article = pickle.load(open(sys.argv[1], "rb"))
+result = render(article, RenderOptions(backend=sys.argv[3]), store=open_store(sys.argv[2]))
+print(json.dumps({"rendered": result.rendered, "chunks": len(result.manifest.entries)}))
+"""
+
+
+def spawn(article, store_root: Path, tmp_path: Path, backend: str = "pyttsx3", **env) -> subprocess.Popen:
+    import pickle
+
+    path = tmp_path / f"article-{time.monotonic_ns()}.pickle"
+    path.write_bytes(pickle.dumps(article))
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path), str(store_root), backend],
+        stdout=subprocess.PIPE,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+
+
+def stored_keys(store) -> set[str]:
+    return {key for key, _, _ in store.iter_chunks() if store.read_chunk(key) is not None}
+
+
+def test_an_edited_paragraph_re_renders_only_its_chunks(tmp_path):
+    store = open_store(tmp_path / "cache")
+    article = support.make_article(paragraphs=3, sentences=2)
+    first = render(article, store=store)
+    assert first.rendered == len(first.manifest.entries)
+    blocks = list(article.blocks)
+    index = next(i for i, b in enumerate(blocks) if b.kind == "paragraph")
+    blocks[index] = Block("paragraph", "A corrected first sentence. " + blocks[index].text.split(". ", 1)[1])
+    edited = dataclasses.replace(article, blocks=tuple(blocks))
+    second = render(edited, store=store)
+    assert second.article_id == first.article_id  # same URL: same id, new revision
+    assert second.revision != first.revision
+    assert second.rendered == 1
+    assert second.audio_path.exists() and not first.audio_path.exists()
+    changed = [e for e in second.manifest.entries if e.written == "A corrected first sentence."]
+    assert len(changed) == 1
+
+
+def test_ids_come_from_the_url_or_the_text_and_the_options():
+    article = support.make_article()
+    pasted = dataclasses.replace(article, url=None)
+    assert article_id(article, RenderOptions()) != article_id(article, RenderOptions(rate=150))
+    retitled = dataclasses.replace(article, title="New")
+    assert article_id(article, RenderOptions()) == article_id(retitled, RenderOptions())
+    assert article_id(pasted, RenderOptions()) != article_id(dataclasses.replace(pasted, title="New"), RenderOptions())
+    assert revision(article) != revision(dataclasses.replace(article, title="New"))
+
+
+def test_a_render_killed_midway_resumes_with_only_the_missing_chunks(tmp_path):
+    root = tmp_path / "cache"
+    store = open_store(root)
+    article = support.make_article(paragraphs=8, sentences=4, seed=3)
+    total = len(plan(article).chunks)
+    child = spawn(article, root, tmp_path, READER_WORKERS="1")
+    job_id = plan(article).article_id
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        progress = store.read_progress(job_id)
+        if progress is not None and progress.done >= 5:
+            break
+        time.sleep(0.02)
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    survivors = stored_keys(store)
+    assert 5 <= len(survivors) < total, "kill after some but not all chunks"
+    for path in (root / "chunks").rglob("*.mp3"):
+        if not path.name.startswith("."):  # every entry under its final name is whole
+            assert path.stem in survivors or store.chunk_info(path.stem) is None
+    result = render(article, store=store)
+    assert result.rendered == total - len(survivors)
+    assert result.manifest.status == "complete" and len(result.manifest.entries) == total
+
+
+def test_two_processes_rendering_one_article_leave_one_intact_set(tmp_path):
+    root = tmp_path / "cache"
+    article = support.make_article(paragraphs=4, sentences=3, seed=5)
+    children = [spawn(article, root, tmp_path) for _ in range(2)]
+    outputs = [json.loads(child.communicate(timeout=120)[0]) for child in children]
+    store = open_store(root)
+    total = outputs[0]["chunks"]
+    assert sum(o["rendered"] for o in outputs) == total  # one rendered everything, the other waited
+    keys = stored_keys(store)
+    assert len(keys) == total
+    assert len(list((root / "chunks").rglob("*.mp3"))) == total
+    assert not list(root.rglob(".tmp-*"))
+    manifest = store.read_manifest(plan(article).article_id)
+    assert manifest.status == "complete" and {e.key for e in manifest.entries} == keys
+
+
+def test_start_render_returns_at_once_and_progress_is_readable_while_rendering(tmp_path, monkeypatch):
+    support.fake_env(monkeypatch, tmp_path)
+    monkeypatch.setenv("READER_FAKE_DELAY", "0.05")
+    store = open_store(tmp_path / "cache")
+    article = support.make_article(paragraphs=6, sentences=3)
+    seen = []
+    started = time.monotonic()
+    job = start_render(article, RenderOptions(backend="fake"), store=store, on_progress=seen.append)
+    assert time.monotonic() - started < 1.0
+    assert start_render(article, RenderOptions(backend="fake"), store=store) is job  # one job per article
+    partial = None
+    while not job.done():
+        manifest = store.read_manifest(job.article_id)
+        if manifest is not None and manifest.status == "rendering" and 0 < len(manifest.entries) < job.total:
+            partial = manifest
+            break
+        time.sleep(0.01)
+    result = job.result(timeout=60)
+    assert partial is not None, "a manifest with some entries was readable during the render"
+    assert [e.key for e in partial.entries] == [e.key for e in result.manifest.entries[: len(partial.entries)]]
+    assert all(store.read_chunk(e.key) for e in partial.entries)
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert seen[-1].status == "complete" and seen[-1].done == job.total
+    assert store.read_progress(job.article_id).status == "complete"
+    assert store.assembled_path(job.article_id) == result.audio_path
+
+
+def test_a_failed_chunk_fails_the_article_loudly(tmp_path, monkeypatch):
+    support.fake_env(monkeypatch, tmp_path)
+    store = open_store(tmp_path / "cache")
+    article = support.make_article(paragraphs=2, sentences=2)
+    blocks = (*article.blocks, Block("paragraph", "This one failalways breaks."))
+    broken = dataclasses.replace(article, blocks=blocks)
+    with pytest.raises(BackendError) as caught:
+        render(broken, RenderOptions(backend="fake"), store=store)
+    assert "failalways" in str(caught.value) and "fake" in str(caught.value)
+    job_id = plan(broken, RenderOptions(backend="fake")).article_id
+    manifest = store.read_manifest(job_id)
+    assert manifest.status == "failed" and "failalways" in manifest.error
+    assert store.assembled_path(job_id) is None
