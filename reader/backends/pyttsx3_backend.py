@@ -150,11 +150,8 @@ class Pyttsx3Backend:
         rate = options.rate or 200
         if (voice and voice != self._voice) or rate != self._rate:
             if voice:
-                engine.setProperty("voice", voice)
-            engine.setProperty("rate", rate)
-            # pyttsx3 queues property changes and (with eSpeak NG here) the next utterance is spoken
-            # before they apply: flush them with a run of their own, measured at about 10 ms.
-            engine.runAndWait()
+                self._set(engine, "voice", voice)
+            self._set(engine, "rate", rate)
             self._voice, self._rate = voice, rate
         handle, path = tempfile.mkstemp(prefix="reader-pyttsx3-", suffix=".audio")
         os.close(handle)
@@ -167,6 +164,24 @@ class Pyttsx3Backend:
         finally:
             if os.path.exists(path):
                 os.unlink(path)
+
+    @staticmethod
+    def _set(engine: Any, name: str, value: object) -> None:
+        """Apply a property now.
+
+        ``engine.setProperty`` only queues the change for the next run loop, and with eSpeak NG
+        here the next utterance was often spoken before it applied (measured: a rate change lost
+        in about half the runs). The driver's own ``setProperty`` applies it at once.
+        """
+        driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+        try:
+            if driver is not None and hasattr(driver, "setProperty"):
+                driver.setProperty(name, value)
+            else:
+                engine.setProperty(name, value)
+                engine.runAndWait()
+        except (ValueError, KeyError, RuntimeError) as error:
+            raise BackendError(f"pyttsx3 refused {name}={value!r}: {error}", backend="pyttsx3") from error
 
     def _collect(self, path: str, text: str) -> Audio:
         """Wait for finished-utterance and a whole file, then read whatever format it is."""
