@@ -18,6 +18,12 @@ from reader.normalize import normalize
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "cardinals": [
+        ("tens of 1,000s", "tens of thousands"),
+        ("the 100s", "the hundreds"),
+        ("c. 1900", "circa nineteen hundred"),
+        ("see p. 5", "see page five"),
+        ("pp. 10-12", "pages ten to twelve"),
+        ("Sec. 230", "Section two hundred thirty"),
         ("Section 230", "Section two hundred thirty"),
         ("at 4,567.89 points", "at four thousand five hundred sixty-seven point eight nine points"),
         ("a magnitude 7.8 earthquake", "a magnitude seven point eight earthquake"),
@@ -159,6 +165,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("70-75 degrees", "seventy to seventy-five degrees"),
     ],
     "money": [
+        ("Rs 10 crore", "ten crore rupees"),
         ("$85.50 a barrel", "eighty-five dollars and fifty cents a barrel"),
         ("at $1.08", "at one dollar and eight cents"),
         ("costs $999", "costs nine hundred ninety-nine dollars"),
@@ -211,6 +218,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("$20", "twenty dollars"),
     ],
     "years": [
+        ("in '08", "in oh eight"),
         ("in 2023/24", "in twenty twenty-three to twenty-four"),
         ("the 2009/10 season", "the two thousand nine to ten season"),
         ("the 2020s", "the twenty twenties"),
@@ -373,6 +381,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("120 V", "one hundred twenty volts"),
     ],
     "phones": [
+        ("(020) 7946 0958", "zero two zero, seven nine four six, zero nine five eight"),
         ("(555) 123-4567", "five five five, one two three, four five six seven"),
         ("202-555-0143", "two zero two, five five five, zero one four three"),
         ("+1 202 555 0143", "plus one, two zero two, five five five, zero one four three"),
@@ -387,6 +396,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("at (212) 555-7890", "at two one two, five five five, seven eight nine zero"),
     ],
     "web": [
+        ("@BBCBreaking said", "at B.B.C. Breaking said"),
         ("https://www.example.com/news/2025/02/13/story-name", "example dot com"),
         ("www.bbc.co.uk", "B.B.C. dot co dot U.K."),
         ("example.com", "example dot com"),
@@ -407,6 +417,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("see cnn.com.", "see C.N.N. dot com."),
     ],
     "abbreviations": [
+        ("Sec. Blinken", "Secretary Blinken"),
+        ("Sen. Bernie Sanders, I-Vt., said", "Senator Bernie Sanders, Independent of Vermont, said"),
+        ("Atty. Gen. Merrick Garland", "Attorney General Merrick Garland"),
+        ("int'l trade", "international trade"),
+        ("c/o the embassy", "care of the embassy"),
         ("Mr. and Mrs. Smith", "Mister and Missus Smith"),
         ("Rep. Nancy Pelosi (D-Calif.) spoke", "Representative Nancy Pelosi, Democrat of California, spoke"),
         ("New York, N.Y.", "New York, New York."),
@@ -510,6 +525,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("U.S.-led", "U.S.-led"),
     ],
     "roman": [
+        ("King Henry V", "King Henry the Fifth"),
+        ("Charles X of France", "Charles the Tenth of France"),
         ("NASA's Artemis II mission", "NASA's Artemis two mission"),
         ("King Charles III and Queen Camilla", "King Charles the Third and Queen Camilla"),
         ("Final Fantasy VII", "Final Fantasy seven"),
@@ -540,6 +557,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Star Wars: Episode IV", "Star Wars: Episode four"),
     ],
     "symbols": [
+        ("M&A deals", "M and A deals"),
+        ("C++ code", "C plus plus code"),
+        ("a P/E ratio", "a P E ratio"),
         ("AT&T", "A.T. and T."),
         ("R&D", "R and D"),
         ("salt & pepper", "salt and pepper"),

@@ -40,15 +40,23 @@ def _expand_places(data: RuleData) -> Callable[[str], str]:
 
 def _expand_titles(data: RuleData) -> Callable[[str], str]:
     pattern = re.compile(starts_with(data.titles) + r"(?<![\w.])(" + _alternation(data.titles) + r")(?=\s+[A-Z])")
-    dotted_keys = [k for k in data.titles if k.endswith(".")]
-    dotted = re.compile(starts_with(dotted_keys) + r"(?<![\w.])(" + _alternation(dotted_keys) + r")(?![\w])")
 
     def expand_titles(text: str) -> str:
         """Dr. Smith → Doctor Smith, St. Louis → Saint Louis, Sen. Warren → Senator Warren."""
-        text = pattern.sub(lambda m: data.titles[m.group(1)], text)
-        return dotted.sub(lambda m: _keep_stop(m.group(1), m, data.titles[m.group(1)]), text)
+        return pattern.sub(lambda m: data.titles[m.group(1)], text)
 
     return expand_titles
+
+
+def _expand_remaining_titles(data: RuleData) -> Callable[[str], str]:
+    dotted_keys = [k for k in data.titles if k.endswith(".")]
+    dotted = re.compile(starts_with(dotted_keys) + r"(?<![\w.])(" + _alternation(dotted_keys) + r")(?![\w])")
+
+    def expand_remaining_titles(text: str) -> str:
+        """A title abbreviation with no name after it ("the Gov. said") is still the title, not letters."""
+        return dotted.sub(lambda m: _keep_stop(m.group(1), m, data.titles[m.group(1)]), text)
+
+    return expand_remaining_titles
 
 
 def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
@@ -123,6 +131,7 @@ def rules(data: RuleData) -> dict[str, Callable[[str], str]]:
         "party_tags": _expand_party_tags(data),
         "places": _expand_places(data),
         "titles": _expand_titles(data),
+        "remaining_titles": _expand_remaining_titles(data),
         "states": _expand_states(data),
         "always": _expand_always(data),
     }

@@ -46,6 +46,7 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         abbr["places"],
         abbr["titles"],
         dates.read_decades,
+        numbers.read_number_abbreviations,
         numbers.read_ranges,
         numbers.read_negatives,
         money.rules(data)["money"],
@@ -56,11 +57,12 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         dates.read_years,
         numbers.separate_letters_from_digits,
         numbers.read_cardinals,
+        abbr["remaining_titles"],
         read_roman_numerals,
         acronyms.rules(data)["initialisms"],
         symbols.rules(data)["symbols"],
-        pause_on_punctuation,
         numbers.spell_leftovers,
+        pause_on_punctuation,
         tidy_spacing,
     )
 

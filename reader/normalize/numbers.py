@@ -12,11 +12,13 @@ import logging
 import re
 
 from reader.normalize import spell
+from reader.normalize.patterns import has_digit
 
 __all__ = [
     "read_cardinals",
     "read_fractions",
     "read_negatives",
+    "read_number_abbreviations",
     "read_ordinals",
     "read_ranges",
     "separate_letters_from_digits",
@@ -90,7 +92,7 @@ def read_negatives(text: str) -> str:
     return _NEGATIVE.sub("minus ", text)
 
 
-_LETTER_DIGIT = re.compile(r"([A-Za-z])-?(?=\d)|(\d)(?=[A-Za-z])")
+_LETTER_DIGIT = re.compile(r"([^\W\d_])-?(?=\d)|(\d)(?=[^\W\d_])")
 
 
 def separate_letters_from_digits(text: str) -> str:
@@ -115,6 +117,38 @@ def read_cardinals(text: str) -> str:
     """1,204 → one thousand two hundred four; 24.5 → twenty-four point five; .5 → point five; 1.2.3 too."""
     text = _VERSION.sub(lambda m: " point ".join(spell.cardinal(part) for part in m.group().split(".")), text)
     return _CARDINAL.sub(_cardinal, text)
+
+
+_BEFORE_NUMBER = re.compile(r"(?=[cCpPSsAa])\b(ca|c|p|pp|ch|Ch|para|paras|Sec|sec|Art|art)\. ?(?=\d)")
+_BEFORE_NUMBER_WORDS = {
+    "ca": "circa", "c": "circa", "p": "page", "pp": "pages", "ch": "chapter", "Ch": "Chapter", "para": "paragraph",
+    "paras": "paragraphs", "Sec": "Section", "sec": "section", "Art": "Article", "art": "article",
+}  # fmt: skip
+_ROUND_PLURALS = re.compile(r"(?=\d)(?<![\w.,])(10|100|1,000|1000|1,000,000)s\b")
+_ROUND_PLURAL_WORDS = {
+    "10": "tens",
+    "100": "hundreds",
+    "1,000": "thousands",
+    "1000": "thousands",
+    "1,000,000": "millions",
+}
+_SHORT_YEAR = re.compile(r"'(\d)(\d)\b(?!')")
+
+
+def read_number_abbreviations(text: str) -> str:
+    """c. 1900 → circa 1900, p. 5 → page 5, pp. 5-10 → pages 5-10; 1,000s → thousands; '08 → oh eight."""
+    if not has_digit(text):
+        return text
+    text = _BEFORE_NUMBER.sub(lambda m: _BEFORE_NUMBER_WORDS[m.group(1)] + " ", text)
+    text = _ROUND_PLURALS.sub(lambda m: _ROUND_PLURAL_WORDS[m.group(1)], text)
+    if "'" in text:
+        text = _SHORT_YEAR.sub(
+            lambda m: (
+                f"oh {spell.cardinal(m.group(2))}" if m.group(1) == "0" else spell.cardinal(m.group(1) + m.group(2))
+            ),
+            text,
+        )
+    return text
 
 
 _LEFTOVER = re.compile(r"\d+|[%$€£&@#°]")

@@ -15,6 +15,7 @@ __all__ = ["read_roman_numerals", "roman_value"]
 
 _VALID = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _ANY_NUMERAL = re.compile(r"(?=[IVXLCDM])\b[IVXLCDM]+\b")
+_SINGLE = {"I": "First", "V": "Fifth", "X": "Tenth"}
 _VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _CARDINAL_CONTEXT = (
     "War|Bowl|Title|Chapter|Part|Act|Phase|Vol|Volume|Book|Article|Section|Class|Type|Stage|Grade|Level|Round|"
@@ -34,7 +35,7 @@ _NOT_REGNAL_AFTER = r"(?! (?:am|was|have|had|will|would|think|know|said|say|do|d
 _CONTEXT_WORDS = frozenset(_CARDINAL_CONTEXT.lower().split("|"))
 _IN_TITLE = re.compile(r"(?=[A-Z])\b([A-Z][A-Za-z]*) ([IVXLCDM]+)\b(?!['-]\w|\.\w)")
 _REGNAL = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+) ([IVX]{2,}|IV|VI|IX|XI|XV|XX)((?:'s)?)\b(?!['-]\w|\.\w)")
-_FIRST = re.compile(rf"(?=[A-Z])\b({_MONARCHS}) I\b(?!['.-]\w){_NOT_REGNAL_AFTER}")
+_FIRST = re.compile(rf"(?=[A-Z])\b({_MONARCHS}) ([IVX])\b(?!['.-]\w){_NOT_REGNAL_AFTER}")
 
 
 def roman_value(numeral: str) -> int | None:
@@ -68,4 +69,4 @@ def read_roman_numerals(text: str) -> str:
         return text
     text = _IN_TITLE.sub(_title, text)
     text = _REGNAL.sub(_regnal, text)
-    return _FIRST.sub(lambda m: f"{m.group(1)} the First", text)
+    return _FIRST.sub(lambda m: f"{m.group(1)} the {_SINGLE[m.group(2)]}", text)

@@ -21,6 +21,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})\b")
 _HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z][A-Za-z0-9_]*)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|_")
+_CAMEL_HANDLE = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-z])(?=[A-Z])")
 _PLAIN_PATH = re.compile(r"/[a-z]{2,15}/?")
 _DOTTED_WORD = re.compile(r"[A-Za-z0-9]\.[a-z]")
 _LOCAL_SYMBOLS = {".": " dot ", "_": " underscore ", "-": " dash ", "+": " plus "}
@@ -84,7 +85,7 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
         if _DOTTED_WORD.search(text):
             text = domain.sub(bare_domain, text)
         if "@" in text:
-            text = _HANDLE.sub(lambda m: "at " + m.group(1).replace("_", " "), text)
+            text = _HANDLE.sub(lambda m: "at " + _CAMEL_HANDLE.sub(" ", m.group(1)).replace("_", " "), text)
         return _HASHTAG.sub(hashtag, text) if "#" in text else text
 
     return read_web_addresses
