@@ -128,6 +128,18 @@ def test_normalize_rejects_what_is_not_text():
         ("es", "la 3.ª vez", "la tercera vez"),
         ("es", "21 €", "veintiún euros"),
         ("es", "13/02/2025", "trece de febrero de dos mil veinticinco"),
+        ("de", "100 Mrd. Euro", "einhundert Milliarden Euro"),
+        ("de", "am 1.1.2000", "am ersten Januar zweitausend"),
+        ("de", "z. B. Karl III. und Nr. 5", "zum Beispiel Karl der Dritte und Nummer fünf"),
+        ("de", "19,99 €", "neunzehn Euro neunundneunzig"),
+        ("de", "-5 °C", "minus fünf Grad Celsius"),
+        ("fr", "Le XXIe siècle et Louis XIV.", "Le vingt et unième siècle et Louis quatorze."),
+        ("fr", "M. Macron et Mme Dupont", "Monsieur Macron et Madame Dupont"),
+        ("fr", "Le 14 juillet 1789", "Le quatorze juillet mille sept cent quatre-vingt-neuf"),
+        ("fr", "1 500 euros", "mille cinq cents euros"),
+        ("es", "El rey Felipe VI", "El rey Felipe sexto"),
+        ("es", "El Sr. García, de EE. UU.", "El señor García, de Estados Unidos"),
+        ("es", "El 20 de noviembre de 1975", "El veinte de noviembre de mil novecientos setenta y cinco"),
     ],
 )
 def test_german_french_and_spanish_in_their_own_words(lang, written, spoken):

@@ -57,11 +57,11 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
 _ISO = re.compile(r"(?=\d)(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
 _MONTH_FIRST = re.compile(
     rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)"
-    r"(?:,? (\d{4})(?!\d))?"
+    r"(?:(,?) (\d{4})(?!\d))?"
 )
 _DAY_FIRST = re.compile(
     rf"(?=\d)(?<![\w.,])(\d{{1,2}}){_ORD}(?:\s?(?:-|to)\s?(\d{{1,2}}){_ORD})? (?:of )?({_MONTH})\b"
-    r"(?:,? (\d{4})(?!\d))?"
+    r"(?:(,?) (\d{4})(?!\d))?"
 )
 _MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b({_MONTH}),? (\d{{4}})(?!\d)")
 _NUMERIC = re.compile(r"(?=\d)(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
@@ -76,24 +76,24 @@ def _iso(match: re.Match[str]) -> str:
 
 
 def _month_first(match: re.Match[str]) -> str:
-    month, day, day2, year = match.groups()
+    month, day, day2, comma, year = match.groups()
     if not 1 <= int(day) <= 31:
         return match.group()
     words = f"{month} {_day(day)}"
     if day2:
         words += f" to {_day(day2)}"
-    return f"{words}, {spell.year(year)}" if year else words
+    return f"{words}{comma} {spell.year(year)}" if year else words
 
 
 def _day_first(match: re.Match[str]) -> str:
-    day, day2, month, year = match.groups()
+    day, day2, month, comma, year = match.groups()
     if not 1 <= int(day) <= 31:
         return match.group()
     words = f"the {_day(day)}"
     if day2:
         words += f" to the {_day(day2)}"
     words += f" of {month}"
-    return f"{words}, {spell.year(year)}" if year else words
+    return f"{words}{comma} {spell.year(year)}" if year else words
 
 
 def _read_dates(day_first: bool) -> Callable[[str], str]:

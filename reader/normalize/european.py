@@ -18,6 +18,7 @@ from babel.dates import get_month_names
 from reader.normalize import spell
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData
+from reader.normalize.roman import roman_value
 
 __all__ = ["european_rules"]
 
@@ -56,7 +57,8 @@ def _date_rule(lang: str) -> Rule:
     index = {name.lower(): i for i, name in enumerate(months, 1)}
     month_alt = "|".join(sorted(months, key=len, reverse=True))
     iso = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
-    numeric = re.compile(r"(?<![\w/.])(\d{1,2})([./])(\d{1,2})\2(\d{4})(?![\w/]|\.\d)")
+    dative = r"(?i:\b(am|vom|zum|seit dem|bis zum|ab dem|dem|den|im|beim|des) )?" if lang == "de" else "()"
+    numeric = re.compile(dative + r"(?<![\w/.])(\d{1,2})([./])(\d{1,2})\3(\d{4})(?![\w/]|\.\d)")
     if lang == "de":
         cue = r"(?i:\b(am|vom|zum|seit dem|bis zum|ab dem|dem|den|im|beim|des) )?"
         named = re.compile(rf"{cue}(?<![\w.])(\d{{1,2}})\. ({month_alt})\b(?: (\d{{4}})\b)?")
@@ -88,10 +90,11 @@ def _date_rule(lang: str) -> Rule:
         return f"{cue} {words}" if cue else words
 
     def numeric_date(match: re.Match[str]) -> str:
-        day, _, month, year = match.groups()
+        cue, day, _, month, year = match.groups()
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             return match.group()
-        return say(int(day), int(month), year, False)
+        words = say(int(day), int(month), year, bool(cue))
+        return f"{cue} {words}" if cue else words
 
     def iso_date(match: re.Match[str]) -> str:
         year, month, day = match.groups()
@@ -258,18 +261,64 @@ def _symbol_rule(data: RuleData) -> Rule:
     return read_symbols
 
 
+def _abbreviation_rule(data: RuleData) -> Rule:
+    table = dict(data.always)
+    if not table:
+        return lambda text: text
+    pattern = re.compile(r"(?<![\w.])(" + _alternation(table) + r")(?![\w])")
+
+    def expand_abbreviations(text: str) -> str:
+        """z. B. → zum Beispiel, Mrd. → Milliarden, M. → Monsieur, Sra. → señora (from the language's table)."""
+        return pattern.sub(lambda m: table[m.group(1)], text)
+
+    return expand_abbreviations
+
+
+_ROMAN = re.compile(r"(?=[A-Z])\b([A-Z][a-zäöüéèàíóúñç]+) ([IVX]{1,6})(\.?)(?![\w'])")
+_ROMAN_ORDINAL_FR = re.compile(r"(?=[IVXLC])\b([IVX]|[IVXLC]{2,})(e|er|ème)\b")
+
+
+def _roman_rule(lang: str) -> Rule:
+    def regnal(match: re.Match[str]) -> str:
+        name, numeral, dot = match.groups()
+        value = roman_value(numeral)
+        if not value or (numeral == "I" and lang != "fr") or value > 39:
+            return match.group()
+        if lang == "fr":
+            return f"{name} {'premier' if value == 1 else spell.cardinal(value, 'fr')}{dot}"
+        if lang == "es":
+            words = spell.ordinal(value, "es") if value <= 10 else spell.cardinal(value, "es")
+            return f"{name} {words}{dot}"
+        if not dot:
+            return match.group()  # German writes regnal numbers with a period: Karl III.
+        return f"{name} der {spell.ordinal(value, 'de').capitalize()}"
+
+    def read_roman_numerals(text: str) -> str:
+        """Louis XIV → Louis quatorze, Felipe VI → Felipe sexto, Karl III. → Karl der Dritte; XXIe → vingt et unième."""
+        if lang == "fr":
+            text = _ROMAN_ORDINAL_FR.sub(
+                lambda m: spell.ordinal(roman_value(m.group(1)) or 0, "fr") if roman_value(m.group(1)) else m.group(),
+                text,
+            )
+        return _ROMAN.sub(regnal, text)
+
+    return read_roman_numerals
+
+
 @lru_cache(maxsize=8)
 def european_rules(data: RuleData) -> tuple[Rule, ...]:
     """The ordered rules for German, French or Spanish over ``data``."""
     lang = data.lang
     return (
         clean_unicode,
+        _abbreviation_rule(data),
         _date_rule(lang),
         _time_rule(data),
         _ordinal_rule(lang),
         _money_rule(data),
         _measure_rule(data),
         _number_rule(data),
+        _roman_rule(lang),
         _symbol_rule(data),
         pause_on_punctuation,
         tidy_spacing,
