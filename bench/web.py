@@ -78,6 +78,7 @@ def first_byte(port: int, words: int) -> tuple[float, str, dict]:
     text = article_text(words)
     started = time.perf_counter()
     created = post_json(port, "/api/articles", {"text": text})
+    created["post_s"] = round(time.perf_counter() - started, 3)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     connection.request("GET", created["audio_url"])
     response = connection.getresponse()
@@ -151,7 +152,13 @@ def start_nginx(root: Path, audio: Path) -> tuple[subprocess.Popen, int]:
     shutil.copyfile(audio, root / "www" / "audio.mp3")
     conf = root / "nginx.conf"
     conf.write_text(NGINX_CONF.format(root=root, port=port))
-    process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL)
+    for path in (root, *root.parents):  # nginx's workers run as nobody: let them reach the file
+        if path == Path(tempfile.gettempdir()):
+            break
+        path.chmod(0o755)
+    (root / "www" / "audio.mp3").chmod(0o644)
+    command = ["nginx", "-c", str(conf), "-p", str(root), "-e", str(root / "error.log")]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     wait_http(f"http://127.0.0.1:{port}/audio.mp3")
     return process, port
 
@@ -199,6 +206,7 @@ def main() -> None:
         elapsed, stream_status, created = first_byte(port, args.words)
         done = wait_complete(port, created["id"])
         print(f"first byte after POST ({args.words} words, cold): {elapsed:.3f} s [{stream_status}]")
+        print(f"  of which the POST (extract, script, plan, start): {created['post_s']:.3f} s")
         print(f"  render finished: {done['duration']:.0f} s of audio in {done['progress']['total']} chunks")
 
         audio_url = f"http://127.0.0.1:{port}{created['audio_url']}"
@@ -227,6 +235,7 @@ def main() -> None:
             "gunicorn_workers": args.workers,
             "first_byte_s": round(elapsed, 3),
             "first_byte_while": stream_status,
+            "post_s": created["post_s"],
             **results,
             "whole_rps_ratio_vs_nginx": round(results["app_whole"]["rps"] / results["nginx_whole"]["rps"], 3),
             "range_rps_ratio_vs_nginx": round(results["app_range"]["rps"] / results["nginx_range"]["rps"], 3),

@@ -29,7 +29,8 @@ from reader.encode import silence_frames
 from reader.errors import InputError, ReaderError
 from reader.extract import extract
 from reader.manifest import Manifest, Progress
-from reader.render import Plan, RenderJob, RenderOptions, plan, start_render
+from reader.pools import get_pool
+from reader.render import Plan, RenderJob, RenderOptions, plan
 from reader.script import Script, make_script
 from web.errors import ApiError
 from web.views import ArticleState, SentenceTiming
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 _ID = re.compile(r"^[A-Za-z0-9_-]{6,80}$")
 SCRIPT_FILE = "web-script.json"
 STALLED_SECONDS = 120.0
+MANIFEST_CACHE_SIZE = 512
 STALLED_MESSAGE = "the render stopped; post the article again to resume it"
 
 
@@ -66,6 +68,8 @@ class Library:
         self.config = config
         self._lock = threading.Lock()
         self._jobs: dict[str, RenderJob] = {}
+        self._manifests: dict[str, tuple[tuple[int, int, int], Manifest]] = {}
+        self._states: dict[str, tuple[Manifest, ArticleState]] = {}
         self.store: LocalStore = open_store(self.cache_dir)
 
     @classmethod
@@ -136,7 +140,9 @@ class Library:
                 raise ApiError(503, "no renderer is configured for this server", retry_after=30)
             self._check_capacity()
             self._write_script(job)
-            self._jobs[job.article_id] = start_render(job.article, options, store=self.store)
+            # The plan is made once, here: RenderJob renders it in a background thread (planning a
+            # 5,000-word article again would cost another ~0.15 s before the first sound).
+            self._jobs[job.article_id] = RenderJob(job, self.store, None, None)
         log.info("rendering article %s revision %s (%d chunks)", job.article_id, job.revision, len(job.chunks))
         return Submission(job.article_id, job.revision, True)
 
@@ -174,11 +180,41 @@ class Library:
 
     # --- reading ------------------------------------------------------------
 
-    def get(self, article_id: str) -> ArticleState | None:
+    def _manifest(self, article_id: str) -> Manifest | None:
+        """The manifest, parsed once per version: a finished 5,000-word article's is ~200 KB of JSON, and
+        every audio request (Range requests come by the hundred) needs it. Writes are atomic renames, so a
+        new version is a new inode."""
+        if type(self.store) is not LocalStore:
+            return self.store.read_manifest(article_id)
+        path = self.store.article_dir(article_id) / "manifest.json"
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        version = (info.st_ino, info.st_mtime_ns, info.st_size)
+        cached = self._manifests.get(article_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         manifest = self.store.read_manifest(article_id)
+        if manifest is not None and len(self._manifests) < MANIFEST_CACHE_SIZE:
+            self._manifests[article_id] = (version, manifest)
+        elif manifest is not None:
+            self._manifests.clear()
+        self._states.pop(article_id, None)
+        return manifest
+
+    def get(self, article_id: str) -> ArticleState | None:
+        manifest = self._manifest(article_id)
         if manifest is None:
             return self._accepted_state(article_id)
-        return self._state(manifest)
+        if manifest.status != "complete":
+            return self._state(manifest)
+        cached = self._states.get(article_id)
+        if cached is not None and cached[0] is manifest:
+            return cached[1]
+        state = self._state(manifest)
+        self._states[article_id] = (manifest, state)
+        return state
 
     def list(self) -> list[ArticleState]:
         states = [self._state(manifest, with_script=False) for manifest in self.store.iter_manifests()]
@@ -244,7 +280,11 @@ class Library:
         return not (self.store.article_dir(manifest.article_id) / "render.lock").exists()
 
     def audio_file(self, article_id: str) -> Path | None:
-        return self.store.assembled_path(article_id)
+        manifest = self._manifest(article_id)
+        if manifest is None or manifest.status != "complete" or not manifest.audio:
+            return None
+        path = self.store.article_dir(article_id) / manifest.audio
+        return path if path.exists() else None
 
     def live_parts(self, article_id: str, start: int) -> tuple[list[bytes], str, int]:
         """The live stream's pieces for entries ``start``.. that exist now (silence for pauses, then chunk
@@ -266,6 +306,18 @@ class Library:
         return parts, manifest.status, manifest.total
 
     # --- the rest -----------------------------------------------------------
+
+    def warm(self) -> None:
+        """Start the default backend's render workers in the background (``reader serve`` calls this)."""
+        backend = self.config.get("BACKEND") or "pyttsx3"
+
+        def start() -> None:
+            try:
+                get_pool(backend).wait_ready()
+            except ReaderError as error:
+                log.warning("could not start the %s render workers: %s", backend, error)
+
+        threading.Thread(target=start, name="reader-warm-pool", daemon=True).start()
 
     def voices(self, *, backend: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
         return [

@@ -55,11 +55,9 @@ def serve(
     if sys.platform == "win32":  # gunicorn needs fork; waitress is the threaded server that runs everywhere
         import waitress
 
-        from web import create_app
-
         if on_ready:
             on_ready()
-        waitress.serve(create_app(), host=host, port=port, threads=threads)
+        waitress.serve(_app_with_warm_renderers(), host=host, port=port, threads=threads)
         return
     _gunicorn_app(
         {
@@ -79,6 +77,16 @@ def serve(
     ).run()
 
 
+def _app_with_warm_renderers() -> Any:
+    """The app, with this process's render workers starting in the background now, so the first
+    listener's click does not wait for the speech engines to start."""
+    from web import create_app
+
+    app = create_app()
+    app.extensions["reader_library"].warm()
+    return app
+
+
 def _gunicorn_app(options: dict[str, Any]) -> Any:
     """A gunicorn application that builds the Flask app in each worker (imported here: not on Windows)."""
     from gunicorn.app.base import BaseApplication
@@ -90,8 +98,6 @@ def _gunicorn_app(options: dict[str, Any]) -> Any:
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from web import create_app
-
-            return create_app()
+            return _app_with_warm_renderers()
 
     return ReaderServer()
