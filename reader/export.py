@@ -23,7 +23,15 @@ from reader.errors import InputError, ReaderError
 from reader.files import atomic_copy, atomic_write, safe_filename
 from reader.render import Progress, RenderOptions, plan, render_plan
 from reader.tags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
-from reader.transcode import FORMATS, Loudness, LoudnessTarget, correction_filter, encode, measure_loudness
+from reader.transcode import (
+    FORMATS,
+    Loudness,
+    LoudnessTarget,
+    correction_filter,
+    encode,
+    measure_loudness,
+    remembered_loudness,
+)
 
 __all__ = [
     "BatchReport",
@@ -164,7 +172,7 @@ def _produce(
     """Write the finished file to ``temp``: copy or encode, second loudness pass if needed, then tags."""
     target = settings.loudness
     sample_rate = options.audio.sample_rate
-    measured = measure_loudness(audio, dual_mono=target.dual_mono)
+    measured = remembered_loudness(audio, dual_mono=target.dual_mono)
     audio_filter = correction_filter(measured, target)
     same_mp3 = settings.format == "mp3" and settings.bitrate_kbps in (None, options.audio.bitrate_kbps)
     if same_mp3 and audio_filter is None:

@@ -31,7 +31,7 @@ from reader.files import atomic_copy, atomic_write, slugify
 from reader.podcast import Episode, Show, build_feed
 from reader.render import Plan, Progress, RenderOptions, plan, render_plan
 from reader.tags import write_id3
-from reader.transcode import FORMATS, LoudnessTarget, correction_filter, encode, measure_loudness
+from reader.transcode import FORMATS, LoudnessTarget, correction_filter, encode, remembered_loudness
 
 __all__ = ["SiteReport", "build_site", "episode_guid"]
 
@@ -129,7 +129,7 @@ def _first_paragraph(job: Plan, limit: int = 400) -> str:
 
 def _write_audio(audio: Path, dest: Path, manifest: Any, options: RenderOptions, target: LoudnessTarget) -> None:
     """Copy the rendered MP3 into the site, with a second loudness pass only when it is off target."""
-    measured = measure_loudness(audio, dual_mono=target.dual_mono)
+    measured = remembered_loudness(audio, dual_mono=target.dual_mono)
     audio_filter = correction_filter(measured, target)
     if audio_filter is None:
         atomic_copy(audio, dest)

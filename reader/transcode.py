@@ -10,13 +10,15 @@ only when the format, the bitrate or the loudness asks for it.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reader.audio import ffmpeg_log, run_ffmpeg
 from reader.errors import AudioError, InputError
+from reader.files import atomic_write
 
 __all__ = [
     "FORMATS",
@@ -26,6 +28,7 @@ __all__ = [
     "correction_filter",
     "encode",
     "measure_loudness",
+    "remembered_loudness",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,7 +91,7 @@ _SUMMARY = re.compile(
 
 def measure_loudness(path: str | Path, *, dual_mono: bool = True) -> Loudness:
     """Integrated loudness, true peak and loudness range of a whole file (ffmpeg ``ebur128``)."""
-    spec = f"ebur128=peak=true:dualmono={'true' if dual_mono else 'false'}"
+    spec = f"ebur128=peak=true:framelog=verbose:dualmono={'true' if dual_mono else 'false'}"
     stderr = ffmpeg_log(["-nostats", "-i", str(path), "-filter_complex", spec, "-f", "null", "-"], timeout=600.0)
     summary = stderr[stderr.rfind("Summary:") :]
     match = _SUMMARY.search(summary)
@@ -98,6 +101,34 @@ def measure_loudness(path: str | Path, *, dual_mono: bool = True) -> Loudness:
     if values["i"] <= -69.0:  # ebur128 reports -70 LUFS (its floor) for silence
         raise AudioError(f"{path} is silent: there is no loudness to measure", cause="the speech engine made no sound")
     return Loudness(integrated=values["i"], true_peak=values["tp"], lra=values["lra"], threshold=values["thresh"])
+
+
+def remembered_loudness(path: str | Path, *, dual_mono: bool = True) -> Loudness:
+    """``measure_loudness`` of a rendered file, remembered in a small JSON beside it.
+
+    A rendered article's file never changes under its name (a new revision gets
+    a new file), so re-exporting it, or rebuilding a podcast, need not decode
+    and measure it again: that measurement is most of a warm export's time.
+    """
+    path = Path(path)
+    sidecar = path.with_name(path.name + ".loudness.json")
+    stat = path.stat()
+    stamp = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "dual_mono": dual_mono}
+    try:
+        saved = json.loads(sidecar.read_text(encoding="utf-8"))
+        if saved.get("stamp") == stamp:
+            return Loudness(**saved["loudness"])
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    measured = measure_loudness(path, dual_mono=dual_mono)
+    for stale in path.parent.glob("*.loudness.json"):  # earlier revisions' files are gone; so go their notes
+        if not stale.with_name(stale.name.removesuffix(".loudness.json")).exists():
+            stale.unlink(missing_ok=True)
+    try:
+        atomic_write(sidecar, json.dumps({"stamp": stamp, "loudness": asdict(measured)}))
+    except OSError as error:  # a read-only cache still exports; it just measures every time
+        log.debug("could not remember the loudness of %s: %s", path, error)
+    return measured
 
 
 def correction_filter(measured: Loudness, target: LoudnessTarget, *, extra_gain: float = 0.0) -> str | None:

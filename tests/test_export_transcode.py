@@ -164,3 +164,20 @@ def test_silence_and_garbage_are_clear_audio_errors(tmp_path):
     junk.write_bytes(b"\x00" * 1000)
     with pytest.raises(AudioError):
         measure_loudness(junk)
+
+
+def test_remembered_loudness_measures_once_per_file(speech_mp3, tmp_path, monkeypatch):
+    import reader.transcode as transcode
+
+    audio = tmp_path / "a.mp3"
+    audio.write_bytes(speech_mp3.read_bytes())
+    (tmp_path / "old.mp3.loudness.json").write_text("{}")  # a note about a file no longer there
+    first = transcode.remembered_loudness(audio)
+    assert first == measure_loudness(audio)
+    assert not (tmp_path / "old.mp3.loudness.json").exists()
+    calls = []
+    monkeypatch.setattr(transcode, "measure_loudness", lambda *a, **k: calls.append(a) or first)
+    assert transcode.remembered_loudness(audio) == first and calls == []
+    audio.write_bytes(speech_mp3.read_bytes() + b"\0" * 10)  # a changed file is measured again
+    transcode.remembered_loudness(audio)
+    assert len(calls) == 1
