@@ -200,7 +200,7 @@ def export_article(
     settings: ExportSettings | None = None,
     *,
     options: RenderOptions | None = None,
-    store=None,  # type: ignore[no-untyped-def]
+    store: Any = None,
     on_progress: ProgressCallback | None = None,
     taken: Iterable[str] = (),
 ) -> Exported:
@@ -245,7 +245,7 @@ def export_batch(
     settings: ExportSettings | None = None,
     *,
     options: RenderOptions | None = None,
-    store=None,  # type: ignore[no-untyped-def]
+    store: Any = None,
     on_start: Callable[[int, str], None] | None = None,
     on_progress: ProgressCallback | None = None,
     on_done: Callable[[Exported | Failed], None] | None = None,

@@ -56,6 +56,7 @@ class ShowConfig:
     category: str = "News"
     subcategory: str | None = None
     explicit: bool = False
+    locked: bool = True  # podcast:locked: other platforms may not import the show without the owner's consent
     artwork: Path | None = None
     link: str | None = None
     copyright: str | None = None
@@ -90,6 +91,7 @@ _SHOW_KEYS = {
     "category": str,
     "subcategory": str,
     "explicit": bool,
+    "locked": bool,
     "artwork": str,
     "link": str,
     "copyright": str,
@@ -169,6 +171,7 @@ def _show(path: Path, table: object) -> ShowConfig:
         category=category,
         subcategory=table.get("subcategory"),
         explicit=table.get("explicit", False),
+        locked=table.get("locked", True),
         artwork=artwork,
         link=table.get("link"),
         copyright=table.get("copyright"),

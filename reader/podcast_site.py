@@ -210,6 +210,7 @@ def _show(feed: FeedFile) -> Show:
         category=config.category,
         subcategory=config.subcategory,
         explicit=config.explicit,
+        locked=config.locked,
         copyright=config.copyright,
     )
 
