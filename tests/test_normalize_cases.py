@@ -18,6 +18,9 @@ from reader.normalize import normalize
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "cardinals": [
+        ("74,223,975 votes", "seventy-four million two hundred twenty-three thousand nine hundred seventy-five votes"),
+        ("the 787 Dreamliner", "the seven eighty-seven Dreamliner"),
+        ("a 6.1-magnitude quake", "a six point one-magnitude quake"),
         ("tens of 1,000s", "tens of thousands"),
         ("the 100s", "the hundreds"),
         ("c. 1900", "circa nineteen hundred"),
@@ -143,6 +146,10 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("9/16 inch", "nine sixteenths inch"),
     ],
     "ranges": [
+        ("the 2000-01 season", "the two thousand to oh one season"),
+        ("in 1990-91", "in nineteen ninety to ninety-one"),
+        ("about 3,000-4,000 people", "about three thousand to four thousand people"),
+        ("2.5 million-3 million people", "two point five million to three million people"),
         ("10-15 people", "ten to fifteen people"),
         ("a 3-2 win", "a three to two win"),
         ("the 2024-25 season", "the twenty twenty-four to twenty-five season"),
@@ -165,6 +172,10 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("70-75 degrees", "seventy to seventy-five degrees"),
     ],
     "money": [
+        ("the ECB's €4.5trn balance sheet", "the E.C.B.'s four point five trillion euro balance sheet"),
+        ("to 245p", "to two hundred forty-five pence"),
+        ("$2,400 an ounce", "two thousand four hundred dollars an ounce"),
+        ("$12.3 billion in fiscal 2024", "twelve point three billion dollars in fiscal twenty twenty-four"),
         ("Rs 10 crore", "ten crore rupees"),
         ("$85.50 a barrel", "eighty-five dollars and fifty cents a barrel"),
         ("at $1.08", "at one dollar and eight cents"),
@@ -325,6 +336,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("at 11.45am", "at eleven forty-five A.M."),
     ],
     "units": [
+        ("the 1.5C target", "the one point five degree Celsius target"),
+        ("300 miles wide", "three hundred miles wide"),
         ("5ft 4in", "five feet four inches"),
         ("6'5\"", "six feet five inches"),
         ("180 mph", "one hundred eighty miles per hour"),
@@ -396,6 +409,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("at (212) 555-7890", "at two one two, five five five, seven eight nine zero"),
     ],
     "web": [
+        ("Visit https://www.nasa.gov/artemis for details", "Visit nasa dot gov slash artemis for details"),
+        ("Read more at bbc.co.uk/news.", "Read more at B.B.C. dot co dot U.K. slash news."),
+        ("E-mail us at tips@nytimes.com.", "E-mail us at tips at nytimes dot com."),
         ("@BBCBreaking said", "at B.B.C. Breaking said"),
         ("https://www.example.com/news/2025/02/13/story-name", "example dot com"),
         ("www.bbc.co.uk", "B.B.C. dot co dot U.K."),

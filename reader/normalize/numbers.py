@@ -79,9 +79,16 @@ _RANGE = re.compile(
 )
 
 
+_SCALE_RANGE = re.compile(r"(?=[mbtk])\b(million|billion|trillion|thousand)-(?=[$€£]?\d)")
+_YEAR_SPAN = re.compile(r"(?=[12])\b((?:1[5-9]|20)\d\d) to 0(\d)\b")
+
+
 def read_ranges(text: str) -> str:
     """10-15 → 10 to 15, a 3-2 win → a 3 to 2 win, 1990–2000 → 1990 to 2000 (numbers are read later)."""
-    return _RANGE.sub(r"\1 to \2", text) if "-" in text or "–" in text else text
+    if "-" not in text and "–" not in text:
+        return text
+    text = _YEAR_SPAN.sub(r"\1 to oh \2", _RANGE.sub(r"\1 to \2", text))
+    return _SCALE_RANGE.sub(r"\1 to ", text)
 
 
 _NEGATIVE = re.compile(r"-(?<![\w.,%)]-)(?=\.?\d)")
