@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 _HEAD_LEVEL = re.compile(r"h([1-6])")
 _SMALL_PAGE_WORDS = 150
+_EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 _SKIP_XML = frozenset({"graphic", "code", "del", "fw", "note"})
 
 
@@ -171,7 +172,8 @@ def extract_html(
     rules = rules or default_rules()
     tree = parse_html(markup)
     meta = extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
-    if not meta.date:  # no date in the markup: search the page text too (slower, so only then)
+    if not meta.date and len(markup) < _EXTENSIVE_DATE_SEARCH_CHARS:
+        # No date in the markup: search the page text too (slower, so only then, and not on huge pages).
         meta.date = extract_metadata(copy.deepcopy(tree), default_url=url).date
     lang = page_lang(tree) or (meta.language or "").split("-")[0].lower() or "en"
     title = _title(meta.title, tree)

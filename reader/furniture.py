@@ -22,6 +22,14 @@ _NAME_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _NOT_WORD = re.compile(r"[^\w]+")
 _SEPARATORS = re.compile(r"\s[·•|]\s|\s[-–—]\s")
 _MAX_ROW_WORDS = 30
+_TAIL_CHARS = 200  # end-anchored patterns are short credits and labels
+
+
+def _search(pattern: re.Pattern[str], text: str) -> bool:
+    """Search a block; a pattern anchored only at the end ("… Getty Images$") needs only its tail."""
+    if pattern.pattern.endswith("$") and not pattern.pattern.startswith("^"):
+        text = text[-_TAIL_CHARS:]
+    return pattern.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class PatternGroup:
     def matches(self, text: str, words: int | None = None) -> bool:
         if (len(text.split()) if words is None else words) > self.max_words:
             return False
-        return any(pattern.search(text) for pattern in self.patterns)
+        return any(_search(pattern, text) for pattern in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,23 @@ class FurnitureRules:
     figure: PatternGroup
 
     @cached_property
+    def _any_group(self) -> re.Pattern[str]:
+        """Every group's start-anchored patterns in one regex, tried once at the start of a block.
+
+        Most blocks are prose: one match attempt plus the few unanchored patterns clear them.
+        """
+        anchored = [p.pattern for g in self.groups for p in g.patterns if p.pattern.startswith("^")]
+        return re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE)
+
+    @cached_property
+    def _unanchored(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(p for g in self.groups for p in g.patterns if not p.pattern.startswith("^"))
+
+    @cached_property
+    def _max_words(self) -> int:
+        return max(group.max_words for group in self.groups)
+
+    @cached_property
     def stems(self) -> tuple[str, ...]:
         """Class tokens that also match as the start of a longer name."""
         return tuple(sorted(t for t in self.class_tokens - self.exact_only_tokens if len(t) > 3))
@@ -62,9 +87,12 @@ class FurnitureRules:
         if not text:
             return "empty"
         words = len(text.split())
-        for group in self.groups:
-            if group.matches(text, words):
-                return group.name
+        if words <= self._max_words and (
+            self._any_group.match(text) or any(_search(p, text) for p in self._unanchored)
+        ):
+            for group in self.groups:
+                if group.matches(text, words):
+                    return group.name
         # "5 min read · Share on Twitter · Facebook": a row of furniture items with separators.
         segments = [part for part in _SEPARATORS.split(text) if part.strip()]
         if len(segments) > 1 and words <= _MAX_ROW_WORDS:
