@@ -112,16 +112,16 @@ def _decode_declared(data: bytes, codec: str) -> str | None:
         return text
 
 
-def decode_bytes(data: bytes, *, header_charset: str | None = None, html: bool = True) -> str:
+def decode_bytes(data: bytes, *, header_charset: str | None = None, html: bool = True, name: str = "the input") -> str:
     """Decode ``data`` by BOM, then ``header_charset``, then a meta charset (HTML), then detection.
 
-    Raises ``InputError`` for empty or binary input.
+    Raises ``InputError`` for empty or binary input, naming it as ``name`` in the message.
     """
     if not data.strip():
-        raise InputError("the input is empty")
+        raise InputError(f"{name} is empty")
     why = looks_binary(data)
     if why:
-        raise InputError(f"the input is not text but {why}")
+        raise InputError(f"{name} is not text but {why}")
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace")
@@ -140,9 +140,9 @@ def decode_bytes(data: bytes, *, header_charset: str | None = None, html: bool =
         pass
     best = from_bytes(data[:200_000]).best()
     if best is None or not best.encoding:
-        raise InputError("the input is not text in any encoding that could be detected")
+        raise InputError(f"{name} is not text in any encoding that could be detected")
     text = data.decode(best.encoding, errors="replace")
     if len(_CONTROL.findall(text[:8192])) > len(text[:8192]) // 20:
-        raise InputError("the input is not text but binary data")
+        raise InputError(f"{name} is not text but binary data")
     log.debug("detected encoding %s", best.encoding)
     return text

@@ -22,7 +22,7 @@ import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from reader.errors import FetchError
 
@@ -41,6 +41,7 @@ _METADATA_NAMES = frozenset(
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".lan", ".intranet")
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LEGACY_IPV4 = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
 
 
@@ -176,6 +177,16 @@ class Target:
     address: str  # the checked address the connection goes to
 
 
+def _ascii_host(host: str) -> str:
+    """An internationalised host name in its ASCII (IDNA) form, as DNS and the Host header need it."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchError(f"refused: {host!r} is not a valid host name") from None
+
+
 def check_url(url: str, policy: FetchPolicy) -> Target:
     """Validate one hop's URL and resolve it to a checked address, or raise FetchError."""
     if len(url) > policy.max_url_length:
@@ -192,13 +203,13 @@ def check_url(url: str, policy: FetchPolicy) -> Target:
         raise FetchError(f"refused: only http and https URLs can be read, not {scheme or 'a URL without a scheme'}")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise FetchError("refused: URLs with credentials (user:password@) are not fetched")
-    host = (parts.hostname or "").rstrip(".").lower()
+    host = _ascii_host((parts.hostname or "").rstrip(".").lower())
     if not host:
         raise FetchError(f"refused: the URL has no host: {url}")
     port = port or (443 if scheme == "https" else 80)
     if port == 0:
         raise FetchError("refused: port 0 is not a valid port")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = _NON_ASCII.sub(lambda m: quote(m.group()), (parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     default_port = port == (443 if scheme == "https" else 80)
     shown_host = f"[{host}]" if ":" in host else host
     host_header = shown_host if default_port else f"{shown_host}:{port}"

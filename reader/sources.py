@@ -78,7 +78,7 @@ _URLISH = frozenset({"http", "https", "file", "ftp", "gopher", "data", "javascri
 
 
 def _from_bytes(data: bytes, name: str, *, kind: Kind | None = None, charset: str | None = None) -> Document:
-    text = decode_bytes(data, header_charset=charset, html=kind in (None, "html"))
+    text = decode_bytes(data, header_charset=charset, html=kind in (None, "html"), name=name)
     if not text.strip():
         raise InputError(f"{name} is empty")
     if kind is None or (kind == "text" and _HTML_START.match(text)):

@@ -364,6 +364,21 @@ def test_allowlist_comes_from_configuration() -> None:
     assert FetchPolicy.from_env({}).allow_private_hosts == ()
 
 
+def test_unicode_host_and_path_are_sent_as_ascii(make_server: Callable[..., Server]) -> None:
+    site = make_server()
+    site.routes["/caf%C3%A9"] = send(200, PAGE)
+    asked: list[str] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    policy = FetchPolicy(allow_private_hosts=("xn--bcher-kva.test",), resolver=resolver)
+    fetch_url(f"http://bücher.test:{site.port}/café", policy=policy)
+    assert asked == ["xn--bcher-kva.test"]
+    assert site.requests[0]["host"] == f"xn--bcher-kva.test:{site.port}"
+
+
 def test_extract_reads_an_article_from_a_url(make_server: Callable[[], Server]) -> None:
     site = make_server()
     site.routes["/story"] = send(200, PAGE)
