@@ -91,16 +91,18 @@ def _from_path(path: Path) -> Document:
     try:
         if path.is_dir():
             raise InputError(f"{name} is a directory, not an article file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{name} is too large for an article ({size // 1_000_000} MB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {name}") from None
+        if not path.exists():
+            raise InputError(f"no such file: {name}")
+        if not path.is_file():
+            raise InputError(f"{name} is not a regular file (a device, socket or pipe)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except PermissionError:
         raise InputError(f"cannot read {name}: permission denied") from None
     except OSError as error:
         raise InputError(f"cannot read {name}: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{name} is too large for an article (over {MAX_FILE_BYTES // 1_000_000} MB)")
     if not data.strip():
         raise InputError(f"{name} is empty")
     return _from_bytes(data, name, kind=_EXTENSIONS.get(path.suffix.lower()))

@@ -92,6 +92,17 @@ def test_bad_files_fail_with_one_clean_line(tmp_path: Path, make, exit_code: int
     assert_one_clean_line(run(make(tmp_path)), exit_code, message)
 
 
+def test_device_file_is_refused_not_read_forever() -> None:
+    assert_one_clean_line(run("/dev/zero"), 2, "not a regular file")
+
+
+def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "huge.html"
+    with big.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)  # sparse: no real disk used
+    assert_one_clean_line(run(str(big)), 2, "too large")
+
+
 def _write(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
