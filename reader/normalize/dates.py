@@ -40,16 +40,19 @@ def _year4(text: str) -> str:
 
 def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     keys = sorted({**data.months, **data.weekdays}, key=len, reverse=True)
-    dotted = [k for k in keys if k.endswith(".")]
-    bare = [k for k in keys if not k.endswith(".") and k in data.months]
+    dotted = [k for k in data.months if k.endswith(".")]
+    bare = [k for k in data.months if not k.endswith(".")]
+    days = list(data.weekdays)
+    month_start = "|".join(sorted({k[:3] for k in data.months}))
     pattern = re.compile(
-        f"{starts_with(keys)}(?<![\\w.])(?:({alternation(dotted)})(?![\\w])|({alternation(bare)})(?=\\.? \\d))"
-    )
+        f"{starts_with(keys)}(?<![\\w.])(?:({alternation(dotted)})(?![\\w])|({alternation(bare)})(?=\\.? \\d)"
+        f"|({alternation(days)})(?=,| \\(?(?:\\d|{month_start})))"
+    )  # a weekday only before a date: "The Sun." is a newspaper
     table = {**data.months, **data.weekdays}
 
     def expand_month_and_weekday_abbreviations(text: str) -> str:
-        """Feb. 13 → February 13, Sept. → September, Thu. → Thursday (a bare "Feb" only before a number)."""
-        return pattern.sub(lambda m: table[m.group(1) or m.group(2)], text)
+        """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number)."""
+        return pattern.sub(lambda m: table[m.group(1) or m.group(2) or m.group(3)], text)
 
     return expand_month_and_weekday_abbreviations
 
