@@ -18,6 +18,8 @@ from reader.normalize import normalize
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "cardinals": [
+        ("3 x 4 meters", "three by four meters"),
+        ("a 10x20 room", "a ten by twenty room"),
         ("74,223,975 votes", "seventy-four million two hundred twenty-three thousand nine hundred seventy-five votes"),
         ("the 787 Dreamliner", "the seven eighty-seven Dreamliner"),
         ("a 6.1-magnitude quake", "a six point one-magnitude quake"),
@@ -77,6 +79,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("4,000-strong", "four thousand-strong"),
     ],
     "percentages": [
+        ("a 20pc rise", "a twenty percent rise"),
+        ("+/- 3%", "plus or minus three percent"),
         ("5% of GDP", "five percent of G.D.P."),
         ("2.5%", "two point five percent"),
         ("rose 0.3% in May", "rose zero point three percent in May"),
@@ -266,6 +270,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("in 1492", "in fourteen ninety-two"),
     ],
     "dates": [
+        ("24-7 coverage", "twenty-four seven coverage"),
         ("On 4/15, taxes are due", "On April fifteenth, taxes are due"),
         ("on June 24, 2022", "on June twenty-fourth, twenty twenty-two"),
         ("born on 12 June 1990", "born on the twelfth of June, nineteen ninety"),
@@ -304,6 +309,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Mar. 15", "March fifteenth"),
     ],
     "times": [
+        ("10 p.m.-2 a.m.", "ten P.M. to two A.M."),
+        ("9am-5pm", "nine A.M. to five P.M."),
         ("0800 GMT", "oh eight hundred G.M.T."),
         ("at 1430 GMT", "at fourteen thirty G.M.T."),
         ("11:59 p.m.", "eleven fifty-nine P.M."),
@@ -433,6 +440,11 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("see cnn.com.", "see C.N.N. dot com."),
     ],
     "abbreviations": [
+        ("Mt Everest", "Mount Everest"),
+        ("St Paul's Cathedral", "Saint Paul's Cathedral"),
+        ("He lives in Calif.", "He lives in California."),
+        ("The Sun.", "The Sun."),
+        ("Thu., Feb. 13", "Thursday, February thirteenth"),
         ("Sec. Blinken", "Secretary Blinken"),
         ("Sen. Bernie Sanders, I-Vt., said", "Senator Bernie Sanders, Independent of Vermont, said"),
         ("Atty. Gen. Merrick Garland", "Attorney General Merrick Garland"),

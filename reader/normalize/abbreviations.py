@@ -80,10 +80,15 @@ def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
 def _expand_states(data: RuleData) -> Callable[[str], str]:
     dotted = [k for k in data.states if k != "D.C."]
     pattern = re.compile(starts_with(dotted) + r"(?<=[a-z], )(" + _alternation(dotted) + r")(?![\w])")
+    long_keys = [k for k in dotted if len(k) >= 5]  # Calif., Mass., Tenn.: never ordinary words
+    after_preposition = re.compile(r"(?=[ifna])\b(in|of|from|near|at) (" + _alternation(long_keys) + r")(?![\w])")
 
     def expand_states(text: str) -> str:
         """Springfield, Ill. → Springfield, Illinois (AP style state abbreviations after a city)."""
-        return pattern.sub(lambda m: _keep_stop(m.group(1), m, data.states[m.group(1)]), text)
+        text = pattern.sub(lambda m: _keep_stop(m.group(1), m, data.states[m.group(1)]), text)
+        return after_preposition.sub(
+            lambda m: f"{m.group(1)} {_keep_stop(m.group(2), m, data.states[m.group(2)])}", text
+        )
 
     return expand_states
 

@@ -47,6 +47,7 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         abbr["titles"],
         dates.read_decades,
         numbers.read_number_abbreviations,
+        numbers.read_dimensions,
         numbers.read_ranges,
         numbers.read_negatives,
         money.rules(data)["money"],

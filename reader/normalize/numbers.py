@@ -15,6 +15,7 @@ from reader.normalize import spell
 from reader.normalize.patterns import has_digit
 
 __all__ = [
+    "read_dimensions",
     "read_cardinals",
     "read_fractions",
     "read_negatives",
@@ -156,6 +157,14 @@ def read_number_abbreviations(text: str) -> str:
             text,
         )
     return text
+
+
+_DIMENSION = re.compile(r"(?=\d)(\d+(?:\.\d+)?) ?[x×] ?(?=\d)")
+
+
+def read_dimensions(text: str) -> str:
+    """3 x 4 meters → 3 by 4 meters, a 10x20 room → a 10 by 20 room (numbers are read later)."""
+    return _DIMENSION.sub(r"\1 by ", text) if "x" in text or "×" in text else text
 
 
 _LEFTOVER = re.compile(r"\d+|[%$€£&@#°]")

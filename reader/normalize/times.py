@@ -15,6 +15,7 @@ __all__ = ["read_military_times", "read_ratios", "read_times"]
 
 _MERIDIEM = r"([aApP])\.?\s?[mM]\.?(?![\w])"
 _CLOCK_MERIDIEM = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
+_MERIDIEM_RANGE = re.compile(r"(?=[aApP])(?<=\d|\s)([aApP]\.?\s?[mM]\.?)\s?[-–]\s?(?=\d)")
 _CLOCK = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:]|\.\d)")
 _RATIO = re.compile(r"(?=\d)(?<![\w.:])(\d+):(\d+)(?![\d:])")
 
@@ -51,7 +52,7 @@ def read_times(text: str) -> str:
     """10:30 a.m. → ten thirty A.M., 7pm → seven P.M., 14:00 → fourteen hundred, 10:05 → ten oh five."""
     if not has_digit(text):
         return text
-    text = _CLOCK_MERIDIEM.sub(_with_meridiem, text)
+    text = _CLOCK_MERIDIEM.sub(_with_meridiem, _MERIDIEM_RANGE.sub(r"\1 to ", text))
     return _CLOCK.sub(_clock, text) if ":" in text else text
 
 
