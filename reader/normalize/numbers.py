@@ -15,8 +15,8 @@ from reader.normalize import spell
 from reader.normalize.patterns import has_digit
 
 __all__ = [
-    "read_dimensions",
     "read_cardinals",
+    "read_dimensions",
     "read_fractions",
     "read_negatives",
     "read_number_abbreviations",
