@@ -48,7 +48,7 @@ class _Bars:
         with self.lock:
             bar = self.articles.get(label)
             if bar is None:
-                name = label if len(label) <= 40 else label[:39] + "…"
+                name = label if len(label) <= 40 else "…" + label[-39:]
                 position = 1 + len(self.articles)
                 bar = tqdm(total=1, desc=name, unit="chunk", position=position, leave=False, dynamic_ncols=True)
                 self.articles[label] = bar
@@ -132,7 +132,7 @@ def export(
     current = [""]
 
     def start(_index: int, source: str) -> None:
-        current[0] = source
+        current[0] = source if "://" in source else Path(source).name  # a file's name says enough
 
     def done(outcome: Exported | Failed) -> None:
         bars.finish(current[0])

@@ -284,6 +284,7 @@ def build_site(
     site = Path(site_dir)
     site.mkdir(parents=True, exist_ok=True)
     state = _load_state(site)
+    _artwork(feed, site)  # first: a cover Apple would refuse fails the build before any rendering
     options = _options(feed)
     target = LoudnessTarget()
     failed: list[tuple[str, str]] = []
@@ -345,7 +346,6 @@ def build_site(
                 _save_state(site, state)  # after each episode, so a crash keeps what is done
     _save_state(site, state)
 
-    _artwork(feed, site)
     show = _show(feed)
     published = [
         _episode(state[identity], entry.title, feed.show.base_url)

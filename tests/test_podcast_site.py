@@ -224,3 +224,24 @@ def test_cli_bad_feed_file_is_a_clean_error(tmp_path):
     result = CliRunner().invoke(cli, ["podcast", "build", str(bad), "-o", str(tmp_path / "site")])
     assert result.exit_code == 2
     assert "[show] is missing description" in result.output and "Traceback" not in result.output
+
+
+def test_too_small_artwork_fails_before_anything_renders(tmp_path):
+    feed_toml = _show(tmp_path / "show")
+    Image.new("RGB", (800, 800), (0, 0, 0)).save(feed_toml.parent / "small.jpg")
+    feed_toml.write_text(FEED.replace('category = "News"', 'category = "News"\nartwork = "small.jpg"'), "utf-8")
+    result = CliRunner().invoke(cli, ["podcast", "build", str(feed_toml), "-o", str(tmp_path / "site")])
+    assert result.exit_code == 2
+    assert "800×800" in result.output and "1400×1400" in result.output
+    assert not (tmp_path / "site" / "episodes").exists()
+
+
+def test_given_artwork_is_used(built, tmp_path, monkeypatch):
+    monkeypatch.setenv("READER_CACHE_DIR", str(built["root"] / "cache"))
+    feed_toml = _show(tmp_path / "show")
+    Image.new("RGB", (2000, 1600), (0, 128, 0)).save(feed_toml.parent / "cover.png")
+    feed_toml.write_text(FEED.replace('category = "News"', 'category = "News"\nartwork = "cover.png"'), "utf-8")
+    result = CliRunner().invoke(cli, ["podcast", "build", str(feed_toml), "-o", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    with Image.open(tmp_path / "site" / "artwork.jpg") as image:
+        assert image.size == (1600, 1600) and image.getpixel((800, 800))[1] > 100
