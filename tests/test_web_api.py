@@ -265,3 +265,40 @@ def test_finished_audio_can_be_handed_to_nginx_with_x_accel_redirect(cache_dir, 
     assert redirect.startswith(f"/_reader_cache/articles/{created['id']}/") and redirect.endswith(".mp3")
     assert (cache_dir / redirect.removeprefix("/_reader_cache/")).is_file()
     assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_refresh_refetches_a_corrected_article_keeping_its_id_and_rendering_only_what_changed(
+    client, seed_html, tmp_path, monkeypatch
+):
+    import functools
+    import http.server
+
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "story.html"
+    original = seed_html.read_text(encoding="utf-8")
+    page.write_text(original, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        monkeypatch.setenv("READER_FETCH_ALLOW", f"127.0.0.1:{port}")  # the test's allowlist for its own server
+        created = client.post("/api/articles", json={"url": f"http://127.0.0.1:{port}/story.html"}).get_json()
+        first = _wait_complete(client, created["id"])
+        assert first["status"] == "complete"
+        sentence = next(s["written"] for s in first["sentences"][5:] if s["written"] in original)
+        page.write_text(original.replace(sentence, "Hegseth later corrected the record on this point."), "utf-8")
+        refreshed = client.post(f"/api/articles/{created['id']}/refresh")
+        assert refreshed.status_code == 202, refreshed.get_json()
+        assert refreshed.get_json()["id"] == created["id"]
+        second = _wait_complete(client, created["id"])
+        assert second["revision"] != first["revision"]
+        assert "Hegseth later corrected the record on this point." in [s["written"] for s in second["sentences"]]
+        progress = client.application.extensions["reader_library"].store.read_progress(created["id"])
+        assert progress.total > 20 and progress.rendered <= 2  # only the changed sentence was synthesized
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -67,7 +67,7 @@ class Library:
         self.cache_dir = Path(cache_dir)
         self.config = config
         self._lock = threading.Lock()
-        self._jobs: dict[str, RenderJob] = {}
+        self._jobs: dict[str, Any] = {}  # RenderJob, or QueuedRender with a queue
         self._manifests: dict[str, tuple[tuple[int, int, int], Manifest]] = {}
         self._states: dict[str, tuple[Manifest, ArticleState]] = {}
         self.store: LocalStore = open_store(self.cache_dir)
@@ -124,9 +124,9 @@ class Library:
     ) -> Submission:
         """Start (or find) the render of an article; returns at once with its id."""
         article = self._article(url, html, text)
-        return self._start(article, self._options(backend, voice, rate, lang))
+        return self._start(article, self._options(backend, voice, rate, lang), source_url=url)
 
-    def _start(self, article: Article, options: RenderOptions) -> Submission:
+    def _start(self, article: Article, options: RenderOptions, *, source_url: str | None = None) -> Submission:
         job = plan(article, options)
         manifest = self.store.read_manifest(job.article_id)
         finished = manifest is not None and manifest.revision == job.revision and manifest.status == "complete"
@@ -139,12 +139,20 @@ class Library:
             if not self.config.get("RENDER_IN_PROCESS", True):
                 raise ApiError(503, "no renderer is configured for this server", retry_after=30)
             self._check_capacity()
-            self._write_script(job)
-            # The plan is made once, here: RenderJob renders it in a background thread (planning a
-            # 5,000-word article again would cost another ~0.15 s before the first sound).
-            self._jobs[job.article_id] = RenderJob(job, self.store, None, None)
+            self._write_script(job, source_url)
+            self._jobs[job.article_id] = self._launch(job)
         log.info("rendering article %s revision %s (%d chunks)", job.article_id, job.revision, len(job.chunks))
         return Submission(job.article_id, job.revision, True)
+
+    def _launch(self, job: Plan) -> Any:
+        """Render the plan made here (planning a 5,000-word article again would cost another ~0.15 s
+        before the first sound): on the job queue when READER_QUEUE_URL is set, as reader.render does,
+        else in a background thread of this process."""
+        if os.environ.get("READER_QUEUE_URL"):
+            from reader.jobs import enqueue
+
+            return enqueue(job, store=self.store)
+        return RenderJob(job, self.store, None, None)
 
     def _check_capacity(self) -> None:
         limit = int(self.config.get("RENDER_QUEUE_LIMIT") or 0)
@@ -160,13 +168,15 @@ class Library:
         manifest = self.store.read_manifest(article_id)
         if manifest is None:
             raise ApiError(404, f"no article with id {article_id!r}")
-        if not manifest.url:
+        record = self._read_record(article_id) or {}
+        source = record.get("source_url") or manifest.url
+        if not source:
             raise ApiError(409, "this article was pasted, so there is no source to fetch again; post the new text")
-        article = extract(manifest.url)
+        article = extract(source)
         options = (
             RenderOptions.from_dict(manifest.options) if manifest.options else self._options(None, None, None, None)
         )
-        submission = self._start(article, options)
+        submission = self._start(article, options, source_url=source)
         if submission.article_id != article_id:  # the page now names another canonical URL
             log.info("refresh of %s gave article %s", article_id, submission.article_id)
         return submission
@@ -203,10 +213,22 @@ class Library:
         self._states.pop(article_id, None)
         return manifest
 
+    def _resubmitted(self, article_id: str) -> bool:
+        """Whether the script record was written after the manifest (cheap: two stats)."""
+        directory = self.store.article_dir(article_id)
+        try:
+            return (directory / SCRIPT_FILE).stat().st_mtime_ns > (directory / "manifest.json").stat().st_mtime_ns
+        except OSError:
+            return False
+
     def get(self, article_id: str) -> ArticleState | None:
         manifest = self._manifest(article_id)
         if manifest is None:
             return self._accepted_state(article_id)
+        if self._resubmitted(article_id):  # a new revision accepted, its render not yet started writing
+            accepted = self._accepted_state(article_id)
+            if accepted is not None and accepted.revision != manifest.revision:
+                return accepted
         if manifest.status != "complete":
             return self._state(manifest)
         cached = self._states.get(article_id)
@@ -338,7 +360,7 @@ class Library:
     def _script_path(self, article_id: str) -> Path:
         return self.store.article_dir(article_id) / SCRIPT_FILE
 
-    def _write_script(self, job: Plan) -> None:
+    def _write_script(self, job: Plan, source_url: str | None) -> None:
         """Keep the whole script and the metadata beside the manifest: the page shows every sentence while
         rendering, and the article exists for the API from the moment it is accepted (the render thread
         writes its first manifest a moment later)."""
@@ -354,6 +376,7 @@ class Library:
             "site_name": article.site_name,
             "date": article.date,
             "url": article.url,
+            "source_url": source_url,  # what was fetched: refresh fetches it again (the canonical URL may differ)
             "image": article.image,
             "lang": job.speech.lang,
             "options": job.options.to_dict(),
