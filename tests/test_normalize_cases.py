@@ -19,6 +19,8 @@ from reader.normalize import normalize
 CASES: dict[str, list[tuple[str, str]]] = {
     "cardinals": [
         ("3 x 4 meters", "three by four meters"),
+        ("rated 4.5/5", "rated four point five out of five"),
+        ("8/10 doctors", "eight out of ten doctors"),
         ("a 10x20 room", "a ten by twenty room"),
         ("74,223,975 votes", "seventy-four million two hundred twenty-three thousand nine hundred seventy-five votes"),
         ("the 787 Dreamliner", "the seven eighty-seven Dreamliner"),
@@ -143,7 +145,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("1/4", "one quarter"),
         ("¾", "three quarters"),
         ("1 1/2 hours", "one and a half hours"),
-        ("7/10", "seven tenths"),
+        ("7/10", "seven out of ten"),
         ("1/10 of a second", "one tenth of a second"),
         ("⅓", "one third"),
         ("3/5", "three fifths"),

@@ -64,7 +64,8 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
         singular = attributive or number in ("1", "1.0")
         if hyphen and unit not in ("%",):
             return f"{words}-{one.replace(' ', '-')}{tail}"
-        return f"{words} {one if singular else many}{tail}"
+        stop = "." if unit.endswith(".") and not tail and not match.string[match.end() :].strip() else ""
+        return f"{words} {one if singular else many}{tail}{stop}"
 
     def read_measures(text: str) -> str:
         """5 km → five kilometers; 25°C → twenty-five degrees Celsius; 2.5% → two point five percent."""
