@@ -34,7 +34,8 @@ _STANDFIRST_TOKENS = frozenset(
     {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
 )
 _FOOTNOTE_REF = re.compile(r"^\[?(\d{1,3}|[*†‡§]+|[a-z])\]?$")
-_MAX_NAME_LENGTH = 200  # longer attribute values are data (JSON, URLs), not names
+_MAX_NAME_LENGTH = 200
+_MAX_HIDDEN_UI_WORDS = 40  # longer attribute values are data (JSON, URLs), not names
 _STANDFIRST_SCOPE_LEVELS = 3  # how far above the h1 a standfirst may sit (header, article header)
 _BODY_PARAGRAPH_WORDS = 40
 _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -78,11 +79,13 @@ def _text_len(element: html.HtmlElement) -> int:
 
 
 def strip_publisher_skips(tree: html.HtmlElement) -> None:
-    """Remove what the publisher marked as never to be read (and what a browser hides)."""
+    """Remove what the publisher marked as never to be read, and short bits a browser hides."""
     for element in tree.xpath(_SKIP_XPATH):
         _drop(element)
     for element in tree.xpath("//*[@style]"):
-        if _HIDDEN_STYLE.search(element.get("style", "")):
+        # Short hidden bits are UI ("Cancel reply", labels); a long one is collapsed article
+        # text that a script reveals ("Read more"), which a listener wants.
+        if _HIDDEN_STYLE.search(element.get("style", "")) and _text_len(element) <= _MAX_HIDDEN_UI_WORDS:
             _drop(element)
 
 

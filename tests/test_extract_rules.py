@@ -51,6 +51,11 @@ def test_publisher_skip_markup_is_never_read(marked: str) -> None:
     assert "mayor" in texts(article)
 
 
+def test_long_collapsed_text_is_read_though_hidden_by_style() -> None:
+    collapsed = "<div style='display:none'><p>" + "The second half of the story was folded away. " * 8 + "</p></div>"
+    assert "folded away" in texts(reader.extract(page(BODY + collapsed)))
+
+
 def test_data_tts_only_reads_only_the_marked_elements() -> None:
     body = (
         "<p>A teaser paragraph that sits above the story on every page of this site and should not be read.</p>"
