@@ -245,3 +245,23 @@ def test_given_artwork_is_used(built, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     with Image.open(tmp_path / "site" / "artwork.jpg") as image:
         assert image.size == (1600, 1600) and image.getpixel((800, 800))[1] > 100
+
+
+def test_a_podcast_apps_parser_reads_the_feed(built):
+    """gPodder's podcastparser, as a podcast app reads a feed: show, cover, and each episode's file and length."""
+    import podcastparser
+
+    site = built["site"]
+    with (site / "feed.xml").open("rb") as handle:
+        show = podcastparser.parse(BASE + "feed.xml", handle)
+    assert (show["title"], show["link"], show["language"]) == ("Harbour Reads", BASE, "en")
+    assert show["cover_url"] == BASE + "artwork.jpg"
+    assert show["itunes_owner"] == {"name": "Dana Desk", "email": "desk@example.org"}
+    assert show["itunes_categories"] == [["News", "Daily News"]] and show["explicit"] is False
+    assert sorted(e["number"] for e in show["episodes"]) == [1, 2, 3]
+    for episode in show["episodes"]:
+        (enclosure,) = episode["enclosures"]
+        assert enclosure["mime_type"] == "audio/mpeg"
+        path = site / enclosure["url"].removeprefix(BASE)
+        assert enclosure["file_size"] == path.stat().st_size
+        assert episode["total_time"] > 5 and episode["guid"].startswith("urn:uuid:") and episode["published"] > 0
