@@ -97,13 +97,14 @@ def blocks_from_xml(body: etree._Element) -> list[Block]:
     def walk_nested(node: etree._Element, kind: str) -> None:
         for child in node:
             if child.tag in ("list", "quote", "table"):
-                walk(etree_wrap(child), kind)
+                walk(_wrap(child), kind)
 
     walk(body, "paragraph")
     return [b for b in blocks if b.text]
 
 
-def etree_wrap(element: etree._Element) -> etree._Element:
+def _wrap(element: etree._Element) -> etree._Element:
+    """A copy of a nested block inside a bare parent, so the block walker can read it on its own."""
     wrapper = etree.Element("div")
     wrapper.append(copy.deepcopy(element))
     return wrapper

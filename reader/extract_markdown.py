@@ -55,16 +55,11 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 def _inline(token: Token) -> str:
     """The readable text of an inline token: links keep their words, images and raw HTML go."""
     parts: list[str] = []
-    skip_depth = 0
     for child in token.children or []:
-        if child.type == "image":
-            continue
-        if child.type == "html_inline":
-            continue
         if child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type in ("text", "code_inline") and not skip_depth:
-            parts.append(child.content)
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)  # images and raw inline HTML are not read
     return " ".join("".join(parts).split())
 
 

@@ -27,6 +27,8 @@ Kind = Literal["html", "markdown", "text"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a local file larger than this is not an article
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+# Schemes meant as URLs even without "//" ("data:…", "mailto:…"): fetch refuses all but http(s).
+_URLISH = frozenset({"http", "https", "file", "ftp", "gopher", "data", "javascript", "mailto", "dict", "ldap", "sftp"})
 _HTML_START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|main|div|p|section|h[1-6])\b",
     re.IGNORECASE | re.DOTALL,
@@ -72,9 +74,6 @@ def is_url(source: str) -> bool:
         return False
     match = _SCHEME.match(source.strip())
     return bool(match) and (source.strip()[match.end() :].startswith("//") or match.group(1).lower() in _URLISH)
-
-
-_URLISH = frozenset({"http", "https", "file", "ftp", "gopher", "data", "javascript", "mailto", "dict", "ldap", "sftp"})
 
 
 def _from_bytes(data: bytes, name: str, *, kind: Kind | None = None, charset: str | None = None) -> Document:
