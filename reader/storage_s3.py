@@ -265,8 +265,10 @@ class S3Store(LocalStore):
                 os.unlink(temp)
         return path
 
-    def audio_url(self, article_id: str, expires: int = PRESIGN_SECONDS) -> str | None:
-        """A short-lived presigned URL of the complete article's MP3 (for a redirect), or None."""
+    def audio_url(self, article_id: str, expires: int = PRESIGN_SECONDS, *, filename: str | None = None) -> str | None:
+        """A short-lived presigned URL of the complete article's MP3 (for a redirect), or None.
+
+        ``filename`` makes it a download (``Content-Disposition: attachment``)."""
         manifest = self.read_manifest(article_id)
         if manifest is None or manifest.status != "complete" or not manifest.audio:
             return None
@@ -275,6 +277,8 @@ class S3Store(LocalStore):
             "Key": self._article_object(article_id, manifest.audio),
             "ResponseContentType": "audio/mpeg",
         }
+        if filename:
+            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
 
     def iter_manifests(self) -> Iterator[Manifest]:

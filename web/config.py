@@ -25,7 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_PER_MINUTE": 60,
     # How long an audio request waits for a chunk that is still rendering, in seconds.
     "STREAM_WAIT_SECONDS": 120.0,
-    # Hand finished audio files to a front proxy: "" (serve them here), "x-accel" (nginx) or "x-sendfile".
+    # Hand finished audio files to a front proxy: "" (serve them here), "x-accel" (nginx) or "x-sendfile";
+    # or, with the S3 store, "presigned": redirect to a short-lived signed URL of the object.
     "AUDIO_OFFLOAD": "",
     # With "x-accel": the internal nginx location that maps to CACHE_DIR.
     "ACCEL_PREFIX": "/_reader_cache/",

@@ -41,6 +41,10 @@ def audio_response(library: Library, article_id: str) -> Response:
     if state is None:
         raise ApiError(404, f"no article with id {article_id!r}")
     if state.status == "complete":
+        if current_app.config.get("AUDIO_OFFLOAD") == "presigned":
+            redirect = _presigned_redirect(library, article_id, state.title)
+            if redirect is not None:
+                return redirect
         path = library.audio_file(article_id)
         if path is not None:
             return _file_response(path, state.revision, state.title, state.updated)
@@ -80,6 +84,19 @@ def _file_response(path: Path, revision: str, title: str, updated: float) -> Res
     response.headers["Cache-Control"] = (
         f"public, max-age={int(config['AUDIO_MAX_AGE'])}, immutable" if immutable else "public, no-cache"
     )
+    response.headers["X-Reader-Status"] = "complete"
+    return response
+
+
+def _presigned_redirect(library: Library, article_id: str, title: str) -> Response | None:
+    """With the S3 store: send the player to a short-lived signed URL of the object (Range is the store's)."""
+    audio_url = getattr(library.store, "audio_url", None)
+    download = request.args.get("download") not in (None, "", "0")
+    url = audio_url(article_id, filename=download_name(title) if download else None) if audio_url else None
+    if url is None:
+        return None
+    response = FlaskResponse(status=302, headers={"Location": url})
+    response.headers["Cache-Control"] = "private, max-age=60"  # well inside the URL's lifetime
     response.headers["X-Reader-Status"] = "complete"
     return response
 
