@@ -50,6 +50,7 @@ __all__ = [
     "render_plan",
     "revision",
     "start_render",
+    "submit_plan",
 ]
 
 log = logging.getLogger(__name__)
@@ -455,10 +456,8 @@ def start_render(
     """
     job = plan(source, options)
     store = store or open_store()
-    if pool is None and _queued():  # READER_QUEUE_URL: a queue worker renders it (reader.jobs)
-        from reader.jobs import enqueue
-
-        return enqueue(job, store=store, on_progress=on_progress)  # type: ignore[return-value]
+    if pool is None and _queued():
+        return submit_plan(job, store=store, on_progress=on_progress)
     with _jobs_lock:
         running = _jobs.get(job.article_id)
         if running is not None and running.revision == job.revision:
@@ -467,3 +466,16 @@ def start_render(
         _jobs[job.article_id] = started
     started.__init__(job, store, on_progress, pool)
     return started
+
+
+def submit_plan(
+    job: Plan, *, store: LocalStore, on_progress: ProgressCallback | None = None, pool: Any = None
+) -> RenderJob:
+    """Render a planned article in the background and return at once: on the job queue when
+    ``READER_QUEUE_URL`` is set (``reader.jobs``; a ``QueuedRender`` with the same reading surface),
+    else in a thread of this process. The entry for callers that plan first, such as the web app."""
+    if pool is None and _queued():
+        from reader.jobs import enqueue
+
+        return enqueue(job, store=store, on_progress=on_progress)  # type: ignore[return-value]
+    return RenderJob(job, store, on_progress, pool)

@@ -187,6 +187,7 @@ def test_cluster_renders_once_survives_a_killed_worker_and_plays_through_the_web
     audio_url = f"{web1}/api/articles/{article_id}/audio.mp3"
     status, headers, head = call("GET", audio_url, headers={"Range": "bytes=0-1023"})
     assert status == 206 and headers["Content-Range"].startswith("bytes 0-1023/") and len(head) == 1024
+    assert headers["X-Reader-Status"] == "complete"  # the assembled file, not the live stream of chunks
     status, _, whole = call("GET", audio_url)
     assert status == 200 and whole[:1024] == head
     audio = tmp_path / "played.mp3"

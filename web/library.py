@@ -28,9 +28,10 @@ from reader.cache import LocalStore, atomic_write, open_store
 from reader.encode import silence_frames
 from reader.errors import InputError, ReaderError
 from reader.extract import extract
+from reader.jobs import queue_url
 from reader.manifest import Manifest, Progress
 from reader.pools import get_pool
-from reader.render import Plan, RenderJob, RenderOptions, plan
+from reader.render import Plan, RenderOptions, plan, submit_plan
 from reader.script import Script, make_script
 from web.errors import ApiError
 from web.views import ArticleState, SentenceTiming
@@ -148,11 +149,7 @@ class Library:
         """Render the plan made here (planning a 5,000-word article again would cost another ~0.15 s
         before the first sound): on the job queue when READER_QUEUE_URL is set, as reader.render does,
         else in a background thread of this process."""
-        if os.environ.get("READER_QUEUE_URL"):
-            from reader.jobs import enqueue
-
-            return enqueue(job, store=self.store)
-        return RenderJob(job, self.store, None, None)
+        return submit_plan(job, store=self.store)
 
     def _check_capacity(self) -> None:
         limit = int(self.config.get("RENDER_QUEUE_LIMIT") or 0)
@@ -302,6 +299,8 @@ class Library:
         return not (self.store.article_dir(manifest.article_id) / "render.lock").exists()
 
     def audio_file(self, article_id: str) -> Path | None:
+        if type(self.store) is not LocalStore:
+            return self.store.assembled_path(article_id)  # the S3 store fetches it into its local copy once
         manifest = self._manifest(article_id)
         if manifest is None or manifest.status != "complete" or not manifest.audio:
             return None
@@ -332,6 +331,8 @@ class Library:
     def warm(self) -> None:
         """Start the default backend's render workers in the background (``reader serve`` calls this)."""
         backend = self.config.get("BACKEND") or "pyttsx3"
+        if queue_url():
+            return  # queue workers render; this server only reads the store
 
         def start() -> None:
             try:
