@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,16 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("reader: interrupted; finished chunks stay cached", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `reader script x | head`: the reader of our output left; not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:  # a bug, not bad input: still one line, the traceback under -vv
+            log.debug("unexpected error", exc_info=True)
+            message = f"internal error: {type(error).__name__}: {error} (run with -vv for details)"
+            click.echo(f"reader: error: {message}", err=True)
+            sys.exit(1)
 
     return wrapper
 

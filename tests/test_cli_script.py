@@ -138,3 +138,13 @@ def test_refused_urls_fail_with_one_clean_line(url: str, message: str) -> None:
 def test_help_carries_an_example() -> None:
     result = CliRunner().invoke(cli, ["script", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and "reader script" in result.output
+
+
+def test_an_unexpected_bug_is_still_one_line(monkeypatch: pytest.MonkeyPatch, seed_html: Path) -> None:
+    import reader.cli
+
+    def broken(source: object) -> None:
+        raise RuntimeError("something nobody planned for")
+
+    monkeypatch.setattr(reader.cli, "extract", broken)
+    assert_one_clean_line(run(str(seed_html)), 1, "internal error: RuntimeError: something nobody planned for")
