@@ -13,7 +13,7 @@ from reader.normalize.patterns import has_digit
 
 __all__ = ["read_military_times", "read_ratios", "read_times"]
 
-_MERIDIEM = r"([aApP])\.?\s?[mM]\.?(?![\w])"
+_MERIDIEM = r"(?:([ap])\.?\s?m|([AP])\.?\s?M)\.?(?![\w])"  # am, p.m., PM, A.M.; not "Pm"
 _CLOCK_MERIDIEM = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
 _MERIDIEM_RANGE = re.compile(r"(?=[aApP])(?<=\d|\s)([aApP]\.?\s?[mM]\.?)\s?[-–]\s?(?=\d)")
 _CLOCK = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:]|\.\d)")
@@ -29,7 +29,7 @@ def _minutes(minute: int) -> str:
 
 
 def _with_meridiem(match: re.Match[str]) -> str:
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3).upper()
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or match.group(4)).upper()
     if not (1 <= hour <= 12 and minute < 60):
         return match.group()
     return f"{spell.cardinal(hour)}{_minutes(minute)} {half}.M."
