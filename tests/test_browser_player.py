@@ -97,6 +97,9 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     page.wait_for_function("document.querySelector('#player audio').currentTime > 0.5", timeout=30_000)
     assert _status(page) == "rendering"
     assert page.get_attribute("#player", "data-live") == "1"
+    # lock-screen and headphone controls know what is playing
+    assert page.evaluate("navigator.mediaSession.metadata.title") == "A long story to listen to"
+    assert page.evaluate("navigator.mediaSession.playbackState") == "playing"
 
     # The highlighted sentence follows the audio
     page.wait_for_selector(".s.current", timeout=15_000)
@@ -184,6 +187,7 @@ def test_embed_script_inserts_an_isolated_player_under_a_strict_csp_and_reports_
     page.locator("[data-reader-player] >> css=button.play").click()
     page.wait_for_function("readerEvents.includes('reader:pause')", timeout=10_000)
     page.screenshot(path=str(OUTPUT / "embed.png"))
+    assert _axe_violations(page) == []  # axe looks inside the open shadow root too
     assert not [line for line in console if "Content Security Policy" in line], console
     assert page.context.cookies() == []
     page.close()
