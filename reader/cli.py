@@ -43,7 +43,7 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:  # `reader script x | head`: the reader of our output left; not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
-        except click.exceptions.Exit:
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as error:  # a bug, not bad input: still one line, the traceback under -vv
             log.debug("unexpected error", exc_info=True)
