@@ -75,9 +75,9 @@ def pause_on_punctuation(text: str) -> str:
         text = _DASHES.sub(" , ", text)
     if ".." in text or ". ." in text:
         text = _ELLIPSIS.sub(" , ", _ELLIPSIS_END.sub(".", text))
-    text = text.replace('"', "")
+    text = text.replace('"', " ")  # a space, so a quote never glues two words into one
     if "'" in text:
-        text = _SINGLE_QUOTES.sub("", text)
+        text = _SINGLE_QUOTES.sub(" ", text)
     return _SLASH_WORDS.sub(" ", text) if "/" in text else text
 
 

@@ -250,7 +250,7 @@ def _symbol_rule(data: RuleData) -> Rule:
 
     def read_symbols(text: str) -> str:
         """& → und / et / y; leftover digits are read one by one in the language (and counted)."""
-        text = pattern.sub(lambda m: f" {table[m.group()]} " if table[m.group()] else "", text)
+        text = pattern.sub(lambda m: f" {table[m.group()]} ", text)
 
         def spell_out(match: re.Match[str]) -> str:
             fallback_log.debug("no rule for %r; spelled out", match.group())

@@ -29,7 +29,7 @@ def _read_symbols(data: RuleData) -> Callable[[str], str]:
         """& → and, + → plus, ° → degrees, = → equals; ™ ® © * vanish."""
         if "&" in text:
             text = _AMPERSAND_INITIALS.sub(lambda m: f"{_initials(m.group(1))} and {_initials(m.group(2))}", text)
-        return pattern.sub(lambda m: f" {table[m.group()]} " if table[m.group()].strip() else table[m.group()], text)
+        return pattern.sub(lambda m: f" {table[m.group()]} ", text)
 
     return read_symbols
 
