@@ -190,4 +190,11 @@ def test_embed_script_inserts_an_isolated_player_under_a_strict_csp_and_reports_
     assert _axe_violations(page) == []  # axe looks inside the open shadow root too
     assert not [line for line in console if "Content Security Policy" in line], console
     assert page.context.cookies() == []
+
+    # The next visit finds the page's audio by its URL: the page is not sent again
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.reload()
+    page.locator("[data-reader-player] >> css=button.listen").wait_for(timeout=30_000)
+    assert posts == []
     page.close()

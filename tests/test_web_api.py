@@ -302,3 +302,23 @@ def test_refresh_refetches_a_corrected_article_keeping_its_id_and_rendering_only
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_an_article_can_be_found_by_its_canonical_url_without_sending_it_again(client, seed_html):
+    created = client.post("/api/articles", json={"html": seed_html.read_text(encoding="utf-8")}).get_json()
+    data = _wait_complete(client, created["id"])
+    assert data["url"]
+    found = client.get("/api/articles", query_string={"url": data["url"]}).get_json()["articles"]
+    assert [a["id"] for a in found] == [created["id"]]
+    other_voice = client.get("/api/articles", query_string={"url": data["url"], "rate": "220"}).get_json()
+    assert other_voice["articles"] == []  # other options, another article
+    assert client.get("/api/articles", query_string={"url": "https://example.org/never"}).get_json()["articles"] == []
+    _error(client.get("/api/articles", query_string={"url": "javascript:alert(1)"}), 400)
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_counts_each_listener(cache_dir):
+    config = {"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 1, "TRUSTED_PROXIES": 1}
+    client = create_app(config).test_client()
+    for address in ("203.0.113.1", "203.0.113.2"):
+        _error(client.post("/api/articles", json={}, headers={"X-Forwarded-For": address}), 400)
+    _error(client.post("/api/articles", json={}, headers={"X-Forwarded-For": "203.0.113.1"}), 429)

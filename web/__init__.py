@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import api, embed, errors, feed, pages
 from web.config import DEFAULTS
@@ -40,6 +41,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     if app.config.get("AUDIO_OFFLOAD") == "x-sendfile":
         app.config["USE_X_SENDFILE"] = True  # send_file answers with X-Sendfile and no body
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     errors.init_app(app)
     library_class = app.config.get("LIBRARY_CLASS") or Library
     library_class.init_app(app)

@@ -96,7 +96,21 @@ def create() -> Response:
 
 @bp.get("/api/articles")
 def index() -> Response:
-    return jsonify(articles=[to_json(state, sentences=False) for state in get_library().list()])
+    """The library, newest first; with ``?url=`` only the article with that canonical URL (and the
+    default or given options), so a page's embed finds its audio without sending the page again."""
+    url = request.args.get("url")
+    if url is None:
+        return jsonify(articles=[to_json(state, sentences=False) for state in get_library().list()])
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 2048:
+        raise ApiError(400, "url must be an http or https address")
+    options = {name: request.args.get(name) or None for name in ("backend", "voice", "lang")}
+    rate = request.args.get("rate")
+    try:
+        options["rate"] = float(rate) if rate else None
+    except ValueError:
+        raise ApiError(400, "rate must be a positive number") from None
+    state = get_library().lookup(url, **options)
+    return jsonify(articles=[to_json(state, sentences=False)] if state else [])
 
 
 @bp.get("/api/articles/<article_id>")

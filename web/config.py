@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "ACCEL_PREFIX": "/_reader_cache/",
     # Cache-Control max-age for audio whose URL names its revision (it never changes).
     "AUDIO_MAX_AGE": 31536000,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust (0: none). Behind
+    # nginx set 1, so rate limits count listeners, not the proxy.
+    "TRUSTED_PROXIES": 0,
     # Start renders in background threads of this process (False: a queue worker renders them).
     "RENDER_IN_PROCESS": True,
 }

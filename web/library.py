@@ -32,6 +32,7 @@ from reader.jobs import queue_url
 from reader.manifest import Manifest, Progress
 from reader.pools import get_pool
 from reader.render import Plan, RenderOptions, plan, submit_plan
+from reader.render import article_id as id_for
 from reader.script import Script, make_script
 from web.errors import ApiError
 from web.views import ArticleState, SentenceTiming
@@ -186,6 +187,19 @@ class Library:
         self.store.delete_article(article_id)
 
     # --- reading ------------------------------------------------------------
+
+    def lookup(
+        self,
+        url: str,
+        *,
+        backend: str | None = None,
+        voice: str | None = None,
+        rate: float | None = None,
+        lang: str | None = None,
+    ) -> ArticleState | None:
+        """The article whose canonical URL is ``url`` (ids come from it and the options), if known."""
+        options = self._options(backend, voice, rate, lang)
+        return self.get(id_for(Article(title="", blocks=(), url=url), options))
 
     def _manifest(self, article_id: str) -> Manifest | None:
         """The manifest, parsed once per version: a finished 5,000-word article's is ~200 KB of JSON, and

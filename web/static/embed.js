@@ -54,10 +54,8 @@
 
   function requestBody(target) {
     if (script.dataset.url) return { url: script.dataset.url };
-    var canonical = document.querySelector("link[rel=canonical]");
     var head = "<title>" + escapeHtml(document.title) + "</title>";
-    var url = canonical ? canonical.href : location.href.split("#")[0];
-    head += '<link rel="canonical" href="' + escapeHtml(url) + '">';
+    head += '<link rel="canonical" href="' + escapeHtml(pageUrl()) + '">';
     var lang = document.documentElement.lang;
     return {
       html: "<!doctype html><html" + (lang ? ' lang="' + escapeHtml(lang) + '"' : "") + "><head>" + head +
@@ -186,11 +184,23 @@
     });
   }
 
+  function pageUrl() {
+    if (script.dataset.url) return script.dataset.url;
+    var canonical = document.querySelector("link[rel=canonical]");
+    return canonical ? canonical.href : location.href.split("#")[0];
+  }
+
   function start() {
     var target = findTarget();
     if (!target) return;
-    var body = requestBody(target);
-    api("/api/articles", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    // Ask for the page's audio by URL first: once rendered, no page needs to be sent or read again.
+    api("/api/articles?url=" + encodeURIComponent(pageUrl()))
+      .then(function (found) {
+        var known = found.articles[0];
+        if (known && known.status !== "failed") return known;
+        var body = JSON.stringify(requestBody(target));
+        return api("/api/articles", { method: "POST", headers: { "Content-Type": "application/json" }, body: body });
+      })
       .then(function (created) { return api(created.status_url); })
       .then(function (info) { player(mount(target), info); })
       .catch(function (error) {
