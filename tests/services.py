@@ -168,7 +168,10 @@ class Processes:
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
         log = (self.directory / f"{name}.log").open("wb")
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        # cwd outside the checkout: when the installed wheel is under test, `python -m reader` must not see the source
+        process = subprocess.Popen(
+            argv, env=env, cwd=self.directory, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         log.close()
         self.running[name] = process
         return process
