@@ -60,21 +60,25 @@ class FurnitureRules:
     figure: PatternGroup
 
     @cached_property
-    def _any_group(self) -> re.Pattern[str]:
-        """Every group's start-anchored patterns in one regex, tried once at the start of a block.
+    def _prefilters(self) -> tuple[tuple[int, re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...]:
+        """Quick checks by block length: for each word limit, the groups that apply at that length.
 
-        Most blocks are prose: one match attempt plus the few unanchored patterns clear them.
+        Each entry holds the start-anchored patterns of those groups in one regex (tried once at
+        the block's start) and their other patterns. Most blocks are prose and fail both fast.
         """
-        anchored = [p.pattern for g in self.groups for p in g.patterns if p.pattern.startswith("^")]
-        return re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE)
+        entries = []
+        for limit in sorted({group.max_words for group in self.groups}):
+            patterns = [p for g in self.groups if g.max_words >= limit for p in g.patterns]
+            anchored = "|".join(f"(?:{p.pattern})" for p in patterns if p.pattern.startswith("^"))
+            others = tuple(p for p in patterns if not p.pattern.startswith("^"))
+            entries.append((limit, re.compile(anchored, re.IGNORECASE) if anchored else None, others))
+        return tuple(entries)
 
-    @cached_property
-    def _unanchored(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(p for g in self.groups for p in g.patterns if not p.pattern.startswith("^"))
-
-    @cached_property
-    def _max_words(self) -> int:
-        return max(group.max_words for group in self.groups)
+    def _may_be_furniture(self, text: str, words: int) -> bool:
+        for limit, anchored, others in self._prefilters:
+            if words <= limit:
+                return bool(anchored and anchored.match(text)) or any(_search(p, text) for p in others)
+        return False
 
     @cached_property
     def stems(self) -> tuple[str, ...]:
@@ -87,9 +91,7 @@ class FurnitureRules:
         if not text:
             return "empty"
         words = len(text.split())
-        if words <= self._max_words and (
-            self._any_group.match(text) or any(_search(p, text) for p in self._unanchored)
-        ):
+        if self._may_be_furniture(text, words):
             for group in self.groups:
                 if group.matches(text, words):
                     return group.name
