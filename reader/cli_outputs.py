@@ -131,11 +131,14 @@ def export(
     bars = _Bars(len(all_sources), "article")
     current = [""]
 
+    def label(source: str) -> str:
+        return source if "://" in source else Path(source).name  # a file's name says enough
+
     def start(_index: int, source: str) -> None:
-        current[0] = source if "://" in source else Path(source).name  # a file's name says enough
+        current[0] = label(source)
 
     def done(outcome: Exported | Failed) -> None:
-        bars.finish(current[0])
+        bars.finish(label(outcome.source))
         if isinstance(outcome, Exported):
             tqdm.write(str(outcome.path), file=sys.stdout)
 

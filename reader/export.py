@@ -12,6 +12,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from reader.chapters import chapters_from_manifest, ffmetadata
 from reader.cover import load_cover
 from reader.errors import InputError, ReaderError
 from reader.files import atomic_copy, atomic_write, safe_filename
-from reader.render import Progress, RenderOptions, plan, render_plan
+from reader.render import Plan, Progress, RenderOptions, RenderResult, plan, render_plan
 from reader.tags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
 from reader.transcode import (
     FORMATS,
@@ -194,6 +195,53 @@ def _produce(
     return measured, audio_filter is not None
 
 
+@dataclass(frozen=True)
+class _Rendered:
+    source: str
+    job: Plan
+    result: RenderResult
+    name: str
+
+
+def _render(
+    source: str,
+    settings: ExportSettings,
+    options: RenderOptions,
+    store: Any,
+    on_progress: ProgressCallback | None,
+    taken: Iterable[str],
+) -> _Rendered:
+    job = plan(source, options)
+    result = render_plan(job, store=store, on_progress=on_progress)
+    name = safe_filename(result.manifest.title, FORMATS[settings.format].extension, taken=taken)
+    return _Rendered(source, job, result, name)
+
+
+def _write(rendered: _Rendered, out: Path, settings: ExportSettings, options: RenderOptions) -> Exported:
+    """Everything after rendering: cover, loudness, encoding, tags, the file under its name, the transcript."""
+    manifest, source = rendered.result.manifest, rendered.source
+    final = out / rendered.name
+    cover = load_cover(rendered.job.article.image, source) if settings.cover else None
+    tags = manifest_tags(manifest, cover)
+    chapters = chapters_from_manifest(manifest)
+    out.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=out, prefix=f".{rendered.name[:40]}.", suffix=".part")
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        measured, corrected = _produce(temp, rendered.result.audio_path, settings, options, tags, chapters)
+        os.chmod(temp, 0o644)
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+    transcript = None
+    if settings.transcript:
+        transcript = atomic_write(final.with_suffix(".vtt"), manifest_to_vtt(manifest))
+    log.info("exported %s to %s", source, final)
+    rendered_chunks = rendered.result.rendered
+    return Exported(source, manifest.title, final, transcript, manifest.duration, measured, corrected, rendered_chunks)
+
+
 def export_article(
     source: str,
     out_dir: str | Path,
@@ -212,31 +260,17 @@ def export_article(
     """
     settings = settings or ExportSettings()
     options = with_bitrate(options or RenderOptions(), settings)
-    out = Path(out_dir)
-    job = plan(source, options)
-    result = render_plan(job, store=store, on_progress=on_progress)
-    manifest = result.manifest
-    fmt = FORMATS[settings.format]
-    name = safe_filename(manifest.title, fmt.extension, taken=taken)
-    final = out / name
-    cover = load_cover(job.article.image, source) if settings.cover else None
-    tags = manifest_tags(manifest, cover)
-    chapters = chapters_from_manifest(manifest)
-    out.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=out, prefix=f".{name[:40]}.", suffix=".part")
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        measured, corrected = _produce(temp, result.audio_path, settings, options, tags, chapters)
-        os.chmod(temp, 0o644)
-        os.replace(temp, final)
-    finally:
-        temp.unlink(missing_ok=True)
-    transcript = None
-    if settings.transcript:
-        transcript = atomic_write(final.with_suffix(".vtt"), manifest_to_vtt(manifest))
-    log.info("exported %s to %s", source, final)
-    return Exported(source, manifest.title, final, transcript, manifest.duration, measured, corrected, result.rendered)
+    rendered = _render(source, settings, options, store, on_progress, taken)
+    return _write(rendered, Path(out_dir), settings, options)
+
+
+def _failure(source: str, error: BaseException) -> Failed:
+    if isinstance(error, ReaderError):
+        log.info("export of %s failed: %s", source, error)
+        return Failed(source, str(error))
+    # A bug must not lose the rest of the batch; it is logged in full.
+    log.error("export of %s failed unexpectedly", source, exc_info=error)
+    return Failed(source, f"internal error: {type(error).__name__}: {error}")
 
 
 def export_batch(
@@ -250,36 +284,50 @@ def export_batch(
     on_progress: ProgressCallback | None = None,
     on_done: Callable[[Exported | Failed], None] | None = None,
 ) -> BatchReport:
-    """Export each source in turn; a failure is recorded with its reason and the batch goes on."""
+    """Export each source; a failure is recorded with its reason and the batch goes on.
+
+    Pipelined: while one article's file is measured, encoded and tagged (ffmpeg,
+    in a second thread), the next one renders. Outcomes are reported in order.
+    """
     settings = settings or ExportSettings()
-    exported: list[Exported] = []
-    failed: list[Failed] = []
-    for index, source in enumerate(sources):
-        if on_start is not None:
-            on_start(index, source)
-        outcome: Exported | Failed
-        try:
-            outcome = export_article(
-                source,
-                out_dir,
-                settings,
-                options=options,
-                store=store,
-                on_progress=on_progress,
-                taken=[e.path.name for e in exported],
-            )
-            exported.append(outcome)
-        except ReaderError as error:
-            outcome = Failed(source, str(error))
-            failed.append(outcome)
-            log.info("export of %s failed: %s", source, error)
-        except Exception as error:  # a bug must not lose the rest of the batch; it is logged in full
-            log.exception("export of %s failed unexpectedly", source)
-            outcome = Failed(source, f"internal error: {type(error).__name__}: {error}")
-            failed.append(outcome)
+    options = with_bitrate(options or RenderOptions(), settings)
+    out = Path(out_dir)
+    outcomes: list[Exported | Failed] = []
+    names: list[str] = []  # claimed by articles rendered so far, written or still being written
+
+    def report(outcome: Exported | Failed) -> None:
+        outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
-    return BatchReport(tuple(exported), tuple(failed))
+
+    def settle(pending: tuple[str, Future[Exported]] | None) -> None:
+        if pending is None:
+            return
+        source, future = pending
+        try:
+            report(future.result())
+        except Exception as error:
+            report(_failure(source, error))
+
+    pending: tuple[str, Future[Exported]] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-write") as writer:
+        for index, source in enumerate(sources):
+            if on_start is not None:
+                on_start(index, source)
+            try:
+                rendered = _render(source, settings, options, store, on_progress, names)
+            except Exception as error:
+                settle(pending)
+                pending = None
+                report(_failure(source, error))
+                continue
+            names.append(rendered.name)
+            future = writer.submit(_write, rendered, out, settings, options)
+            settle(pending)
+            pending = (source, future)
+        settle(pending)
+    exported = tuple(o for o in outcomes if isinstance(o, Exported))
+    return BatchReport(exported, tuple(o for o in outcomes if isinstance(o, Failed)))
 
 
 def with_bitrate(options: RenderOptions, settings: ExportSettings) -> RenderOptions:

@@ -174,3 +174,19 @@ def test_bad_options_are_clean_errors(env_cache, tmp_path, monkeypatch, args, me
 def test_settings_validate_their_values():
     with pytest.raises(InputError, match="unknown export format"):
         ExportSettings(format="aiff")
+
+
+def test_batch_reports_outcomes_in_order_while_writing_alongside_rendering(cache, tmp_path):
+    from reader.cache import open_store
+    from reader.export import export_batch
+
+    sources = [str(FIXTURES / "lanterns.txt"), "http://localhost/nothing", str(FIXTURES / "bread.md")]
+    seen = []
+    report = export_batch(sources, tmp_path, store=open_store(cache), on_done=lambda outcome: seen.append(outcome))
+    assert [outcome.source for outcome in seen] == sources
+    assert [type(outcome).__name__ for outcome in seen] == ["Exported", "Failed", "Exported"]
+    assert [e.path.name for e in report.exported] == [
+        "Lanterns Return to the Old Market.mp3",
+        "The Slow Bread Revival.mp3",
+    ]
+    assert report.failed[0].reason.startswith("refused")
