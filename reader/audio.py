@@ -58,7 +58,7 @@ class AudioSettings:
     peak_dbfs: float = -2.0  # sample-peak ceiling after gain; leaves room for MP3 overshoot under -1 dBTP
     trim_pad_ms: int = 40  # silence kept before and after the speech of each chunk
     silence_db: float = -50.0  # below this (dBFS) a sample counts as silence when trimming
-    encoder_quality: int = 5  # LAME algorithm quality, 0 (best, slowest) to 9
+    encoder_quality: int = 7  # LAME algorithm quality, 0 (best) to 9; 7 encodes about 1.25x faster than 5
     sentence_pause_ms: int = 250
     paragraph_pause_ms: int = 600
     heading_pause_ms: int = 1000

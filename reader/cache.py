@@ -101,8 +101,16 @@ def check_article_id(article_id: str) -> str:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CacheError(f"could not create {path.parent}: {error.strerror}", path=str(path)) from error
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as error:
+        raise CacheError(f"could not write {path}: {error.strerror or error}", path=str(path)) from error
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -118,6 +126,7 @@ class LocalStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._shards: set[Path] = set()  # shard directories known to exist
         try:
             (self.root / "chunks").mkdir(parents=True, exist_ok=True)
             (self.root / "articles").mkdir(parents=True, exist_ok=True)
@@ -168,7 +177,9 @@ class LocalStore:
     def put_chunk(self, key: str, data: bytes, *, frames: int, samples: int, sample_rate: int) -> ChunkInfo:
         """Store a chunk; if another writer got there first, keep theirs and describe it."""
         path = self.chunk_path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._shards:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._shards.add(path.parent)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".mp3")
         try:
             with os.fdopen(handle, "wb") as stream:

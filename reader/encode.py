@@ -1,6 +1,6 @@
 """One synthesized chunk → one house-format MP3: trim, loudness, peak limit, encode.
 
-All in-process (numpy, pyloudnorm, lameenc): this runs once per sentence,
+All in-process (numpy, scipy, lameenc): this runs once per sentence,
 where a subprocess would cost more than the synthesis itself. Each chunk is
 encoded on its own, without tag frames, so chunks join frame by frame; its
 length in frames is what the manifest's timings are built from.
@@ -18,13 +18,12 @@ import numpy as np
 
 from reader.audio import AudioSettings
 from reader.errors import AudioError
+from reader.loudness import integrated_loudness
 from reader.mp3 import count_frames
 
 __all__ = ["EncodedChunk", "encode_chunk", "encode_pcm", "measure_loudness", "silence_frames", "trim_silence"]
 
 log = logging.getLogger(__name__)
-
-DUAL_MONO_DB = 10 * math.log10(2)  # a mono signal played on two channels measures 3.01 dB louder
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def to_float(samples: np.ndarray) -> np.ndarray:
 
 
 def resample(signal: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Polyphase resampling of float PCM (scipy comes with pyloudnorm)."""
+    """Polyphase resampling of float PCM."""
     if from_rate == to_rate:
         return signal
     from scipy.signal import resample_poly
@@ -70,29 +69,33 @@ def trim_silence(signal: np.ndarray, sample_rate: int, pad_ms: int, threshold_db
 
 def measure_loudness(signal: np.ndarray, sample_rate: int) -> float:
     """Integrated loudness (LUFS, ITU-R BS.1770) of float mono PCM, measured as dual mono."""
-    import pyloudnorm
-
-    seconds = signal.size / sample_rate
-    if seconds < 0.05:
-        return -math.inf
-    meter = pyloudnorm.Meter(sample_rate, block_size=min(0.4, seconds))
-    with np.errstate(divide="ignore"):
-        mono = meter.integrated_loudness(signal)
-    return float(mono) + DUAL_MONO_DB
+    return integrated_loudness(signal, sample_rate, dual_mono=True)
 
 
 def limit_peaks(signal: np.ndarray, sample_rate: int, ceiling_db: float) -> np.ndarray:
-    """A look-ahead peak limiter: smooth gain reduction around peaks above the ceiling, never clipping."""
-    from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+    """A look-ahead peak limiter: gain reduction ramped smoothly around peaks over the ceiling.
 
+    The gain is worked out per 5 ms block (the block's peak against the
+    ceiling), widened to each block's neighbours, and interpolated linearly
+    between block centres: every sample gets at most the gain its own block
+    needs, with no step in the gain curve. A final clip catches rounding.
+    """
     ceiling = 10 ** (ceiling_db / 20)
-    if signal.size == 0 or np.max(np.abs(signal)) <= ceiling:
+    magnitude = np.abs(signal)
+    if signal.size == 0 or magnitude.max() <= ceiling:
         return signal
-    window = max(3, int(sample_rate * 0.005) | 1)  # 5 ms
-    envelope = maximum_filter1d(np.abs(signal), size=window)
-    gain = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
-    gain = uniform_filter1d(minimum_filter1d(gain, size=window), size=window)
-    return np.clip(signal * gain, -ceiling, ceiling)
+    size = max(1, int(sample_rate * 0.005))
+    blocks = -(-signal.size // size)
+    padded = np.zeros(blocks * size)
+    padded[: signal.size] = magnitude
+    peaks = padded.reshape(blocks, size).max(axis=1)
+    gain = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    widened = gain.copy()
+    widened[1:] = np.minimum(widened[1:], gain[:-1])
+    widened[:-1] = np.minimum(widened[:-1], gain[1:])
+    centres = np.arange(blocks) * size + (size - 1) / 2
+    curve = np.interp(np.arange(signal.size), centres, widened)
+    return np.clip(signal * curve, -ceiling, ceiling)
 
 
 def normalize_loudness(signal: np.ndarray, sample_rate: int, target_lufs: float, ceiling_db: float) -> np.ndarray:

@@ -85,7 +85,9 @@ class Manifest:
         return chapters_from_manifest(self)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _MANIFEST_FIELDS}
+        data["entries"] = [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in self.entries]
+        data["options"] = dict(self.options)
         data["schema"] = MANIFEST_SCHEMA
         return data
 
@@ -117,6 +119,10 @@ class Manifest:
 
     def evolve(self, **changes: Any) -> Manifest:
         return replace(self, **changes)
+
+
+_MANIFEST_FIELDS = tuple(f.name for f in fields(Manifest) if f.name != "entries")
+_ENTRY_FIELDS = tuple(f.name for f in fields(ManifestEntry))
 
 
 @dataclass(frozen=True)

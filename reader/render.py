@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -226,8 +225,16 @@ def _manifest(job: Plan, entries: tuple[ManifestEntry, ...], status: str, **extr
 class _Run:
     """One render of one planned article, holding its claim."""
 
-    def __init__(self, job: Plan, store: LocalStore, on_progress: ProgressCallback | None, pool: Any) -> None:
+    def __init__(
+        self,
+        job: Plan,
+        store: LocalStore,
+        on_progress: ProgressCallback | None,
+        pool: Any,
+        presubmitted: dict[str, Future] | None = None,
+    ) -> None:
         self.job, self.store, self.on_progress, self.pool = job, store, on_progress, pool
+        self.presubmitted = presubmitted or {}
         self.infos: list[ChunkInfo | None] = [None] * len(job.chunks)
         self.rendered = 0
         self.prefix = 0
@@ -267,39 +274,45 @@ class _Run:
 
     def run(self) -> RenderResult:
         job, store = self.job, self.store
-        missing: dict[Future, int] = {}
+        indices: dict[Future, list[int]] = {}
+        by_key: dict[str, Future] = dict(self.presubmitted)
+        pool = None
         for index, key in enumerate(job.keys):
             info = store.chunk_info(key)
             if info is not None:
                 store.touch_chunk(key)
                 self.infos[index] = info
+                continue
+            future = by_key.get(key)
+            if future is None or future.cancelled():
+                pool = pool or self.pool or get_pool(job.options.backend)
+                chunk = job.chunks[index]
+                work = Job(key, chunk.text, job.options.backend, job.speech, job.options.audio, index)
+                future = by_key[key] = pool.submit(work)
+            indices.setdefault(future, []).append(index)
         self._advance()
         self._report("rendering", force=True)
-        if self.prefix < len(job.chunks):
-            pool = self.pool or get_pool(job.options.backend)
-            for index, chunk in enumerate(job.chunks):
-                if self.infos[index] is None:
-                    work = Job(job.keys[index], chunk.text, job.options.backend, job.speech, job.options.audio, index)
-                    missing[pool.submit(work)] = index
         try:
-            pending = set(missing)
+            pending = set(indices)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=missing.__getitem__):
-                    index = missing[future]
+                for future in sorted(done, key=lambda f: indices[f][0]):
+                    first = indices[future][0]
                     encoded = future.result()
-                    self.infos[index] = store.put_chunk(
-                        job.keys[index],
+                    info = store.put_chunk(
+                        job.keys[first],
                         encoded.mp3,
                         frames=encoded.frames,
                         samples=encoded.samples,
                         sample_rate=encoded.sample_rate,
                     )
+                    for index in indices[future]:
+                        self.infos[index] = info
                     self.rendered += 1
                 if self._advance():
                     self._report("rendering", force=self.prefix == 1 or not pending)
         except BaseException as error:
-            for future in missing:
+            for future in indices:
                 future.cancel()
             message = str(error) if isinstance(error, ReaderError) else f"interrupted: {type(error).__name__}"
             try:
@@ -346,6 +359,7 @@ def render_plan(
     on_progress: ProgressCallback | None = None,
     pool: Any = None,
     wait_poll: float = 0.2,
+    presubmitted: dict[str, Future] | None = None,
 ) -> RenderResult:
     """Render a planned article (see ``render``)."""
     store = store or open_store()
@@ -364,7 +378,7 @@ def render_plan(
         done = _complete(job, store)  # the other renderer may have finished between our checks
         if done is not None:
             return done
-        return _Run(job, store, on_progress, pool).run()
+        return _Run(job, store, on_progress, pool, presubmitted).run()
     finally:
         claim.release()
 
@@ -397,85 +411,5 @@ def _queued() -> bool:
     return bool(os.environ.get("READER_QUEUE_URL"))
 
 
-class RenderJob:
-    """A render running in a background thread of this process."""
-
-    def __init__(self, job: Plan, store: LocalStore, on_progress: ProgressCallback | None, pool: Any) -> None:
-        self.plan = job
-        self.article_id = job.article_id
-        self.revision = job.revision
-        self.total = len(job.chunks)
-        self.store = store
-        self.future: Future[RenderResult] = Future()
-        self._thread = threading.Thread(
-            target=self._run, args=(on_progress, pool), name=f"reader-render-{job.article_id[:8]}", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, on_progress: ProgressCallback | None, pool: Any) -> None:
-        self.future.set_running_or_notify_cancel()
-        try:
-            self.future.set_result(render_plan(self.plan, store=self.store, on_progress=on_progress, pool=pool))
-        except BaseException as error:  # handed to whoever waits on the job
-            self.future.set_exception(error)
-        finally:
-            with _jobs_lock:
-                if _jobs.get(self.article_id) is self:
-                    del _jobs[self.article_id]
-
-    def done(self) -> bool:
-        return self.future.done()
-
-    def result(self, timeout: float | None = None) -> RenderResult:
-        return self.future.result(timeout)
-
-    def progress(self) -> Progress | None:
-        return self.store.read_progress(self.article_id)
-
-    def manifest(self) -> Manifest | None:
-        return self.store.read_manifest(self.article_id)
-
-
-_jobs: dict[str, RenderJob] = {}
-_jobs_lock = threading.Lock()
-
-
-def start_render(
-    source: Article | str | bytes | os.PathLike[str],
-    options: RenderOptions | None = None,
-    *,
-    store: LocalStore | None = None,
-    on_progress: ProgressCallback | None = None,
-    pool: Any = None,
-) -> RenderJob:
-    """Start rendering in the background and return at once (after extraction and planning).
-
-    A second call for an article already rendering in this process returns
-    the same job. Progress and the manifest so far are in the store; chunk
-    audio is readable by key as soon as each chunk is stored.
-    """
-    job = plan(source, options)
-    store = store or open_store()
-    if pool is None and _queued():
-        return submit_plan(job, store=store, on_progress=on_progress)
-    with _jobs_lock:
-        running = _jobs.get(job.article_id)
-        if running is not None and running.revision == job.revision:
-            return running
-        started = RenderJob.__new__(RenderJob)
-        _jobs[job.article_id] = started
-    started.__init__(job, store, on_progress, pool)
-    return started
-
-
-def submit_plan(
-    job: Plan, *, store: LocalStore, on_progress: ProgressCallback | None = None, pool: Any = None
-) -> RenderJob:
-    """Render a planned article in the background and return at once: on the job queue when
-    ``READER_QUEUE_URL`` is set (``reader.jobs``; a ``QueuedRender`` with the same reading surface),
-    else in a thread of this process. The entry for callers that plan first, such as the web app."""
-    if pool is None and _queued():
-        from reader.jobs import enqueue
-
-        return enqueue(job, store=store, on_progress=on_progress)  # type: ignore[return-value]
-    return RenderJob(job, store, on_progress, pool)
+# The background form lives in its own module; re-exported here as part of the render API.
+from reader.background import RenderJob, start_render, submit_plan  # noqa: E402

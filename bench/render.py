@@ -1,0 +1,248 @@
+"""Benchmark: rendering articles to audio, beside the raw pipeline measured in the same run.
+
+For generated articles of 1k, 5k and 20k words, per backend (pyttsx3, the
+default, and espeak, the direct library backend):
+
+(a) cold full render (empty cache): wall time, audio seconds per wall second,
+    and its ratio to the baseline's throughput;
+(b) time from the call (``start_render``) to the first chunk ready in the
+    store, with the worker pool already started;
+(c) warm assembly: joining the cached chunks into the tagged MP3;
+(d) re-render after one edited paragraph, as a fraction of the cold render;
+(e) peak RSS of the rendering process (and of its largest worker).
+
+Baseline: the raw pipeline on the same text: ``espeak-ng`` to WAV, then
+ffmpeg (libmp3lame) to a 48 kbps mono 22.05 kHz MP3, the text split into one
+part per core and run in parallel. Each size runs in a fresh process so its
+peak RSS is its own.
+
+    .venv/bin/python bench/render.py [--sizes 1000,5000,20000] [--backends pyttsx3,espeak]
+
+The last line printed is JSON. Targets (2-core machine): (a) >= 0.8 of the
+baseline's throughput, (b) <= 0.3 s, (c) <= 0.3 s at 5k words, (d) <= 5%,
+(e) < 200 MB and flat from 1k to 20k words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+TEXT = (
+    "the council said on Tuesday that new rules would apply to every district from next year while residents "
+    "asked whether the plan had been costed and officials replied that funding was agreed in principle but "
+    "details would follow after a public consultation which opened in March and drew more than four thousand "
+    "responses from people who live and work in the city centre and its suburbs the minister described the "
+    "proposal as a careful balance between growth and protection of green spaces along the river"
+)
+WORDS = TEXT.split()
+TARGETS = {
+    "cold_ratio_min": 0.8,
+    "first_chunk_s_max": 0.3,
+    "warm_assembly_5k_s_max": 0.3,
+    "edit_fraction_max": 0.05,
+    "peak_rss_mb_max": 200,
+}
+
+
+def make_article(words: int, seed: int):
+    """A news-like article of about ``words`` words: paragraphs of 3-6 sentences, a heading every 5."""
+    from reader.article import Article, Block
+
+    rng = random.Random(seed)
+    blocks: list[Block] = []
+    count = 0
+    paragraph = 0
+    while count < words:
+        if paragraph % 5 == 0:
+            blocks.append(Block("heading", f"Section {paragraph // 5 + 1}: {rng.choice(WORDS)} {rng.choice(WORDS)}", 2))
+        sentences = []
+        for _ in range(rng.randint(3, 6)):
+            length = rng.randint(8, 22)
+            sentences.append(" ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + ".")
+            count += length
+        blocks.append(Block("paragraph", " ".join(sentences)))
+        paragraph += 1
+    return Article(
+        title=f"A generated article of {words} words",
+        blocks=tuple(blocks),
+        byline="Bench",
+        site_name="Bench News",
+        date="2025-01-01",
+        url=f"https://bench.example/{words}/{seed}",
+    )
+
+
+def plain_text(article) -> str:
+    return "\n\n".join([article.title, *(block.text for block in article.blocks)])
+
+
+def baseline(text: str, workdir: Path) -> dict:
+    """espeak-ng → WAV → ffmpeg MP3, one part per core in parallel."""
+    cores = os.cpu_count() or 1
+    paragraphs = text.split("\n\n")
+    parts = ["\n\n".join(paragraphs[i::cores]) for i in range(cores)]
+
+    def one(index: int) -> float:
+        txt, wav, mp3 = (workdir / f"part{index}.{ext}" for ext in ("txt", "wav", "mp3"))
+        txt.write_text(parts[index])
+        subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(txt)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                str(wav),
+                "-ac",
+                "1",
+                "-ar",
+                "22050",
+                "-b:a",
+                "48k",
+                "-codec:a",
+                "libmp3lame",
+                str(mp3),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        with wave.open(str(wav)) as handle:
+            return handle.getnframes() / handle.getframerate()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(cores) as pool:
+        seconds = sum(pool.map(one, range(cores)))
+    wall = time.perf_counter() - started
+    return {"wall_s": round(wall, 3), "audio_s": round(seconds, 1), "audio_s_per_s": round(seconds / wall, 1)}
+
+
+def one_size(words: int, backend: str) -> dict:
+    """Every figure for one size and backend, in this process."""
+    from reader.article import Block
+    from reader.assemble import assemble
+    from reader.cache import open_store
+    from reader.pools import get_pool, shutdown_pools
+    from reader.render import RenderOptions, plan, render, start_render
+
+    workdir = Path(tempfile.mkdtemp(prefix="reader-bench-"))
+    try:
+        store = open_store(workdir / "cache")
+        options = RenderOptions(backend=backend)
+        article = make_article(words, seed=words)
+        base = baseline(plain_text(article), workdir)
+        get_pool(backend).wait_ready(60)
+
+        started = time.perf_counter()
+        cold = render(article, options, store=store)
+        cold_wall = time.perf_counter() - started
+        audio = cold.manifest.duration
+
+        first_article = make_article(words, seed=words + 1)
+        first: list[float] = []
+        started = time.perf_counter()
+        job = start_render(
+            first_article,
+            options,
+            store=store,
+            on_progress=lambda p: first.append(time.perf_counter()) if p.done >= 1 else None,
+        )
+        job.result(600)
+        first_chunk = first[0] - started
+
+        dest = workdir / "warm.mp3"
+        started = time.perf_counter()
+        assemble(cold.manifest, store, dest, options.audio)
+        warm = time.perf_counter() - started
+        started = time.perf_counter()
+        render(article, options, store=store)
+        warm_call = time.perf_counter() - started
+
+        blocks = list(article.blocks)
+        index = len(blocks) // 2 if blocks[len(blocks) // 2].kind == "paragraph" else len(blocks) // 2 + 1
+        blocks[index] = Block("paragraph", "This paragraph was corrected after publication. " + blocks[index].text)
+        edited = dataclasses.replace(article, blocks=tuple(blocks))
+        started = time.perf_counter()
+        again = render(edited, options, store=store)
+        edit_wall = time.perf_counter() - started
+
+        plan_started = time.perf_counter()
+        plan(article, options)
+        plan_s = time.perf_counter() - plan_started
+        shutdown_pools()
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return {
+            "words": words,
+            "backend": backend,
+            "chunks": len(cold.manifest.entries),
+            "audio_s": round(audio, 1),
+            "cold": {
+                "wall_s": round(cold_wall, 3),
+                "audio_s_per_s": round(audio / cold_wall, 1),
+                "ratio_to_baseline": round((audio / cold_wall) / base["audio_s_per_s"], 2),
+            },
+            "baseline": base,
+            "first_chunk_s": round(first_chunk, 3),
+            "warm_assembly_s": round(warm, 3),
+            "warm_render_call_s": round(warm_call, 3),
+            "plan_s": round(plan_s, 3),
+            "edit": {
+                "wall_s": round(edit_wall, 3),
+                "rendered": again.rendered,
+                "fraction_of_cold": round(edit_wall / cold_wall, 3),
+            },
+            "peak_rss_mb": round(own, 1),
+            "peak_worker_rss_mb": round(workers, 1),
+        }
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated word counts")
+    parser.add_argument("--backends", default="pyttsx3,espeak", help="comma-separated backend names")
+    parser.add_argument("--one", nargs=2, metavar=("WORDS", "BACKEND"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_size(int(args.one[0]), args.one[1])))
+        return
+    results = []
+    for backend in args.backends.split(","):
+        for words in (int(w) for w in args.sizes.split(",")):
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(words), backend], capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                raise SystemExit(f"bench failed at {words} words on {backend}")
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            results.append(row)
+            print(
+                f"{backend:8} {words:>6} words: cold {row['cold']['wall_s']:.2f} s "
+                f"({row['cold']['audio_s_per_s']:.0f} audio s/s, {row['cold']['ratio_to_baseline']:.2f}x baseline "
+                f"{row['baseline']['audio_s_per_s']:.0f}), first chunk {row['first_chunk_s']:.3f} s, "
+                f"warm assembly {row['warm_assembly_s']:.3f} s, edit {row['edit']['fraction_of_cold']:.1%} "
+                f"({row['edit']['rendered']} chunks), peak RSS {row['peak_rss_mb']:.0f} MB "
+                f"(worker {row['peak_worker_rss_mb']:.0f} MB)",
+                flush=True,
+            )
+    print(json.dumps({"bench": "render", "cores": os.cpu_count(), "targets": TARGETS, "results": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Rendering in the background of this process: ``start_render`` and ``RenderJob``.
+
+For the web app: a request starts a render and returns at once, and the
+player follows the manifest and progress records in the store as chunks
+land. The first chunks are submitted before ``start_render`` returns; the
+rest of a long article is planned in the job's thread. One job per article
+per process; across processes the claim in the store keeps renders single.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from concurrent.futures import Future
+from typing import Any
+
+from reader.article import Article
+from reader.cache import LocalStore, open_store
+from reader.errors import ReaderError
+from reader.manifest import Manifest, Progress
+from reader.pools import get_pool
+from reader.render import (
+    Plan,
+    ProgressCallback,
+    RenderOptions,
+    RenderResult,
+    _queued,
+    article_id,
+    plan,
+    render_plan,
+    revision,
+)
+from reader.workers import Job
+
+__all__ = ["RenderJob", "start_render", "submit_plan"]
+
+
+class RenderJob:
+    """A render running in a background thread of this process.
+
+    ``article_id`` and ``revision`` are known at once; ``plan`` and ``total``
+    (chunks) once the thread has planned the whole article (``total`` is None
+    until then). ``progress()`` and ``manifest()`` read the store, so another
+    process sees the same.
+    """
+
+    def __init__(
+        self,
+        job: Plan | None,
+        store: LocalStore,
+        on_progress: ProgressCallback | None,
+        pool: Any,
+        *,
+        article: Article | None = None,
+        options: RenderOptions | None = None,
+        presubmitted: dict[str, Future] | None = None,
+    ) -> None:
+        self.plan = job
+        if job is not None:
+            self.article_id, self.revision, self.total = job.article_id, job.revision, len(job.chunks)
+        elif article is not None and options is not None:
+            self.article_id, self.revision, self.total = article_id(article, options), revision(article), None
+        else:
+            raise ReaderError("a render job needs a plan, or an article and options")
+        self._article, self._options, self._presubmitted = article, options, presubmitted
+        self.store = store
+        self.future: Future[RenderResult] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(on_progress, pool), name=f"reader-render-{self.article_id[:8]}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, on_progress: ProgressCallback | None, pool: Any) -> None:
+        self.future.set_running_or_notify_cancel()
+        try:
+            if self.plan is None:
+                self.plan = plan(self._article, self._options)  # type: ignore[arg-type]
+                self.total = len(self.plan.chunks)
+            result = render_plan(
+                self.plan, store=self.store, on_progress=on_progress, pool=pool, presubmitted=self._presubmitted
+            )
+            self.future.set_result(result)
+        except BaseException as error:  # handed to whoever waits on the job
+            for future in (self._presubmitted or {}).values():
+                future.cancel()
+            self.future.set_exception(error)
+        finally:
+            with _jobs_lock:
+                if _jobs.get(self.article_id) is self:
+                    del _jobs[self.article_id]
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def result(self, timeout: float | None = None) -> RenderResult:
+        return self.future.result(timeout)
+
+    def progress(self) -> Progress | None:
+        return self.store.read_progress(self.article_id)
+
+    def manifest(self) -> Manifest | None:
+        return self.store.read_manifest(self.article_id)
+
+
+_jobs: dict[str, RenderJob] = {}
+_jobs_lock = threading.Lock()
+
+
+HEAD_BLOCKS = 2  # blocks planned and submitted before start_render returns, so the first chunk starts at once
+HEAD_CHUNKS = 4
+
+
+def _head_start(article: Article, options: RenderOptions, store: LocalStore, pool: Any) -> dict[str, Future]:
+    """Plan the title and first blocks only, and submit their first uncached chunks to the pool now.
+
+    Planning a long article (normalizing every sentence) takes a while; the
+    first chunk need not wait for it. Keys depend only on each chunk's text
+    and the options, so the full plan finds these same keys.
+    """
+    head = plan(dataclasses.replace(article, blocks=article.blocks[:HEAD_BLOCKS]), options)
+    pool = pool or get_pool(options.backend)
+    futures: dict[str, Future] = {}
+    for index, chunk in enumerate(head.chunks[:HEAD_CHUNKS]):
+        key = head.keys[index]
+        if key not in futures and store.chunk_info(key) is None:
+            futures[key] = pool.submit(Job(key, chunk.text, options.backend, head.speech, options.audio, index))
+    return futures
+
+
+def start_render(
+    source: Article | str | bytes | os.PathLike[str],
+    options: RenderOptions | None = None,
+    *,
+    store: LocalStore | None = None,
+    on_progress: ProgressCallback | None = None,
+    pool: Any = None,
+) -> RenderJob:
+    """Start rendering in the background and return at once.
+
+    A source other than an ``Article`` is extracted first (a URL is fetched),
+    in this call. The first chunks are submitted before it returns; the rest
+    of the article is planned in the background. A second call for an
+    article already rendering in this process returns the same job. Progress
+    and the manifest so far are in the store; chunk audio is readable by key
+    as soon as each chunk is stored. Bad options (an unknown voice) raise here.
+    """
+    options = options or RenderOptions()
+    if isinstance(source, Article):
+        article = source
+    else:
+        from reader.extract import extract
+
+        article = extract(source)
+    store = store or open_store()
+    if pool is None and _queued():  # READER_QUEUE_URL: a queue worker renders it (reader.jobs)
+        return submit_plan(plan(article, options), store=store, on_progress=on_progress)
+    identity = article_id(article, options)
+    with _jobs_lock:
+        running = _jobs.get(identity)
+        if running is not None and running.revision == revision(article):
+            return running
+    head = _head_start(article, options, store, pool)
+    with _jobs_lock:
+        running = _jobs.get(identity)
+        if running is not None and running.revision == revision(article):
+            for future in head.values():
+                future.cancel()
+            return running
+        started = RenderJob.__new__(RenderJob)
+        _jobs[identity] = started
+    started.__init__(None, store, on_progress, pool, article=article, options=options, presubmitted=head)
+    return started
+
+
+def submit_plan(
+    job: Plan, *, store: LocalStore, on_progress: ProgressCallback | None = None, pool: Any = None
+) -> RenderJob:
+    """Render a planned article in the background and return at once: on the job queue when
+    ``READER_QUEUE_URL`` is set (``reader.jobs``; a ``QueuedRender`` with the same reading surface),
+    else in a thread of this process. The entry for callers that plan first, such as the web app."""
+    if pool is None and _queued():
+        from reader.jobs import enqueue
+
+        return enqueue(job, store=store, on_progress=on_progress)  # type: ignore[return-value]
+    return RenderJob(job, store, on_progress, pool)
