@@ -35,7 +35,8 @@ __all__ = ["Pyttsx3Backend"]
 
 log = logging.getLogger(__name__)
 
-FILE_WAIT_SECONDS = 20.0
+FILE_WAIT_SECONDS = 10.0
+SPEAK_ATTEMPTS = 3  # pyttsx3 occasionally loses an utterance (an empty file): speak it again
 
 
 def _pyttsx3_version() -> str:
@@ -153,6 +154,21 @@ class Pyttsx3Backend:
                 self._set(engine, "voice", voice)
             self._set(engine, "rate", rate)
             self._voice, self._rate = voice, rate
+        failure: BackendError | None = None
+        for attempt in range(1, SPEAK_ATTEMPTS + 1):
+            try:
+                return self._speak_once(engine, text)
+            except BackendError as error:  # an empty or missing file: the engine lost this utterance
+                failure = error
+                log.info("pyttsx3 attempt %d for %r failed: %s", attempt, text[:40], error.message)
+        raise BackendError(
+            f"pyttsx3 lost the utterance {SPEAK_ATTEMPTS} times: {failure.message if failure else ''}",
+            backend=self.name,
+            text=text,
+            cause=failure.cause if failure else None,
+        ) from failure
+
+    def _speak_once(self, engine: Any, text: str) -> Audio:
         handle, path = tempfile.mkstemp(prefix="reader-pyttsx3-", suffix=".audio")
         os.close(handle)
         os.unlink(path)  # the engine creates it; its appearance is part of how we know it finished
@@ -171,12 +187,18 @@ class Pyttsx3Backend:
 
         ``engine.setProperty`` only queues the change for the next run loop, and with eSpeak NG
         here the next utterance was often spoken before it applied (measured: a rate change lost
-        in about half the runs). The driver's own ``setProperty`` applies it at once.
+        in about half the runs). The driver's own ``setProperty`` applies it at once; with eSpeak
+        NG its command queue is then drained, since a queued voice change resets the rate.
         """
         driver = getattr(getattr(engine, "proxy", None), "_driver", None)
         try:
             if driver is not None and hasattr(driver, "setProperty"):
                 driver.setProperty(name, value)
+                espeak = sys.modules.get("pyttsx3.drivers._espeak")
+                if espeak is not None:
+                    # eSpeak NG queues a voice change and applies it later, resetting the rate:
+                    # wait for its queue so the next setting lands after it.
+                    espeak.Synchronize()
             else:
                 engine.setProperty(name, value)
                 engine.runAndWait()
