@@ -134,7 +134,15 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.cache = cache
-        environment = {**os.environ, "READER_CACHE_DIR": str(cache), "READER_RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
+        environment = {
+            **os.environ,
+            "READER_CACHE_DIR": str(cache),
+            "READER_RATE_LIMIT_PER_MINUTE": "0",
+            # one synthesis process per server process: the tests share two cores, and a render that
+            # lasts a few seconds is what the streaming tests need to watch
+            "READER_WORKERS": "1",
+            **(env or {}),
+        }
         command = [sys.executable, "-m", "reader", "serve", "--port", str(self.port), "--workers", str(workers)]
         # cwd outside the checkout, so the installed package is what runs when testing the wheel
         self.process = subprocess.Popen(command, cwd=workdir, env=environment, stderr=subprocess.PIPE, text=True)

@@ -80,7 +80,7 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
 
     page.goto(live_server.url + "/")
     assert not list(live_server.cache.glob("chunks/**/*.mp3"))  # an empty cache
-    page.fill("#add-content", make_article(2500, "A long story to listen to"))
+    page.fill("#add-content", make_article(4000, "A long story to listen to"))
     page.click("form button[type=submit]:not([formaction])")
     page.wait_for_url("**/articles/*")
 

@@ -50,7 +50,7 @@ def _duration(path: Path) -> float:
 
 
 def test_audio_streams_while_rendering_and_the_stream_is_the_whole_article(live_server, make_article, tmp_path):
-    status, created = _json(live_server, "POST", "/api/articles", {"text": make_article(1500, "Streamed story")})
+    status, created = _json(live_server, "POST", "/api/articles", {"text": make_article(3000, "Streamed story")})
     assert status == 202
     article_id = created["id"]
     # Safari's probe: a two-byte range, answered 206 as soon as the first sentence exists
