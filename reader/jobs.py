@@ -154,7 +154,7 @@ class QueuedRender:
             manifest = self._complete_manifest()
             status = self.status()
             # The worker writes the manifest a moment before the job records its result: wait for that too.
-            waited = settled is not None and time.monotonic() - settled > 5
+            waited = settled is not None and time.monotonic() - settled > 30
             if manifest is not None and (status not in ACTIVE or waited):
                 path = self.store.assembled_path(self.article_id)
                 if path is not None:

@@ -105,3 +105,32 @@ def test_a_failing_render_fails_its_job_once_with_the_reason(queue_env, processe
     manifest = open_store(tmp_path / "client").read_manifest(handle.article_id)
     assert manifest.status == "failed" and "refuses" in manifest.error
     assert handle.job.get_status(refresh=True).value == "finished"  # not retried: the article is at fault
+
+
+def test_the_web_app_queues_and_a_long_queue_is_not_taken_for_a_dead_render(
+    queue_env, app, cache_dir, tmp_path, monkeypatch
+):
+    """No worker yet: the article waits on the queue, reported as rendering however long it waits;
+    once its job is gone without a manifest, it is reported failed."""
+    import json
+
+    from rq.job import Job
+
+    support.fake_env(monkeypatch, tmp_path)
+    client = app.test_client()
+    response = client.post(
+        "/api/articles", json={"text": "A queued story\n\nIt waits for a worker.", "backend": "fake"}
+    )
+    assert response.status_code == 202
+    article_id = response.get_json()["id"]
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(queue_env))
+    assert len(queue.job_ids) == 1 and queue.job_ids[0].startswith(f"render-{article_id}-")
+
+    record_path = cache_dir / "articles" / article_id / "web-script.json"
+    record = json.loads(record_path.read_text())
+    record["updated"] -= 3600  # accepted an hour ago, still queued
+    record_path.write_text(json.dumps(record))
+    assert client.get(f"/api/articles/{article_id}").get_json()["status"] == "rendering"
+
+    Job.fetch(queue.job_ids[0], connection=queue.connection).cancel()
+    assert client.get(f"/api/articles/{article_id}").get_json()["status"] == "failed"

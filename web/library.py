@@ -408,12 +408,18 @@ class Library:
             return None
         return data if isinstance(data, dict) and isinstance(data.get("sentences"), list) else None
 
+    def _waiting(self, article_id: str) -> bool:
+        """Whether this server handed the article to a render that has not ended: a job on a busy queue
+        may wait longer than STALLED_SECONDS before a worker writes its first manifest."""
+        job = self._jobs.get(article_id)
+        return job is not None and not job.done()
+
     def _accepted_state(self, article_id: str) -> ArticleState | None:
         """An article accepted for rendering whose render has not written its manifest yet."""
         record = self._read_record(article_id)
         if record is None:
             return None
-        stalled = time.time() - float(record.get("updated") or 0) > STALLED_SECONDS
+        stalled = time.time() - float(record.get("updated") or 0) > STALLED_SECONDS and not self._waiting(article_id)
         return ArticleState(
             id=article_id,
             revision=record["revision"],
