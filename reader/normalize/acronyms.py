@@ -16,7 +16,7 @@ from reader.normalize.data import RuleData
 
 __all__ = ["dotted", "is_pronounceable", "rules"]
 
-_TOKEN = re.compile(r"(?=[A-Z])(?<![\w.'])([A-Z][A-Za-z]*[A-Z])(s|'s|')?(?![\w]|\.[A-Za-z])")
+_TOKEN = re.compile(r"(?=[A-Z])(?<![\w'])(?<![A-Za-z]\.)([A-Z][A-Za-z]*[A-Z])(s|'s|')?(?![\w]|\.[A-Za-z])")
 _VOWELS = frozenset("AEIOUY")
 _ONSETS = frozenset(
     "BL BR CH CL CR DR FL FR GL GR KL KN PH PL PR QU SC SCH SCR SH SK SL SM SN SP SPL SPR ST STR SW TH THR TR TW WH "

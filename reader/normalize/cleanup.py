@@ -84,7 +84,7 @@ def pause_on_punctuation(text: str) -> str:
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])")
 _REPEATED_PAUSE = re.compile(r"([,;:])(?: ?[,;:])+")
 _PAUSE_BEFORE_STOP = re.compile(r"[,;:] ?([.!?])")
-_DOUBLE_STOP = re.compile(r"\.(?<!\.\.) ?\.(?!\.)")
+_DOUBLE_STOP = re.compile(r"\.(?: ?\.)+")  # ellipses are pauses by now: any run of stops is one
 
 
 def tidy_spacing(text: str) -> str:

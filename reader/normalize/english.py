@@ -5,7 +5,8 @@ web addresses and phone numbers first (they hold dots, dashes and digits that
 mean nothing else), then names like 9/11, abbreviations (so "Feb." and "No."
 are words before dates and numbers look at them), times, dates, decades,
 ranges, money, measures, ordinals, fractions and years; then plain numbers,
-Roman numerals, initialisms and symbols; punctuation becomes pauses last.
+symbols, and pauses for punctuation; Roman numerals and initialisms last, so that
+no later rule can split or join the words they read.
 """
 
 from __future__ import annotations
@@ -59,11 +60,11 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         numbers.separate_letters_from_digits,
         numbers.read_cardinals,
         abbr["remaining_titles"],
-        read_roman_numerals,
-        acronyms.rules(data)["initialisms"],
         symbols.rules(data)["symbols"],
         numbers.spell_leftovers,
         pause_on_punctuation,
+        read_roman_numerals,
+        acronyms.rules(data)["initialisms"],
         tidy_spacing,
     )
 

@@ -52,11 +52,14 @@ def _cardinal(value: int, dialect: str) -> str:
         return f"{_MINUS.get(dialect[:2], 'minus')} {_cardinal(-value, dialect)}"
     if value >= _LARGEST:
         return digits(str(value), dialect[:2])
-    if dialect == "en":
-        return num2words(value).replace(",", "").replace(" and ", " ")
-    if dialect == "en-gb":
-        return num2words(value).replace(",", "")
-    return num2words(value, lang=dialect)
+    try:
+        if dialect == "en":
+            return num2words(value).replace(",", "").replace(" and ", " ")
+        if dialect == "en-gb":
+            return num2words(value).replace(",", "")
+        return num2words(value, lang=dialect)
+    except (OverflowError, ValueError, NotImplementedError, KeyError, IndexError):  # past a language's largest name
+        return digits(str(value), dialect[:2])
 
 
 def cardinal(value: int | str, lang: str = "en") -> str:
@@ -68,10 +71,13 @@ def cardinal(value: int | str, lang: str = "en") -> str:
 def _ordinal(value: int, dialect: str) -> str:
     if value >= _LARGEST:
         return digits(str(value), dialect[:2])
-    if dialect.startswith("en"):
-        words = num2words(value, to="ordinal").replace(",", "")
-        return words if dialect == "en-gb" else words.replace(" and ", " ")
-    return num2words(value, lang=dialect, to="ordinal")
+    try:
+        if dialect.startswith("en"):
+            words = num2words(value, to="ordinal").replace(",", "")
+            return words if dialect == "en-gb" else words.replace(" and ", " ")
+        return num2words(value, lang=dialect, to="ordinal")
+    except (OverflowError, ValueError, NotImplementedError, KeyError, IndexError):
+        return digits(str(value), dialect[:2])
 
 
 def ordinal(value: int | str, lang: str = "en") -> str:
@@ -82,7 +88,10 @@ def ordinal(value: int | str, lang: str = "en") -> str:
 @lru_cache(maxsize=4096)
 def _year(value: int, dialect: str) -> str:
     if not dialect.startswith("en"):
-        return num2words(value, lang=dialect, to="year") if 0 < value < 10000 else _cardinal(value, dialect)
+        try:
+            return num2words(value, lang=dialect, to="year") if 0 < value < 10000 else _cardinal(value, dialect)
+        except (OverflowError, ValueError, NotImplementedError, KeyError, IndexError):
+            return _cardinal(value, dialect)
     if value < 1000 or value >= 10000:
         return _cardinal(value, dialect)
     century, rest = divmod(value, 100)
