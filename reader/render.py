@@ -277,8 +277,10 @@ class _Run:
         indices: dict[Future, list[int]] = {}
         by_key: dict[str, Future] = dict(self.presubmitted)
         pool = None
+        lookup = getattr(store, "chunk_infos", None)  # the S3 store looks its chunks up in parallel
+        known = lookup(job.keys) if lookup is not None else None
         for index, key in enumerate(job.keys):
-            info = store.chunk_info(key)
+            info = known[index] if known is not None else store.chunk_info(key)
             if info is not None:
                 store.touch_chunk(key)
                 self.infos[index] = info

@@ -25,7 +25,10 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -39,6 +42,8 @@ __all__ = ["S3Store", "parse_s3_url"]
 log = logging.getLogger(__name__)
 
 PRESIGN_SECONDS = 300  # how long a presigned audio URL stays valid
+LOOKUP_THREADS = 16  # parallel HEADs when a render checks which of its chunks exist
+READ_TTL = 0.25  # seconds a manifest or progress read is reused (live streams poll them many times a second)
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -61,6 +66,7 @@ def _client(endpoint_url: str | None) -> Any:
         retries={"max_attempts": 5, "mode": "standard"},
         connect_timeout=5,
         read_timeout=30,
+        max_pool_connections=LOOKUP_THREADS + 8,
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
@@ -78,6 +84,8 @@ class S3Store(LocalStore):
         self.prefix = prefix.strip("/")
         self.endpoint_url = endpoint_url
         self.client = _client(endpoint_url)
+        self._recent: dict[str, tuple[float, bytes | None]] = {}
+        self._recent_lock = threading.Lock()
         try:
             self.client.head_bucket(Bucket=bucket)
         except self._errors as error:
@@ -147,8 +155,20 @@ class S3Store(LocalStore):
 
     def chunk_info(self, key: str) -> ChunkInfo | None:
         info = super().chunk_info(key)
-        if info is not None:
-            return info
+        return info if info is not None else self._head_chunk(key)
+
+    def chunk_infos(self, keys: Sequence[str]) -> list[ChunkInfo | None]:
+        """``chunk_info`` of many keys: the local copy first, then the bucket, with the HEADs in parallel
+        (a 5,000-word article has some 250 chunks, and one round trip each would delay its first sound)."""
+        infos = [LocalStore.chunk_info(self, key) for key in keys]
+        missing = [index for index, info in enumerate(infos) if info is None]
+        if missing:
+            with ThreadPoolExecutor(max_workers=min(LOOKUP_THREADS, len(missing))) as pool:
+                for index, info in zip(missing, pool.map(self._head_chunk, [keys[i] for i in missing]), strict=True):
+                    infos[index] = info
+        return infos
+
+    def _head_chunk(self, key: str) -> ChunkInfo | None:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._chunk_object(key))
         except self._errors as error:
@@ -203,19 +223,35 @@ class S3Store(LocalStore):
 
     # Articles: manifests and progress are read from the bucket every time.
 
+    def _get_recent(self, name: str) -> bytes | None:
+        """A small, often-rewritten object, reused for ``READ_TTL`` seconds (and after our own writes)."""
+        now = time.monotonic()
+        with self._recent_lock:
+            cached = self._recent.get(name)
+        if cached is not None and now - cached[0] < READ_TTL:
+            return cached[1]
+        found = self._get(name)
+        data = found[0] if found else None
+        with self._recent_lock:
+            if len(self._recent) > 1024:
+                self._recent.clear()
+            self._recent[name] = (now, data)
+        return data
+
+    def _put_recent(self, name: str, data: bytes) -> None:
+        self._put(name, data, "application/json")
+        with self._recent_lock:
+            self._recent[name] = (time.monotonic(), data)
+
     def read_manifest(self, article_id: str) -> Manifest | None:
-        found = self._get(self._article_object(article_id, "manifest.json"))
-        return Manifest.from_json(found[0]) if found else None
+        data = self._get_recent(self._article_object(article_id, "manifest.json"))
+        return Manifest.from_json(data) if data is not None else None
 
     def write_manifest(self, manifest: Manifest) -> None:
         """Write the manifest; a complete one's audio file is uploaded first, so it never names a missing file."""
         if manifest.status == "complete" and manifest.audio:
             self._publish_audio(manifest.article_id, manifest.audio)
-        self._put(
-            self._article_object(manifest.article_id, "manifest.json"),
-            manifest.to_json().encode("utf-8"),
-            "application/json",
-        )
+        self._put_recent(self._article_object(manifest.article_id, "manifest.json"), manifest.to_json().encode())
         if manifest.status == "complete" and manifest.audio:
             for item in self._list(self._article_object(manifest.article_id, "")):
                 name = item.get("Key", "")
@@ -235,12 +271,11 @@ class S3Store(LocalStore):
         log.info("published %s to s3://%s/%s", path.name, self.bucket, target)
 
     def read_progress(self, article_id: str) -> Progress | None:
-        found = self._get(self._article_object(article_id, "progress.json"))
-        return Progress.from_json(found[0]) if found else None
+        data = self._get_recent(self._article_object(article_id, "progress.json"))
+        return Progress.from_json(data) if data is not None else None
 
     def write_progress(self, progress: Progress) -> None:
-        name = self._article_object(progress.article_id, "progress.json")
-        self._put(name, progress.to_json().encode(), "application/json")
+        self._put_recent(self._article_object(progress.article_id, "progress.json"), progress.to_json().encode())
 
     def assembled_path(self, article_id: str) -> Path | None:
         """The complete article's MP3 as a local file, downloaded into the local copy on first use."""
@@ -298,6 +333,8 @@ class S3Store(LocalStore):
         names = [item["Key"] for item in self._list(self._article_object(article_id, "")) if "Key" in item]
         for name in names:
             self._delete(name)
+        with self._recent_lock:
+            self._recent.clear()
         local = super().delete_article(article_id) if self.article_dir(article_id).exists() else False
         return bool(names) or local
 

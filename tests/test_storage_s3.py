@@ -83,6 +83,11 @@ def test_render_publishes_chunks_audio_and_manifest_to_the_bucket(s3_bucket, tmp
     assert MP3(path).info.length == pytest.approx(manifest.duration, abs=0.1)
     assert [m.article_id for m in reader.iter_manifests()] == [result.article_id]
 
+    keys = [entry.key for entry in manifest.entries]
+    looked_up = open_store(tmp_path / "lookup").chunk_infos([*keys, "f" * 64])  # parallel HEADs on an empty copy
+    assert [info.sha256 for info in looked_up[:-1]] == [reader.chunk_info(key).sha256 for key in keys]
+    assert looked_up[-1] is None
+
     # A second render elsewhere reuses every chunk from the bucket: nothing is synthesized again.
     again = render(article, RenderOptions(), store=open_store(tmp_path / "third"))
     assert again.rendered == 0
