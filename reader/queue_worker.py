@@ -35,7 +35,8 @@ import threading
 import uuid
 from typing import Any
 
-from reader.jobs import connect, get_queue
+from reader.errors import ReaderError
+from reader.jobs import connect, get_queue, queue_url
 
 __all__ = ["GRACE", "HEARTBEAT", "MAINTENANCE", "WORKER_TTL", "run_worker"]
 
@@ -84,6 +85,10 @@ def _worker_class() -> type:
 def make_worker(url: str | None = None, *, name: str | None = None) -> Any:
     """A worker on the render queue at ``url`` (default ``READER_QUEUE_URL``)."""
     connection = connect(url)
+    try:
+        connection.ping()
+    except Exception as error:  # refused, unknown host, auth: one clear line rather than a traceback
+        raise ReaderError(f"cannot reach the job queue at {url or queue_url()}: {error}") from error
     worker_class = _worker_class()
     return worker_class(
         [get_queue(connection)],

@@ -134,3 +134,17 @@ def test_the_web_app_queues_and_a_long_queue_is_not_taken_for_a_dead_render(
 
     Job.fetch(queue.job_ids[0], connection=queue.connection).cancel()
     assert client.get(f"/api/articles/{article_id}").get_json()["status"] == "failed"
+
+
+def test_reader_worker_without_a_reachable_queue_says_so_in_one_line():
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    url = f"redis://127.0.0.1:{services.free_port()}/0"  # nothing listens there
+    result = CliRunner().invoke(cli, ["worker", "--queue-url", url])
+    assert result.exit_code != 0
+    assert f"reader: error: cannot reach the job queue at {url}" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(cli, ["worker", "--queue-url", "http://127.0.0.1:6379"])
+    assert "must be a redis:// URL" in result.output and result.exit_code == 2
