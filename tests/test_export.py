@@ -190,3 +190,21 @@ def test_batch_reports_outcomes_in_order_while_writing_alongside_rendering(cache
         "The Slow Bread Revival.mp3",
     ]
     assert report.failed[0].reason.startswith("refused")
+
+
+@pytest.mark.parametrize(("fmt", "codec"), [("ogg", "vorbis"), ("wav", "pcm_s16le")])
+def test_ogg_and_wav_exports_carry_tags_and_loudness(cache, tmp_path, fmt, codec):
+    from reader.cache import open_store
+
+    exported = export_article(
+        str(FIXTURES / "lanterns.txt"), tmp_path, ExportSettings(format=fmt), store=open_store(cache)
+    )
+    assert exported.path.name == f"Lanterns Return to the Old Market.{fmt}"
+    probed = ffprobe(exported.path)
+    assert probed["streams"][0]["codec_name"] == codec
+    tags = {key.lower(): value for key, value in probed["format"].get("tags", {}).items()}
+    if fmt == "ogg":
+        tags = {key.lower(): value for key, value in probed["streams"][0].get("tags", {}).items()} | tags
+    assert tags["title"] == "Lanterns Return to the Old Market"
+    loudness = measure_loudness(exported.path)
+    assert loudness.integrated == pytest.approx(-16.0, abs=1.0) and loudness.true_peak <= -1.0
