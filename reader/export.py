@@ -44,6 +44,7 @@ __all__ = [
     "manifest_tags",
     "read_source_list",
     "with_bitrate",
+    "write_audio_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,14 @@ def _encode_to(
                 extra.unlink(missing_ok=True)
 
 
-def _produce(
+def write_audio_file(
     temp: Path, audio: Path, settings: ExportSettings, options: RenderOptions, tags: Tags, chapters: list
 ) -> tuple[Loudness, bool]:
-    """Write the finished file to ``temp``: copy or encode, second loudness pass if needed, then tags."""
+    """Write the finished file to ``temp``: copy or encode, second loudness pass if needed, then tags.
+
+    Returns the rendered audio's loudness and whether a second pass ran. The
+    podcast site builder writes its episodes through this too.
+    """
     target = settings.loudness
     sample_rate = options.audio.sample_rate
     measured = remembered_loudness(audio, dual_mono=target.dual_mono)
@@ -229,7 +234,7 @@ def _write(rendered: _Rendered, out: Path, settings: ExportSettings, options: Re
     os.close(fd)
     temp = Path(temp_name)
     try:
-        measured, corrected = _produce(temp, rendered.result.audio_path, settings, options, tags, chapters)
+        measured, corrected = write_audio_file(temp, rendered.result.audio_path, settings, options, tags, chapters)
         os.chmod(temp, 0o644)
         os.replace(temp, final)
     finally:

@@ -25,13 +25,12 @@ from reader.artwork import make_artwork, prepare_artwork
 from reader.captions import manifest_to_vtt
 from reader.chapters import chapters_from_manifest, chapters_json
 from reader.errors import InputError, ReaderError
-from reader.export import manifest_tags
+from reader.export import ExportSettings, manifest_tags, write_audio_file
 from reader.feedfile import EpisodeEntry, FeedFile, load_feed_file
-from reader.files import atomic_copy, atomic_write, slugify
+from reader.files import atomic_write, slugify
 from reader.podcast import Episode, Show, build_feed
 from reader.render import Plan, Progress, RenderOptions, plan, render_plan
-from reader.tags import write_id3
-from reader.transcode import FORMATS, LoudnessTarget, correction_filter, encode, remembered_loudness
+from reader.transcode import LoudnessTarget
 
 __all__ = ["SiteReport", "build_site", "episode_guid"]
 
@@ -102,9 +101,7 @@ def _pubdate(entry: EpisodeEntry, article_date: str | None) -> dt.datetime:
         return entry.date
     if article_date:
         try:
-            parsed = dt.datetime.fromisoformat(article_date)
-            if not isinstance(parsed, dt.datetime):
-                parsed = dt.datetime.combine(parsed, dt.time(12))
+            parsed = dt.datetime.fromisoformat(article_date)  # a bare date gives midnight: noon is safer across zones
             return parsed if parsed.tzinfo else parsed.replace(hour=parsed.hour or 12, tzinfo=dt.UTC)
         except ValueError:
             log.info("article date %r is not ISO 8601; using the build time", article_date)
@@ -127,31 +124,6 @@ def _first_paragraph(job: Plan, limit: int = 400) -> str:
     return job.article.title
 
 
-def _write_audio(audio: Path, dest: Path, manifest: Any, options: RenderOptions, target: LoudnessTarget) -> None:
-    """Copy the rendered MP3 into the site, with a second loudness pass only when it is off target."""
-    measured = remembered_loudness(audio, dual_mono=target.dual_mono)
-    audio_filter = correction_filter(measured, target)
-    if audio_filter is None:
-        atomic_copy(audio, dest)
-        return
-    log.info("episode %s measures %.1f LUFS: second pass", dest.name, measured.integrated)
-    temp = dest.with_name(f".{dest.name}.part")
-    try:
-        settings = options.audio
-        encode(
-            audio,
-            temp,
-            FORMATS["mp3"],
-            bitrate_kbps=settings.bitrate_kbps,
-            sample_rate=settings.sample_rate,
-            audio_filter=audio_filter,
-        )
-        write_id3(temp, manifest_tags(manifest), chapters_from_manifest(manifest))
-        atomic_copy(temp, dest)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def _publish(
     job: Plan,
     entry: EpisodeEntry,
@@ -168,7 +140,16 @@ def _publish(
     episodes = site / "episodes"
     slug = record["slug"]
     mp3 = episodes / f"{slug}.mp3"
-    _write_audio(result.audio_path, mp3, result.manifest, job.options, target)
+    settings = ExportSettings(format="mp3", cover=False, transcript=False, loudness=target)
+    temp = episodes / f".{slug}.mp3.part"
+    episodes.mkdir(parents=True, exist_ok=True)
+    try:
+        tags = manifest_tags(result.manifest)
+        write_audio_file(temp, result.audio_path, settings, job.options, tags, chapters_from_manifest(result.manifest))
+        temp.chmod(0o644)
+        temp.replace(mp3)
+    finally:
+        temp.unlink(missing_ok=True)
     atomic_write(episodes / f"{slug}.vtt", manifest_to_vtt(result.manifest))
     chapters = chapters_json(chapters_from_manifest(result.manifest), title=label)
     atomic_write(episodes / f"{slug}.chapters.json", chapters)
