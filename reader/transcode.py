@@ -46,7 +46,8 @@ class Format:
 
 FORMATS: dict[str, Format] = {
     "mp3": Format("mp3", "mp3", ["-c:a", "libmp3lame", "-b:a", "{bitrate}k"], "mp3", 48, True),
-    "m4b": Format("m4b", "m4b", ["-c:a", "aac", "-b:a", "{bitrate}k"], "ipod", 64, True),
+    # ffmpeg's "fast" AAC coder: a quarter of the default's time, no audible loss for speech at 64 kbps.
+    "m4b": Format("m4b", "m4b", ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "{bitrate}k"], "ipod", 64, True),
     "ogg": Format("ogg", "ogg", ["-c:a", "libvorbis", "-b:a", "{bitrate}k"], "ogg", 64, False),
     "wav": Format("wav", "wav", ["-c:a", "pcm_s16le"], "wav", None, False),
 }
