@@ -10,6 +10,8 @@ per process; across processes the claim in the store keeps renders single.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import logging
 import os
 import threading
 from concurrent.futures import Future
@@ -34,6 +36,8 @@ from reader.render import (
 from reader.workers import Job
 
 __all__ = ["RenderJob", "start_render", "submit_plan"]
+
+log = logging.getLogger(__name__)
 
 
 class RenderJob:
@@ -124,8 +128,23 @@ def _head_start(article: Article, options: RenderOptions, store: LocalStore, poo
     for index, chunk in enumerate(head.chunks[:HEAD_CHUNKS]):
         key = head.keys[index]
         if key not in futures and store.chunk_info(key) is None:
-            futures[key] = pool.submit(Job(key, chunk.text, options.backend, head.speech, options.audio, index))
+            future = pool.submit(Job(key, chunk.text, options.backend, head.speech, options.audio, index))
+            future.add_done_callback(functools.partial(_store_early, store, key))
+            futures[key] = future
     return futures
+
+
+def _store_early(store: LocalStore, key: str, future: Future) -> None:
+    """Put a head chunk in the store as soon as it is encoded: readable by key before the plan is done."""
+    if future.cancelled() or future.exception() is not None:
+        return  # the render reports it
+    encoded = future.result()
+    try:
+        store.put_chunk(
+            key, encoded.mp3, frames=encoded.frames, samples=encoded.samples, sample_rate=encoded.sample_rate
+        )
+    except ReaderError as error:
+        log.warning("could not store chunk %s early: %s", key[:12], error)
 
 
 def start_render(

@@ -21,7 +21,15 @@ import numpy as np
 from reader.backends.base import Voice
 from reader.errors import BackendError
 
-__all__ = ["EspeakLibrary", "default_espeak_voice", "espeak_version", "espeak_voices", "load_library", "voices_for"]
+__all__ = [
+    "EspeakLibrary",
+    "default_espeak_voice",
+    "espeak_file",
+    "espeak_version",
+    "espeak_voices",
+    "load_library",
+    "voices_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +72,12 @@ def espeak_version() -> str:
 
 
 @lru_cache(maxsize=1)
-def espeak_voices() -> tuple[tuple[str, str, str, str | None], ...]:
-    """(id, name, language, gender) of the installed eSpeak NG voices (MBROLA voices left out)."""
+def espeak_voices() -> tuple[tuple[str, str, str, str | None, str], ...]:
+    """(id, name, language, gender, file) of the installed eSpeak NG voices (MBROLA voices left out).
+
+    The id is the language code (``en-gb``), unique, as people ask for voices; the file
+    (``gmw/en``) is what ``espeak_SetVoiceByName`` reliably accepts.
+    """
     binary = shutil.which("espeak-ng")
     if binary is None:
         raise BackendError("espeak-ng not found on PATH", cause="install it (apt-get install espeak-ng)")
@@ -73,14 +85,19 @@ def espeak_voices() -> tuple[tuple[str, str, str, str | None], ...]:
         out = subprocess.run([binary, "--voices"], capture_output=True, text=True, timeout=30, check=True).stdout
     except (OSError, subprocess.SubprocessError) as error:
         raise BackendError(f"could not list eSpeak NG voices: {error}", backend="espeak") from error
-    voices = []
+    voices: dict[str, tuple[str, str, str, str | None, str]] = {}
     for line in out.splitlines()[1:]:
         parts = line.split()
         if len(parts) < 5 or parts[4].startswith(("mb/", "!v/")):
             continue
         gender = {"M": "male", "F": "female"}.get(parts[2].rsplit("/", 1)[-1])
-        voices.append((parts[1], parts[3].replace("_", " "), parts[1], gender))
-    return tuple(voices)
+        voices.setdefault(parts[1], (parts[1], parts[3].replace("_", " "), parts[1], gender, parts[4]))
+    return tuple(voices.values())
+
+
+def espeak_file(voice_id: str) -> str:
+    """The voice file eSpeak NG loads for a voice id (the id itself when unknown, for eSpeak to judge)."""
+    return next((v[4] for v in espeak_voices() if v[0] == voice_id), voice_id)
 
 
 _PREFERRED = {"en": "en-us", "pt": "pt-br", "es": "es", "fr": "fr-fr", "zh": "cmn"}
@@ -97,7 +114,7 @@ def default_espeak_voice(lang: str | None, ids: list[str]) -> str | None:
 
 
 def voices_for(backend: str) -> tuple[Voice, ...]:
-    return tuple(Voice(id=i, name=n, lang=lang, gender=g, backend=backend) for i, n, lang, g in espeak_voices())
+    return tuple(Voice(id=i, name=n, lang=lang, gender=g, backend=backend) for i, n, lang, g, _ in espeak_voices())
 
 
 class EspeakLibrary:
@@ -140,7 +157,7 @@ class EspeakLibrary:
         """int16 PCM of ``text`` at ``self.sample_rate``."""
         with self._lock:
             if voice != self._voice:
-                if self._library.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
+                if self._library.espeak_SetVoiceByName(espeak_file(voice).encode("utf-8")) != 0:
                     raise BackendError(f"eSpeak NG has no voice {voice!r}", backend="espeak", voice=voice)
                 self._voice = voice
             if rate != self._rate:

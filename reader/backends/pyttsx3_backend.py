@@ -151,7 +151,7 @@ class Pyttsx3Backend:
         rate = options.rate or 200
         if (voice and voice != self._voice) or rate != self._rate:
             if voice:
-                self._set(engine, "voice", voice)
+                self._set(engine, "voice", self._engine_voice(voice))
             self._set(engine, "rate", rate)
             self._voice, self._rate = voice, rate
         failure: BackendError | None = None
@@ -180,6 +180,15 @@ class Pyttsx3Backend:
         finally:
             if os.path.exists(path):
                 os.unlink(path)
+
+    @staticmethod
+    def _engine_voice(voice: str) -> str:
+        """What the engine is told: on Linux the eSpeak NG voice file, which it always accepts."""
+        if sys.platform.startswith("linux"):
+            from reader.backends.espeak_lib import espeak_file
+
+            return espeak_file(voice)
+        return voice
 
     @staticmethod
     def _set(engine: Any, name: str, value: object) -> None:
