@@ -194,11 +194,15 @@ class QueuedRender:
         return self.store.read_manifest(self.article_id)
 
     def _follow(self, on_progress: Any, poll: float = 0.25) -> None:
+        """Report the worker's progress records as they change (an earlier render's record is skipped)."""
         last = None
+        since = time.time() - 5  # the worker's clock may be a little behind ours
         while True:
             try:
                 progress = self.store.read_progress(self.article_id)
             except ReaderError:
+                progress = None
+            if progress is not None and progress.updated < since:
                 progress = None
             if progress is not None and progress != last:
                 last = progress

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,16 @@ def test_cli_render_goes_through_the_queue_to_a_worker(queue_env, processes, tmp
     """The same `render` call the CLI makes: with READER_QUEUE_URL set a worker (real eSpeak NG) renders it."""
     worker = start_worker(processes, tmp_path, "w1")
     article = support.make_article(paragraphs=2, sentences=2, url="https://news.example/queued")
-    result = render(article, RenderOptions(), store=open_store(tmp_path / "client"))
+    seen = []
+    result = render(article, RenderOptions(), store=open_store(tmp_path / "client"), on_progress=seen.append)
 
     assert result.manifest.status == "complete"
     assert result.rendered == len(result.manifest.entries) > 0
+    deadline = time.monotonic() + 10  # progress is followed by polling the store
+    while not (seen and seen[-1].status == "complete") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert seen and seen[-1].status == "complete" and seen[-1].done == seen[-1].total == result.rendered
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
     assert MP3(result.audio_path).info.length == pytest.approx(result.manifest.duration, abs=0.1)
     log = processes.log("w1")
     assert log.count("stored chunk") == len(result.manifest.entries)
