@@ -134,7 +134,7 @@ def test_one_article_asked_for_by_many_clients_across_processes_gets_one_id_and_
         entry["key"]
         for entry in json.loads((live_server.cache / "articles" / article_id / "manifest.json").read_text())["entries"]
     }
-    assert data["progress"]["done"] == data["progress"]["total"] >= len(data["sentences"]) >= 20
+    assert data["progress"]["done"] == data["progress"]["total"] >= 20
     assert len(chunks) == data["progress"]["total"]  # one set of chunks; the claim kept one renderer at a time
 
 

@@ -9,7 +9,6 @@ that several server processes still render it once.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -24,7 +23,7 @@ from flask import Flask, current_app
 from reader.article import Article
 from reader.audio import AudioSettings
 from reader.backends import list_voices
-from reader.cache import LocalStore, atomic_write, open_store
+from reader.cache import LocalStore, open_store
 from reader.encode import silence_frames
 from reader.errors import InputError, ReaderError
 from reader.extract import extract
@@ -34,6 +33,7 @@ from reader.pools import get_pool
 from reader.render import Plan, RenderOptions, plan, submit_plan
 from reader.render import article_id as id_for
 from reader.script import Script, make_script
+from web.accepted import STALLED_MESSAGE, STALLED_SECONDS, accepted_state, read_record, resubmitted, write_record
 from web.errors import ApiError
 from web.views import ArticleState, SentenceTiming
 
@@ -42,10 +42,7 @@ __all__ = ["ArticleState", "Library", "Submission", "get_library", "valid_id"]
 log = logging.getLogger(__name__)
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{6,80}$")
-SCRIPT_FILE = "web-script.json"
-STALLED_SECONDS = 120.0
 MANIFEST_CACHE_SIZE = 512
-STALLED_MESSAGE = "the render stopped; post the article again to resume it"
 
 
 def valid_id(article_id: str) -> bool:
@@ -224,19 +221,12 @@ class Library:
         self._states.pop(article_id, None)
         return manifest
 
-    def _resubmitted(self, article_id: str) -> bool:
-        """Whether the script record was written after the manifest (cheap: two stats)."""
-        directory = self.store.article_dir(article_id)
-        try:
-            return (directory / SCRIPT_FILE).stat().st_mtime_ns > (directory / "manifest.json").stat().st_mtime_ns
-        except OSError:
-            return False
-
     def get(self, article_id: str) -> ArticleState | None:
         manifest = self._manifest(article_id)
         if manifest is None:
             return self._accepted_state(article_id)
-        if self._resubmitted(article_id):  # a new revision accepted, its render not yet started writing
+        # a new revision accepted whose render has not written its manifest yet
+        if resubmitted(self.store.article_dir(article_id)):
             accepted = self._accepted_state(article_id)
             if accepted is not None and accepted.revision != manifest.revision:
                 return accepted
@@ -293,8 +283,7 @@ class Library:
             total=manifest.total,
             audio_seconds=manifest.duration,
             duration=manifest.duration if manifest.status == "complete" else None,
-            error=manifest.error
-            or ("the render stopped; post the article again to resume" if status != manifest.status else None),
+            error=manifest.error or (STALLED_MESSAGE if status != manifest.status else None),
             byline=manifest.byline,
             site_name=manifest.site_name,
             date=manifest.date,
@@ -372,41 +361,11 @@ class Library:
         details = {"cache_writable": writable, "renders_in_progress": self.active_renders()}
         return writable, details
 
-    def _script_path(self, article_id: str) -> Path:
-        return self.store.article_dir(article_id) / SCRIPT_FILE
-
     def _write_script(self, job: Plan, source_url: str | None) -> None:
-        """Keep the whole script and the metadata beside the manifest: the page shows every sentence while
-        rendering, and the article exists for the API from the moment it is accepted (the render thread
-        writes its first manifest a moment later)."""
-        rows = [
-            {"index": s.index, "block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken}
-            for s in job.script.sentences
-        ]
-        article = job.article
-        record = {
-            "revision": job.revision,
-            "title": article.title,
-            "byline": article.byline,
-            "site_name": article.site_name,
-            "date": article.date,
-            "url": article.url,
-            "source_url": source_url,  # what was fetched: refresh fetches it again (the canonical URL may differ)
-            "image": article.image,
-            "lang": job.speech.lang,
-            "options": job.options.to_dict(),
-            "total": len(job.chunks),
-            "updated": time.time(),
-            "sentences": rows,
-        }
-        atomic_write(self._script_path(job.article_id), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        write_record(self.store.article_dir(job.article_id), job, source_url)
 
     def _read_record(self, article_id: str) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self._script_path(article_id).read_bytes())
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) and isinstance(data.get("sentences"), list) else None
+        return read_record(self.store.article_dir(article_id))
 
     def _waiting(self, article_id: str) -> bool:
         """Whether this server handed the article to a render that has not ended: a job on a busy queue
@@ -415,28 +374,8 @@ class Library:
         return job is not None and not job.done()
 
     def _accepted_state(self, article_id: str) -> ArticleState | None:
-        """An article accepted for rendering whose render has not written its manifest yet."""
         record = self._read_record(article_id)
-        if record is None:
-            return None
-        stalled = time.time() - float(record.get("updated") or 0) > STALLED_SECONDS and not self._waiting(article_id)
-        return ArticleState(
-            id=article_id,
-            revision=record["revision"],
-            status="failed" if stalled else "rendering",
-            title=record["title"],
-            sentences=tuple(SentenceTiming(**row, start=None, end=None) for row in record["sentences"]),
-            total=int(record.get("total") or 0),
-            error=STALLED_MESSAGE if stalled else None,
-            byline=record.get("byline"),
-            site_name=record.get("site_name"),
-            date=record.get("date"),
-            url=record.get("url"),
-            image=record.get("image"),
-            lang=record.get("lang") or "en",
-            options=record.get("options") or {},
-            updated=float(record.get("updated") or 0),
-        )
+        return accepted_state(article_id, record, waiting=self._waiting(article_id)) if record is not None else None
 
     def _read_script(self, article_id: str, revision: str) -> list[dict[str, Any]] | None:
         record = self._read_record(article_id)

@@ -1,0 +1,86 @@
+"""The record of an article accepted for rendering, kept beside its manifest.
+
+It holds the whole speech script and the metadata, written when the web app
+accepts the article: so the article exists for the API from that moment (the
+render writes its first manifest a moment later), the page shows every
+sentence while only some are rendered, and refresh knows which URL was
+fetched (the canonical URL the page names may differ).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from reader.cache import atomic_write
+from reader.render import Plan
+from web.views import ArticleState, SentenceTiming
+
+RECORD_FILE = "web-script.json"
+STALLED_SECONDS = 120.0  # an accepted article whose render wrote nothing for this long has failed
+STALLED_MESSAGE = "the render stopped; post the article again to resume it"
+
+
+def write_record(directory: Path, job: Plan, source_url: str | None) -> None:
+    rows = [
+        {"index": s.index, "block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken}
+        for s in job.script.sentences
+    ]
+    article = job.article
+    record = {
+        "revision": job.revision,
+        "title": article.title,
+        "byline": article.byline,
+        "site_name": article.site_name,
+        "date": article.date,
+        "url": article.url,
+        "source_url": source_url,
+        "image": article.image,
+        "lang": job.speech.lang,
+        "options": job.options.to_dict(),
+        "total": len(job.chunks),
+        "updated": time.time(),
+        "sentences": rows,
+    }
+    atomic_write(directory / RECORD_FILE, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def read_record(directory: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((directory / RECORD_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("sentences"), list) else None
+
+
+def resubmitted(directory: Path) -> bool:
+    """Whether the record was written after the manifest: a new revision was accepted (two stats, cheap)."""
+    try:
+        return (directory / RECORD_FILE).stat().st_mtime_ns > (directory / "manifest.json").stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def accepted_state(article_id: str, record: dict[str, Any], *, waiting: bool = False) -> ArticleState:
+    """The article as accepted, before its render has written a manifest: rendering, or failed if stalled
+    (``waiting``: this server knows its job is still queued, however long the queue)."""
+    stalled = time.time() - float(record.get("updated") or 0) > STALLED_SECONDS and not waiting
+    return ArticleState(
+        id=article_id,
+        revision=record["revision"],
+        status="failed" if stalled else "rendering",
+        title=record["title"],
+        sentences=tuple(SentenceTiming(**row, start=None, end=None) for row in record["sentences"]),
+        total=int(record.get("total") or 0),
+        error=STALLED_MESSAGE if stalled else None,
+        byline=record.get("byline"),
+        site_name=record.get("site_name"),
+        date=record.get("date"),
+        url=record.get("url"),
+        image=record.get("image"),
+        lang=record.get("lang") or "en",
+        options=record.get("options") or {},
+        updated=float(record.get("updated") or 0),
+    )
