@@ -222,6 +222,22 @@ class LocalStore:
 
         return count_frames(data)[0]
 
+    def sweep_temp_files(self, keys: list[str] | None = None, *, older_than: float = 300.0) -> int:
+        """Remove temp files a killed writer left (in the shards of ``keys``, or everywhere); returns the count."""
+        shards = {self.chunk_path(k).parent for k in keys} if keys is not None else set(self.root.rglob("*"))
+        cutoff = time.time() - older_than
+        removed = 0
+        for directory in shards:
+            if not directory.is_dir():
+                continue
+            for entry in os.scandir(directory):
+                if entry.name.startswith(".tmp-"):
+                    with contextlib.suppress(FileNotFoundError):
+                        if entry.stat().st_mtime < cutoff:
+                            os.unlink(entry.path)
+                            removed += 1
+        return removed
+
     def discard_chunk(self, key: str) -> None:
         path = self.chunk_path(key)
         for victim in (path.with_suffix(".json"), path):

@@ -64,6 +64,7 @@ class Claim:
         self.token = uuid.uuid4().hex
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
+        self.broke_stale = False  # True when this claim replaced a dead renderer's
 
     def try_acquire(self) -> bool:
         """Take the claim if it is free or stale; False when another live process holds it."""
@@ -75,6 +76,7 @@ class Claim:
                 if claim_owner(self.path, self.stale_after) is not None:
                     return False
                 self._break_stale()
+                self.broke_stale = True
                 continue
             except OSError as error:
                 raise CacheError(f"could not claim {self.path.parent.name}: {error.strerror}") from error

@@ -47,6 +47,7 @@ def prune_cache(store: LocalStore, max_bytes: int, *, include_referenced: bool =
 
     Returns (chunks removed, bytes freed, total bytes now).
     """
+    store.sweep_temp_files(None, older_than=300.0)
     referenced = set() if include_referenced else _referenced(store)
     chunks = sorted(store.iter_chunks(), key=lambda item: item[2])
     total = sum(size for _, size, _ in chunks) + _article_bytes(store)

@@ -292,6 +292,7 @@ class _Run:
                 work = Job(key, chunk.text, job.options.backend, job.speech, job.options.audio, index)
                 future = by_key[key] = pool.submit(work)
             indices.setdefault(future, []).append(index)
+        by_key.clear()  # futures hold their chunk's MP3 bytes: keep references only where needed
         self._advance()
         self._report("rendering", force=True)
         try:
@@ -299,7 +300,8 @@ class _Run:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: indices[f][0]):
-                    first = indices[future][0]
+                    places = indices.pop(future)  # drop the future (and its MP3 bytes) once stored
+                    first = places[0]
                     encoded = future.result()
                     info = store.put_chunk(
                         job.keys[first],
@@ -308,7 +310,7 @@ class _Run:
                         samples=encoded.samples,
                         sample_rate=encoded.sample_rate,
                     )
-                    for index in indices[future]:
+                    for index in places:
                         self.infos[index] = info
                     self.rendered += 1
                 if self._advance():
@@ -376,6 +378,8 @@ def render_plan(
             break
         log.info("article %s is being rendered by %s; waiting", job.article_id, claim_owner(claim.path))
         time.sleep(wait_poll)
+    if claim.broke_stale:  # a renderer died here: clear what its writes left half-done
+        store.sweep_temp_files([*job.keys], older_than=5.0)
     try:
         done = _complete(job, store)  # the other renderer may have finished between our checks
         if done is not None:

@@ -12,7 +12,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 from multiprocessing.connection import Connection
 
 log = logging.getLogger("reader.synth_worker")
@@ -56,8 +59,18 @@ def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
             outbox.send(("error", job_id, "BackendError", f"{type(error).__name__}: {error}", None))
 
 
+def _watch_parent(parent: int) -> None:
+    """Exit when the parent is gone, even if the engine is stuck and never reads the pipe's EOF."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def main(argv: list[str]) -> int:
     read_fd, write_fd, backend_name = int(argv[0]), int(argv[1]), argv[2]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     logging.basicConfig(level=os.environ.get("READER_WORKER_LOG", "WARNING"), stream=sys.stderr)
     inbox = Connection(read_fd, writable=False)
     outbox = Connection(write_fd, readable=False)
