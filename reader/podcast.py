@@ -237,7 +237,6 @@ def build_feed(show: Show, episodes: Iterable[Episode], *, last_build: datetime 
         fe.description(episode.description or episode.title)
         fe.enclosure(episode.enclosure_url, str(episode.enclosure_length), episode.enclosure_type)
         fe.pubDate(episode.pubdate)
-        fe.author(name=episode.author or show.author, email=show.owner_email)
         fe.podcast.itunes_title(episode.title)
         fe.podcast.itunes_author(episode.author or show.author)
         fe.podcast.itunes_duration(format_duration(episode.duration))

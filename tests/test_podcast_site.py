@@ -265,3 +265,16 @@ def test_a_podcast_apps_parser_reads_the_feed(built):
         path = site / enclosure["url"].removeprefix(BASE)
         assert enclosure["file_size"] == path.stat().st_size
         assert episode["total_time"] > 5 and episode["guid"].startswith("urn:uuid:") and episode["published"] > 0
+
+
+def test_an_episode_that_now_fails_keeps_its_last_good_version(built, tmp_path):
+    feed_toml = _show(tmp_path / "show")
+    (tmp_path / "show" / "FEED.toml").write_text(built["feed"].read_text(encoding="utf-8"), encoding="utf-8")
+    site = tmp_path / "site"
+    shutil.copytree(built["site"], site)
+    before = _published(site)
+    (feed_toml.parent / "bread.md").write_text("   \n", encoding="utf-8")  # the source broke since the last build
+    report = build_site(feed_toml, site, store=built["store"])
+    assert [source for source, _ in report.failed] == [str(feed_toml.parent / "bread.md")]
+    assert report.rendered == () and len(report.kept) == 2
+    assert _published(site) == before  # still three episodes, the broken one as it was
