@@ -322,3 +322,15 @@ def test_behind_a_trusted_proxy_the_rate_limit_counts_each_listener(cache_dir):
     for address in ("203.0.113.1", "203.0.113.2"):
         _error(client.post("/api/articles", json={}, headers={"X-Forwarded-For": address}), 400)
     _error(client.post("/api/articles", json={}, headers={"X-Forwarded-For": "203.0.113.1"}), 429)
+
+
+def test_a_relative_cache_dir_serves_audio_from_the_working_directory(tmp_path, monkeypatch, make_article):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("READER_CACHE_DIR", raising=False)
+    app = create_app({"TESTING": True, "RATE_LIMIT_PER_MINUTE": 0})  # the default: ./audio_cache
+    assert app.config["CACHE_DIR"] == str(tmp_path / "audio_cache")
+    client = app.test_client()
+    created = client.post("/api/articles", json={"text": make_article(30, "Relative cache")}).get_json()
+    _wait_complete(client, created["id"])
+    response = _get(client, created["audio_url"], headers={"Range": "bytes=0-1"})
+    assert response.status_code == 206 and response.body == b"ID"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -36,8 +37,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_prefixed_env("READER")
         app.config.from_mapping(test_config)
-    if not app.config.get("CACHE_DIR"):
-        app.config["CACHE_DIR"] = os.environ.get("READER_CACHE_DIR") or "audio_cache"
+    # Absolute, as the CLI resolves it: send_file would take a relative path as relative to the package.
+    cache_dir = app.config.get("CACHE_DIR") or os.environ.get("READER_CACHE_DIR") or "audio_cache"
+    remote = "://" in str(cache_dir)
+    app.config["CACHE_DIR"] = str(cache_dir) if remote else str(Path(cache_dir).expanduser().resolve())
 
     if app.config.get("AUDIO_OFFLOAD") == "x-sendfile":
         app.config["USE_X_SENDFILE"] = True  # send_file answers with X-Sendfile and no body
