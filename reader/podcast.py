@@ -27,6 +27,7 @@ __all__ = [
     "Episode",
     "Show",
     "build_feed",
+    "episode_guid",
     "format_duration",
     "podcast_guid",
 ]
@@ -35,6 +36,7 @@ ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 # The Podcast Index's namespace for podcast:guid (a UUIDv5 of the feed URL without its scheme).
 _PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+_EPISODE_GUID_NAMESPACE = uuid.UUID("6c1b8f5e-2d0a-5b8e-9a43-3f7d2e1c0b9a")  # this project's, for episode guids
 
 # Apple Podcasts' top-level categories; a feed with any other is rejected.
 APPLE_CATEGORIES = (
@@ -104,6 +106,17 @@ def podcast_guid(feed_url: str) -> str:
     """The Podcast Index's show GUID: UUIDv5 of the feed URL with scheme and trailing slashes removed."""
     bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
     return str(uuid.uuid5(_PODCAST_GUID_NAMESPACE, bare))
+
+
+def episode_guid(identity: str) -> str:
+    """A stable episode guid from the article's identity, never its content.
+
+    ``identity`` is ``"url:<canonical URL>"`` for an article with one, else
+    something else stable for it (the site builder uses ``"file:<path in
+    FEED.toml>"``). The same article gets the same guid in every feed built
+    from it, so the podcast site and the web app's ``/feed.xml`` agree.
+    """
+    return f"urn:uuid:{uuid.uuid5(_EPISODE_GUID_NAMESPACE, identity)}"
 
 
 def format_duration(seconds: float) -> str:

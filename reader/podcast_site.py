@@ -14,7 +14,6 @@ import datetime as dt
 import html
 import json
 import logging
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from reader.errors import InputError, ReaderError
 from reader.export import ExportSettings, manifest_tags, write_audio_file
 from reader.feedfile import EpisodeEntry, FeedFile, load_feed_file
 from reader.files import atomic_write, slugify
-from reader.podcast import Episode, Show, build_feed
+from reader.podcast import Episode, Show, build_feed, episode_guid
 from reader.render import Plan, Progress, RenderOptions, plan, render_plan
 from reader.transcode import LoudnessTarget
 
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = "episodes.json"
 ARTWORK = "artwork.jpg"
-_GUID_NAMESPACE = uuid.UUID("6c1b8f5e-2d0a-5b8e-9a43-3f7d2e1c0b9a")  # this project's namespace for episode guids
 
 ProgressCallback = Callable[[str, Progress], None]
 
@@ -50,11 +48,6 @@ class SiteReport:
     rendered: tuple[str, ...]  # guids of episodes rendered (new, or changed since the last build)
     kept: tuple[str, ...]  # guids of episodes reused untouched
     failed: tuple[tuple[str, str], ...]  # (source, reason)
-
-
-def episode_guid(identity: str) -> str:
-    """A stable guid from an episode's identity (canonical URL or listed source), never from its content."""
-    return f"urn:uuid:{uuid.uuid5(_GUID_NAMESPACE, identity)}"
 
 
 def _listed(entry: EpisodeEntry, feed: FeedFile) -> str:

@@ -151,3 +151,11 @@ def test_episode_without_timezone_or_bytes_is_refused():
         build_feed(SHOW, [episode(1, pubdate=datetime(2024, 1, 1))])
     with pytest.raises(InputError, match="empty enclosure"):
         build_feed(SHOW, [episode(1, enclosure_length=0)])
+
+
+def test_episode_guids_come_from_identity_only():
+    from reader.podcast import episode_guid
+
+    guid = episode_guid("url:https://coast.example.org/science/why-the-tides-turn")
+    assert guid == "urn:uuid:0fd2f826-9e94-564a-bee1-bd279625c77f"  # pinned: a changed guid re-downloads every episode
+    assert episode_guid("file:bread.md") != guid
