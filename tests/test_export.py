@@ -208,3 +208,12 @@ def test_ogg_and_wav_exports_carry_tags_and_loudness(cache, tmp_path, fmt, codec
     assert tags["title"] == "Lanterns Return to the Old Market"
     loudness = measure_loudness(exported.path)
     assert loudness.integrated == pytest.approx(-16.0, abs=1.0) and loudness.true_peak <= -1.0
+
+
+@pytest.mark.parametrize("command", [["export"], ["podcast"], ["podcast", "build"], ["podcast", "add"]])
+def test_commands_have_help_with_an_example_and_a_readme_row(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    if command != ["podcast"]:
+        assert f"| `reader {' '.join(command)} " in readme
