@@ -64,6 +64,16 @@ def _axe_violations(page) -> list[dict]:
     ]
 
 
+def _wait(page, expression: str, timeout: float = 30_000) -> None:
+    """Poll ``expression`` until truthy. (Playwright's wait_for_function evaluates a string with eval,
+    which the pages' Content-Security-Policy forbids; page.evaluate goes through DevTools.)"""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
+
+
 def _now(page) -> float:
     return page.evaluate("document.querySelector('#player audio').currentTime")
 
@@ -77,6 +87,7 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if "Content Security" in message.text else None)
 
     page.goto(live_server.url + "/")
     assert not list(live_server.cache.glob("chunks/**/*.mp3"))  # an empty cache
@@ -94,7 +105,7 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     page.keyboard.press("Enter")
 
     # Sound starts while the article is still rendering
-    page.wait_for_function("document.querySelector('#player audio').currentTime > 0.5", timeout=30_000)
+    _wait(page, "document.querySelector('#player audio').currentTime > 0.5", timeout=30_000)
     assert _status(page) == "rendering"
     assert page.get_attribute("#player", "data-live") == "1"
     # lock-screen and headphone controls know what is playing
@@ -104,7 +115,7 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     # The highlighted sentence follows the audio
     page.wait_for_selector(".s.current", timeout=15_000)
     first = page.get_attribute("#player", "data-sentence")
-    page.wait_for_function(f"document.getElementById('player').dataset.sentence !== '{first}'", timeout=30_000)
+    _wait(page, f"document.getElementById('player').dataset.sentence !== '{first}'", timeout=30_000)
     assert page.locator(".s.current").count() == 1
     page.screenshot(path=str(OUTPUT / "player.png"))
 
@@ -113,10 +124,8 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     page.wait_for_selector('.s[data-i="6"][data-start]', timeout=30_000)
     start = float(target.get_attribute("data-start"))
     target.click()
-    page.wait_for_function(
-        f"Math.abs(document.querySelector('#player audio').currentTime - {start}) < 1.5", timeout=10_000
-    )
-    page.wait_for_function("document.getElementById('player').dataset.sentence === '6'", timeout=10_000)
+    _wait(page, f"Math.abs(document.querySelector('#player audio').currentTime - {start}) < 1.5", timeout=10_000)
+    _wait(page, "document.getElementById('player').dataset.sentence === '6'", timeout=10_000)
 
     # The speed change takes effect: the audio clock runs about twice as fast as the wall clock
     page.select_option(".speed", "2")
@@ -129,7 +138,7 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     # Keyboard: K pauses; the position is remembered
     page.locator(".controls [data-action=toggle]").focus()
     page.keyboard.press("k")
-    page.wait_for_function("document.querySelector('#player audio').paused")
+    _wait(page, "document.querySelector('#player audio').paused")
     saved = _now(page)
     assert saved > 5
 
@@ -141,7 +150,8 @@ def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(li
     page.wait_for_selector(".resume:not([hidden])")
     assert page.inner_text(".resume-time") == f"{int(saved) // 60}:{int(saved) % 60:02d}"
     page.click("[data-action=resume]")
-    page.wait_for_function(
+    _wait(
+        page,
         f"Math.abs(document.querySelector('#player audio').currentTime - {saved}) < 3 && "
         "!document.querySelector('#player audio').paused",
         timeout=30_000,
@@ -183,9 +193,9 @@ def test_embed_script_inserts_an_isolated_player_under_a_strict_csp_and_reports_
     # above the article, styled by its own sheet, untouched by the page's CSS
     assert page.evaluate("document.querySelector('[data-reader-player]').nextElementSibling.tagName === 'ARTICLE'")
     listen.click()
-    page.wait_for_function("readerEvents.includes('reader:play')", timeout=30_000)
+    _wait(page, "readerEvents.includes('reader:play')", timeout=30_000)
     page.locator("[data-reader-player] >> css=button.play").click()
-    page.wait_for_function("readerEvents.includes('reader:pause')", timeout=10_000)
+    _wait(page, "readerEvents.includes('reader:pause')", timeout=10_000)
     page.screenshot(path=str(OUTPUT / "embed.png"))
     assert _axe_violations(page) == []  # axe looks inside the open shadow root too
     assert not [line for line in console if "Content Security Policy" in line], console

@@ -22,7 +22,9 @@ def _complete(client, article_id: str) -> dict:
 
 
 def test_the_empty_library_offers_the_form(client):
-    page = client.get("/").get_data(as_text=True)
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]  # pages run no inline code
+    page = response.get_data(as_text=True)
     assert "No articles yet" in page
     assert '<form method="post" action="/articles">' in page
     assert 'name="url"' in page and 'name="content"' in page

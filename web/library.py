@@ -313,7 +313,7 @@ class Library:
     def live_parts(self, article_id: str, start: int) -> tuple[list[bytes], str, int]:
         """The live stream's pieces for entries ``start``.. that exist now (silence for pauses, then chunk
         audio, exactly as assembly lays them out), the article's status and its number of chunks."""
-        manifest = self.store.read_manifest(article_id)
+        manifest = self._manifest(article_id)  # parsed again only when it changed, however many listeners poll
         if manifest is None:
             accepted = self._accepted_state(article_id)
             return [], accepted.status if accepted else "failed", accepted.total if accepted else 0
