@@ -41,6 +41,7 @@ def test_pasting_text_in_the_form_goes_to_the_article_page_with_the_player(clien
     assert re.search(
         r'<audio class="player-audio" controls preload="none" src="/api/articles/\w+/audio.mp3\?rev=', page
     )
+    assert '<div class="player-ui" hidden>' in page  # the custom controls appear only when the script runs
     assert "player.js" in page and "Listen to this article" in page
     # every sentence of the script is on the page, once, in order, as a seekable span
     spans = re.findall(r'<span class="s" data-i="(\d+)">(.*?)</span>', page)
