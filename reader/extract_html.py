@@ -28,6 +28,7 @@ from reader.htmldom import (
     strip_furniture,
     strip_publisher_skips,
 )
+from reader.input_limits import InputLimits, check_markup, check_tree, drop_huge_inline
 from reader.script import split_sentences
 
 __all__ = ["extract_html"]
@@ -167,11 +168,23 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules)
 
 
 def extract_html(
-    markup: str, *, url: str | None = None, rules: FurnitureRules | None = None, source: str = "the page"
+    markup: str,
+    *,
+    url: str | None = None,
+    rules: FurnitureRules | None = None,
+    source: str = "the page",
+    limits: InputLimits | None = None,
 ) -> Article:
-    """Read an HTML page (already decoded) into an Article. Pure: no network, no files."""
+    """Read an HTML page (already decoded) into an Article. Pure: no network, no files.
+
+    Raises ``InputError`` for a page past ``limits`` (see ``reader.input_limits``) before the costly steps.
+    """
     rules = rules or default_rules()
+    limits = limits or InputLimits()
+    markup = drop_huge_inline(markup)
+    check_markup(markup, source, limits)
     tree = parse_html(markup)
+    check_tree(tree, source, limits)
     meta = extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
     if not meta.date and len(markup) < _EXTENSIVE_DATE_SEARCH_CHARS:
         # No date in the markup: search the page text too (slower, so only then, and not on huge pages).

@@ -1,0 +1,145 @@
+"""How much an article may be: caps that stop hostile input before it costs minutes or gigabytes.
+
+Extraction costs about half a millisecond per block of text (trafilatura, the
+furniture rules, cleanup), and every parsed copy of a page costs memory per
+element; speech planning costs about a millisecond per sentence. A real article,
+even a very long read, has a few hundred paragraphs; a hostile page can have
+hundreds of thousands of tiny ones (a 4 MB page of 60,000 paragraphs took
+27 s, a 19 MB one two minutes and 3 GB). So the page is measured before it is
+parsed (elements), after it is parsed (blocks that hold text), and the article
+after it is read (blocks, characters), each with a cheap count, and refused with
+an ``InputError`` that says which limit it passed.
+
+Separately, libxml2 stops parsing at a single text node over 10 MB (an inline
+script or style, a comment) and silently drops the rest of the page, so
+``drop_huge_inline`` removes such script, style and comment bodies first.
+
+The limits are module constants; a deployment with other needs passes its own
+``InputLimits`` (``reader.extract(..., limits=...)``) or sets
+``READER_MAX_BLOCKS`` / ``READER_MAX_ARTICLE_CHARS`` (read by ``InputLimits.from_env``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import html
+
+from reader.errors import InputError
+
+__all__ = ["InputLimits", "check_article", "check_markup", "check_plain", "check_tree", "drop_huge_inline"]
+
+MAX_ELEMENTS = 250_000  # opening tags in the raw markup: bounds the parsed tree's memory
+MAX_BLOCKS = 10_000  # blocks that hold text (paragraphs, items, cells, headings...)
+MAX_ARTICLE_CHARS = 1_000_000  # about 170,000 words, some 19 hours of speech
+MAX_INLINE_CHARS = 1_000_000  # a script, style or comment larger than this is dropped before parsing
+
+_TEXT_BLOCKS = (
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
+    "div", "section", "article", "figcaption", "caption",
+)  # fmt: skip
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_INLINE_START = re.compile(r"<(script|style)\b[^>]*>|<!--", re.IGNORECASE)
+_INLINE_END = {
+    "script": re.compile(r"</script", re.IGNORECASE),
+    "style": re.compile(r"</style", re.IGNORECASE),
+    "comment": re.compile(r"-->"),
+}
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """The caps; ``InputLimits()`` is the default a library call gets."""
+
+    max_elements: int = MAX_ELEMENTS
+    max_blocks: int = MAX_BLOCKS
+    max_article_chars: int = MAX_ARTICLE_CHARS
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> InputLimits:
+        """``READER_MAX_BLOCKS`` and ``READER_MAX_ARTICLE_CHARS`` override the defaults (the element cap
+        follows the block cap: 25 elements per block)."""
+        environ = os.environ if environ is None else environ
+        try:
+            blocks = int(environ.get("READER_MAX_BLOCKS") or MAX_BLOCKS)
+            chars = int(environ.get("READER_MAX_ARTICLE_CHARS") or MAX_ARTICLE_CHARS)
+        except ValueError as error:
+            raise InputError(f"bad input limit in the environment: {error}") from None
+        return cls(max_elements=max(MAX_ELEMENTS, 25 * blocks), max_blocks=blocks, max_article_chars=chars)
+
+
+def _too_many(count: int, what: str, limit: int, source: str) -> InputError:
+    return InputError(
+        f"{source} has {count:,} {what}, more than the {limit:,} an article may have",
+        cause="not an article (a data dump, an archive page or a hostile page); READER_MAX_BLOCKS raises the limit",
+    )
+
+
+def drop_huge_inline(markup: str, limit: int = MAX_INLINE_CHARS) -> str:
+    """``markup`` without the bodies of scripts, styles and comments longer than ``limit`` characters."""
+    if len(markup) <= limit:
+        return markup
+    parts: list[str] = []
+    kept_from = 0  # start of the markup not yet copied into parts
+    scan = 0  # where to look for the next script, style or comment (never inside the last one)
+    while (match := _INLINE_START.search(markup, scan)) is not None:
+        closing = _INLINE_END["comment" if match.group(0) == "<!--" else match.group(1).lower()]
+        found = closing.search(markup, match.end())
+        end = found.start() if found else len(markup)
+        if end - match.end() > limit:
+            parts.append(markup[kept_from : match.end()])
+            kept_from = end
+        if found is None:
+            break
+        scan = found.end()
+    if not parts:
+        return markup
+    parts.append(markup[kept_from:])
+    return "".join(parts)
+
+
+def check_markup(markup: str, source: str, limits: InputLimits) -> None:
+    """Before parsing: no more opening tags than ``limits.max_elements``."""
+    count = markup.count("<") - markup.count("</") - markup.count("<!")  # C speed, no list of matches
+    if count > limits.max_elements:
+        raise _too_many(count, "HTML elements", limits.max_elements, source)
+
+
+def check_tree(tree: html.HtmlElement, source: str, limits: InputLimits) -> None:
+    """After parsing, before main-content detection: no more text blocks than ``limits.max_blocks``."""
+    count = 0
+    for element in tree.iter(*_TEXT_BLOCKS):
+        if (element.text and not element.text.isspace()) or any(
+            child.tail and not child.tail.isspace() for child in element
+        ):
+            count += 1
+    if count > limits.max_blocks:
+        raise _too_many(count, "blocks of text", limits.max_blocks, source)
+
+
+def check_plain(text: str, source: str, limits: InputLimits) -> None:
+    """Plain text or Markdown: no more paragraphs than ``limits.max_blocks``, no more characters than allowed."""
+    if len(text) > 2 * limits.max_article_chars:
+        raise InputError(
+            f"{source} is {len(text):,} characters long, more than an article may be",
+            cause="READER_MAX_ARTICLE_CHARS raises the limit",
+        )
+    count = len(_PARAGRAPH_BREAK.findall(text)) + 1
+    if count > limits.max_blocks:
+        raise _too_many(count, "paragraphs", limits.max_blocks, source)
+
+
+def check_article(blocks: tuple[object, ...] | list[object], source: str, limits: InputLimits) -> None:
+    """After extraction: the article's blocks and characters within the limits (speech planning is per sentence)."""
+    if len(blocks) > limits.max_blocks:
+        raise _too_many(len(blocks), "paragraphs", limits.max_blocks, source)
+    chars = sum(len(getattr(block, "text", "")) for block in blocks)
+    if chars > limits.max_article_chars:
+        raise InputError(
+            f"the article in {source} is {chars:,} characters long, more than the {limits.max_article_chars:,} "
+            "an article may have",
+            cause="a book or a data dump rather than an article; READER_MAX_ARTICLE_CHARS raises the limit",
+        )
