@@ -113,7 +113,8 @@ def export(
     Each file is tagged (title, artist, album, date, cover, source URL) with
     chapters at the headings, measured to -16 LUFS, and gets a WebVTT
     transcript beside it. A batch goes on past articles that fail, lists them
-    at the end, and exits with status 1 when any failed.
+    at the end, and exits with status 1 when any failed (with the failures' own
+    status, such as 4 for a refused URL, when all failed the same way).
 
     \b
     Examples:
@@ -158,7 +159,9 @@ def export(
         click.echo(f"reader: {len(report.failed)} of {len(all_sources)} articles failed:", err=True)
         for failure in report.failed:
             click.echo(f"  {failure.source}: {failure.reason}", err=True)
-        sys.exit(1)
+        codes = {failure.exit_code for failure in report.failed}
+        # Every article failed the same way (say, every URL refused: 4): that error's code; else 1.
+        sys.exit(codes.pop() if not report.exported and len(codes) == 1 else 1)
 
 
 @click.group()

@@ -84,6 +84,7 @@ class Exported:
 class Failed:
     source: str
     reason: str
+    exit_code: int = 1  # the error's own code (4: fetch refused or failed), so a batch can report it
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ def export_article(
 def _failure(source: str, error: BaseException) -> Failed:
     if isinstance(error, ReaderError):
         log.info("export of %s failed: %s", source, error)
-        return Failed(source, str(error))
+        return Failed(source, str(error), error.exit_code)
     # A bug must not lose the rest of the batch; it is logged in full.
     log.error("export of %s failed unexpectedly", source, exc_info=error)
     return Failed(source, f"internal error: {type(error).__name__}: {error}")

@@ -70,10 +70,11 @@ def sniff_kind(text: str) -> Kind:
 
 def is_url(source: str) -> bool:
     """Whether a string source is meant as a URL (any scheme: unsupported ones are refused by fetch)."""
-    if "\n" in source or len(source) > 100_000:
-        return False
-    match = _SCHEME.match(source.strip())
-    return bool(match) and (source.strip()[match.end() :].startswith("//") or match.group(1).lower() in _URLISH)
+    if "\n" in source.strip():
+        return False  # no length cap: a very long URL is still a URL (fetch refuses it as too long)
+    stripped = source.strip()
+    match = _SCHEME.match(stripped)
+    return bool(match) and (stripped[match.end() :].startswith("//") or match.group(1).lower() in _URLISH)
 
 
 def _from_bytes(data: bytes, name: str, *, kind: Kind | None = None, charset: str | None = None) -> Document:

@@ -83,8 +83,8 @@ class Library:
     def _article(url: str | None = None, html: str | None = None, text: str | None = None) -> Any:
         """Extract an article; pasted content goes in as bytes so it is never taken for a path or URL."""
         if url is not None:
-            if not url.lower().startswith(("http://", "https://")):
-                raise InputError("url must be an http or https address")
+            if not url.lower().startswith(("http://", "https://")) or any(ch.isspace() for ch in url.strip()):
+                raise InputError("url must be an http or https address")  # never read as pasted text
             return extract(url)
         content = html if html is not None else text
         if content is None or not content.strip():
