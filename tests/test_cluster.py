@@ -159,6 +159,9 @@ def test_cluster_renders_once_survives_a_killed_worker_and_plays_through_the_web
     seen = wait_for(lambda: (a := state(web2))["progress"]["done"] >= 4 and a, 60, "four chunks, seen from web2")
     assert seen["status"] == "rendering" and seen["progress"]["total"] > seen["progress"]["done"]
     assert state(web1)["progress"]["done"] >= 4
+    # ... and so does the audio rendered so far: a player's first probe gets the start of the live stream.
+    status, headers, start = call("GET", f"{web2}/api/articles/{article_id}/audio.mp3", headers={"Range": "bytes=0-1"})
+    assert (status, headers["X-Reader-Status"], len(start), start[0]) == (206, "rendering", 2, 0xFF)
     progress = store.read_progress(article_id)
     total = progress.total
     victim = next(name for name, process in workers.items() if process.pid == progress.pid)
