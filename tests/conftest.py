@@ -182,6 +182,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
     server.stop()
 
 
+@pytest.fixture
+def start_live_server(tmp_path_factory: pytest.TempPathFactory):
+    """``start_live_server(env={...}, workers=1)``: another `reader serve`, stopped after the test."""
+    servers: list[LiveServer] = []
+
+    def start(env: dict[str, str] | None = None, workers: int = 1) -> LiveServer:
+        root = tmp_path_factory.mktemp("live")
+        (root / "cache").mkdir()
+        servers.append(LiveServer(root / "cache", root, workers=workers, env=env))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
 def generated_article(words: int, title: str = "A generated article for the reader's tests") -> str:
     """Plain text of about ``words`` words in paragraphs of varied sentences (deterministic)."""
     import random

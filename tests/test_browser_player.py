@@ -208,3 +208,63 @@ def test_embed_script_inserts_an_isolated_player_under_a_strict_csp_and_reports_
     page.locator("[data-reader-player] >> css=button.listen").wait_for(timeout=30_000)
     assert posts == []
     page.close()
+
+
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A site of its own</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' {reader};
+ connect-src {reader}; media-src {reader}; style-src 'self'">
+<link rel="canonical" href="{page}"></head>
+<body><header><nav>Home · World · Sport</nav></header>
+<div id="story"><h1>Rivers, homes and a long evening at the library</h1>
+<p>The council said new plans for the river would bring homes, jobs and parks to the town over the next ten years.</p>
+<p>Residents asked how the work would be paid for and who would decide which streets came first.</p>
+<p>The debate ran late into the evening at the old library, and a vote is expected next month.</p></div>
+<script src="{reader}/embed/v1/embed.js" data-selector="#story" async></script>
+</body></html>
+"""
+
+
+def test_embed_on_another_sites_page_works_only_when_that_site_is_allowed(browser, start_live_server, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    host = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{host.server_address[1]}"
+    try:
+        allowed = start_live_server(env={"READER_CORS_ORIGINS": f'["{origin}"]'})
+        closed = start_live_server()
+        for name, reader in (("allowed", allowed), ("closed", closed)):
+            page_url = f"{origin}/{name}.html"
+            (site / f"{name}.html").write_text(HOST_PAGE.format(reader=reader.url, page=page_url), encoding="utf-8")
+
+        page = browser.new_page()
+        page.goto(f"{origin}/allowed.html")
+        listen = page.locator("[data-reader-player] >> css=button.listen")
+        listen.wait_for(timeout=30_000)
+        assert page.evaluate("document.querySelector('[data-reader-player]').nextElementSibling.id") == "story"
+        listen.click()
+        _wait(
+            page, "document.querySelector('[data-reader-player]').shadowRoot.querySelector('audio').currentTime > 0.3"
+        )
+        assert page.context.cookies(reader.url) == []
+        page.close()
+
+        page = browser.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
+        page.goto(f"{origin}/closed.html")
+        _wait(page, "document.readyState === 'complete'")
+        page.wait_for_timeout(1500)
+        assert page.locator("[data-reader-player]").count() == 0  # no CORS grant: the page shows no player
+        assert not list(closed.cache.glob("articles/*"))  # the POST's preflight was refused: nothing rendered
+        page.close()
+    finally:
+        host.shutdown()
+        host.server_close()
