@@ -255,4 +255,16 @@ def enqueue(planned: Any, *, store: LocalStore | None = None, on_progress: Any =
     except Exception as error:  # redis down, refused, timed out
         raise ReaderError(f"could not queue the render at {queue_url()}: {error}") from error
     log.info("queued article %s revision %s as job %s", planned.article_id, planned.revision, ident)
+    _warn_without_workers(queue)
     return QueuedRender(planned, store, job, on_progress)
+
+
+def _warn_without_workers(queue: Any) -> None:
+    from rq import Worker
+
+    try:
+        idle = Worker.count(queue=queue) == 0
+    except Exception:  # only a hint: never fail a render for it
+        return
+    if idle:
+        log.warning("no `reader worker` is listening on %s: the render waits until one starts", queue_url())

@@ -76,7 +76,7 @@ def test_cli_render_goes_through_the_queue_to_a_worker(queue_env, processes, tmp
     assert processes.log("w1").count("stored chunk") == len(result.manifest.entries)
 
 
-def test_the_same_article_asked_at_once_is_queued_once(queue_env, tmp_path, monkeypatch):
+def test_the_same_article_asked_at_once_is_queued_once(queue_env, tmp_path, monkeypatch, caplog):
     support.fake_env(monkeypatch, tmp_path)
     article = support.make_article(paragraphs=2, sentences=2, url="https://news.example/twice")
     options = RenderOptions(backend="fake")
@@ -91,6 +91,7 @@ def test_the_same_article_asked_at_once_is_queued_once(queue_env, tmp_path, monk
         thread.start()
     for thread in threads:
         thread.join()
+    assert "no `reader worker` is listening" in caplog.text
     expected = job_id(plan(article, options).article_id, plan(article, options).revision)
     assert {handle.job_id for handle in handles} == {expected}
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(queue_env))
