@@ -65,7 +65,7 @@ _TABLE_WORDS = (
     }
     | set(_DATA.subunit_suffixes)
     | set(_DATA.tlds)
-    | {"pm", "am"}
+    | {"pm", "am", "no", "nos"}  # "No 5" is "Number five"
 )
 any_word = st.from_regex(r"[A-Za-z][a-z]{1,7}", fullmatch=True).filter(lambda w: w.lower() not in _TABLE_WORDS)
 

@@ -102,7 +102,7 @@ def _expand_always(data: RuleData) -> Callable[[str], str]:
         + _alternation(dotted)
         + r")(?![\w])|("
         + _alternation(bare)
-        + r")\b(?!\.\w))"
+        + r")(?![A-Za-z])(?!\.\w))"
     )
 
     def expand_abbreviations(text: str) -> str:

@@ -59,7 +59,7 @@ def clean_unicode(text: str) -> str:
 
 
 _BRACKETS = re.compile(r"[()\[\]{}]+")
-_DASHES = re.compile(r"[—–―]|--+| - ")
+_DASHES = re.compile(r"[—–―]|--+|(?<![\w.])-(?!\w)")
 _ELLIPSIS_END = re.compile(r"(?:\.{3,}|\.(?: \.){2,})\s*$")
 _ELLIPSIS = re.compile(r"\.{3,}|\.(?: \.){2,}")
 _DOUBLE_QUOTES = re.compile(r'"+')
@@ -69,16 +69,18 @@ _SLASH_WORDS = re.compile(r"(?<=[A-Za-z])/(?=[A-Za-z])")
 
 def pause_on_punctuation(text: str) -> str:
     """Quotes vanish; dashes, brackets and ellipses become commas or periods, so they are heard as pauses."""
+    text = text.replace('"', " ")  # a space, so a quote never glues two words into one
+    if "'" in text:
+        text = _SINGLE_QUOTES.sub(" ", text)
+    if "/" in text:
+        text = _SLASH_WORDS.sub(" ", text)
     if "(" in text or ")" in text or "[" in text or "]" in text or "{" in text or "}" in text:
         text = _BRACKETS.sub(" , ", text)
     if "-" in text or "—" in text or "–" in text or "―" in text:
         text = _DASHES.sub(" , ", text)
     if ".." in text or ". ." in text:
         text = _ELLIPSIS.sub(" , ", _ELLIPSIS_END.sub(".", text))
-    text = text.replace('"', " ")  # a space, so a quote never glues two words into one
-    if "'" in text:
-        text = _SINGLE_QUOTES.sub(" ", text)
-    return _SLASH_WORDS.sub(" ", text) if "/" in text else text
+    return text
 
 
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])")
@@ -96,6 +98,6 @@ def tidy_spacing(text: str) -> str:
     text = _PAUSE_BEFORE_STOP.sub(r"\1", text)
     if ".." in text or ". ." in text:
         text = _DOUBLE_STOP.sub(".", text)
-    stripped = text.lstrip(" ,;:.")
+    stripped = text.lstrip(" ,;:.-")
     text = stripped if stripped else text
-    return text.rstrip(" ,;:")
+    return text.rstrip(" ,;:-")
