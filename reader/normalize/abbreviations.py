@@ -117,14 +117,14 @@ def _expand_always(data: RuleData) -> Callable[[str], str]:
     return expand_abbreviations
 
 
-_NUMERO = re.compile(r"(?=[Nn№])\b(N|n)(o|os)\.? ?(?=#?\d)|\bNo\.? ?(?=#?\d)|№ ?(?=\d)")
+_NUMERO = re.compile(r"(?=[Nn№])\b(?:N(o|os)\.? ?|n(o|os)\. ?)(?=#?\d)|№ ?(?=\d)")  # "no 5 people" is not a number
 
 
 def expand_numero(text: str) -> str:
     """No. 10 → Number 10, nos. 3 → numbers 3."""
 
     def numero(match: re.Match[str]) -> str:
-        plural = match.group(2) == "os"
+        plural = "os" in (match.group(1), match.group(2))
         head = "Number" if match.group().startswith(("N", "№")) else "number"
         return head + ("s " if plural else " ")
 
