@@ -31,8 +31,12 @@ def _expand_places(data: RuleData) -> Callable[[str], str]:
         r"(?=[A-Z\d])\b([A-Z][a-z]+|\d+(?:st|nd|rd|th)?) (" + _alternation(data.places) + r")(?![\w])(?!\.? [A-Z][a-z])"
     )
 
+    place_stems = {key.rstrip(".") for key in data.places}
+
     def expand_place_abbreviations(text: str) -> str:
         """Elm St. → Elm Street, Sunset Blvd → Sunset Boulevard, Oak Dr. → Oak Drive (a place name before it)."""
+        if not any(key in text for key in place_stems):
+            return text
         return pattern.sub(lambda m: f"{m.group(1)} {_keep_stop(m.group(2), m, data.places[m.group(2)])}", text)
 
     return expand_place_abbreviations
@@ -72,6 +76,8 @@ def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
 
     def expand_party_tags(text: str) -> str:
         """D-Calif. → Democrat of California, R-Texas → Republican of Texas."""
+        if "-" not in text:
+            return text
         return pattern.sub(lambda m: f"{data.parties[m.group(1)]} of {data.states.get(m.group(2), m.group(2))}", text)
 
     return expand_party_tags
@@ -128,7 +134,7 @@ def expand_numero(text: str) -> str:
         head = "Number" if match.group().startswith(("N", "№")) else "number"
         return head + ("s " if plural else " ")
 
-    return _NUMERO.sub(numero, text)
+    return _NUMERO.sub(numero, text) if "No" in text or "no." in text or "№" in text else text
 
 
 def rules(data: RuleData) -> dict[str, Callable[[str], str]]:

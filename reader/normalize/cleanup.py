@@ -49,7 +49,7 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def clean_unicode(text: str) -> str:
     """One spelling per character: compatibility forms folded (NFKC), ASCII digits, plain quotes, no invisibles."""
     if text.isascii():
-        return " ".join(_ASCII_CONTROL.sub("", text).split())
+        return " ".join((text if text.isprintable() else _ASCII_CONTROL.sub("", text)).split())
     text = _INVISIBLE.sub("", text)
     text = _VULGAR_RE.sub(_vulgar, text.translate(_BEFORE_NFKC))
     text = unicodedata.normalize("NFKC", text)
@@ -84,6 +84,8 @@ def pause_on_punctuation(text: str) -> str:
 
 
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])")
+_SPACED_PUNCT_HINT = re.compile(r" [,.;:!?]")
+_PAUSE_HINT = re.compile(r"[,;:] ?[,;:.!?]")
 _REPEATED_PAUSE = re.compile(r"([,;:])(?: ?[,;:])+")
 _PAUSE_BEFORE_STOP = re.compile(r"[,;:] ?([.!?])")
 _DOUBLE_STOP = re.compile(r"\.(?: ?\.)+")  # ellipses are pauses by now: any run of stops is one
@@ -92,10 +94,10 @@ _DOUBLE_STOP = re.compile(r"\.(?: ?\.)+")  # ellipses are pauses by now: any run
 def tidy_spacing(text: str) -> str:
     """One space between words, no space before punctuation, no doubled or dangling pauses."""
     text = " ".join(text.split())
-    if " " in text:
+    if _SPACED_PUNCT_HINT.search(text):
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
-    text = _REPEATED_PAUSE.sub(r"\1", text)
-    text = _PAUSE_BEFORE_STOP.sub(r"\1", text)
+    if _PAUSE_HINT.search(text):
+        text = _PAUSE_BEFORE_STOP.sub(r"\1", _REPEATED_PAUSE.sub(r"\1", text))
     if ".." in text or ". ." in text:
         text = _DOUBLE_STOP.sub(".", text)
     stripped = text.lstrip(" ,;:.-")

@@ -171,6 +171,8 @@ def _split_year(match: re.Match[str]) -> str:
 
 def read_years(text: str) -> str:
     """1984 → nineteen eighty-four, 2005 → two thousand five, 2025 → twenty twenty-five; 500 BC; 2023/24 too."""
+    if not has_digit(text):
+        return text
     if "/" in text:
         text = _SPLIT_YEAR.sub(_split_year, text)
     text = _ERA_YEAR.sub(lambda m: f"{spell.year(m.group(1))} {m.group(2)}", text)
@@ -181,8 +183,12 @@ def _read_number_names(data: RuleData) -> Callable[[str], str]:
     names = sorted(data.names, key=len, reverse=True)
     pattern = re.compile(starts_with(names) + r"(?<![\w/.-])(" + alternation(names) + r")(?![\w/]|-\d)")
 
+    wordy_names = [name for name in names if not any(c.isdigit() for c in name)]  # WWII: no digit to look for
+
     def read_number_names(text: str) -> str:
         """9/11 → nine eleven, 24/7 → twenty-four seven, G7 → G seven: names that only look like numbers."""
+        if not has_digit(text) and not any(name in text for name in wordy_names):
+            return text
         return pattern.sub(lambda m: data.names[m.group(1)], text)
 
     return read_number_names

@@ -36,7 +36,7 @@ _ORDINAL = re.compile(r"(?=\d)(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th|S
 
 def read_ordinals(text: str) -> str:
     """21st → twenty-first, 100th → one hundredth."""
-    return _ORDINAL.sub(lambda m: spell.ordinal(m.group(1)), text)
+    return _ORDINAL.sub(lambda m: spell.ordinal(m.group(1)), text) if has_digit(text) else text
 
 
 _FRACTION = re.compile(r"(?=\d)(?<![\w/.,])(?:(\d+)(?: |-))?(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
@@ -103,15 +103,18 @@ _NEGATIVE = re.compile(r"-(?<![\w.,%)]-)(?=\.?\d)")
 
 def read_negatives(text: str) -> str:
     """-5 → minus 5 (a hyphen touching a number with no number before it)."""
-    return _NEGATIVE.sub("minus ", text)
+    return _NEGATIVE.sub("minus ", text) if "-" in text else text
 
 
-_LETTER_DIGIT = re.compile(r"([^\W\d_])-?(?=\d)|(\d)(?=[^\W\d_])")
+_LETTER_THEN_DIGIT = re.compile(r"(?=[\d-])(?<=[^\W\d_])-?(?=\d)")  # both open on a digit or hyphen: fast to scan
+_DIGIT_THEN_LETTER = re.compile(r"(\d)(?=[^\W\d_])")
 
 
 def separate_letters_from_digits(text: str) -> str:
     """G7 → G 7, F-35 → F 35, 3D → 3 D: once units and ordinals are read, the rest are names with numbers."""
-    return _LETTER_DIGIT.sub(r"\1\2 ", text)
+    if not has_digit(text):
+        return text
+    return _DIGIT_THEN_LETTER.sub(r"\1 ", _LETTER_THEN_DIGIT.sub(" ", text))
 
 
 _CARDINAL = re.compile(r"(?=[\d.])(?<![\w])(" + NUMBER + r")(?!\d)")
@@ -129,7 +132,10 @@ _VERSION = re.compile(r"(?=\d)(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 
 def read_cardinals(text: str) -> str:
     """1,204 → one thousand two hundred four; 24.5 → twenty-four point five; .5 → point five; 1.2.3 too."""
-    text = _VERSION.sub(lambda m: " point ".join(spell.cardinal(part) for part in m.group().split(".")), text)
+    if not has_digit(text):
+        return text
+    if "." in text:
+        text = _VERSION.sub(lambda m: " point ".join(spell.cardinal(part) for part in m.group().split(".")), text)
     return _CARDINAL.sub(_cardinal, text)
 
 

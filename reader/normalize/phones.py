@@ -46,6 +46,7 @@ def read_phone_numbers(text: str) -> str:
     """(202) 555-0143 → two zero two, five five five, zero one four three; call 911 → call nine one one."""
     if not has_digit(text):
         return text
-    text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
-    text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)} {_say_phone(m.group(2))}", text)
+    if sum(map(text.count, "0123456789")) >= 7:  # every telephone number shape holds at least seven digits
+        text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
+        text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)} {_say_phone(m.group(2))}", text)
     return _EMERGENCY.sub(lambda m: f"{m.group(1)} {spell.digits(m.group(2))}", text)

@@ -116,6 +116,7 @@ def decimal(integer: str, fraction: str, lang: str = "en") -> str:
     return f"{head} {_POINT.get(lang_base, 'point')} {digits(fraction, lang)}"
 
 
+@lru_cache(maxsize=8192)
 def number(text: str, lang: str = "en") -> str:
     """A written number as words: "1,204" / "24.5" / "-3" / "1.204,5" (de) all work."""
     text = text.strip()
