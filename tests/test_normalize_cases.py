@@ -178,6 +178,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("70-75 degrees", "seventy to seventy-five degrees"),
     ],
     "money": [
+        ("RM5.5 billion", "five point five billion ringgit"),
+        ("Rp 50,000", "fifty thousand rupiah"),
         ("the ECB's €4.5trn balance sheet", "the E.C.B.'s four point five trillion euro balance sheet"),
         ("to 245p", "to two hundred forty-five pence"),
         ("$2,400 an ounce", "two thousand four hundred dollars an ounce"),
@@ -272,6 +274,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("in 1492", "in fourteen ninety-two"),
     ],
     "dates": [
+        ("the 6th of January", "the sixth of January"),
+        ("Friday 13 February", "Friday the thirteenth of February"),
         ("24-7 coverage", "twenty-four seven coverage"),
         ("On 4/15, taxes are due", "On April fifteenth, taxes are due"),
         ("on June 24, 2022", "on June twenty-fourth, twenty twenty-two"),

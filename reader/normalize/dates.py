@@ -92,7 +92,8 @@ def _day_first(match: re.Match[str]) -> str:
     day, day2, month, comma, year = match.groups()
     if not 1 <= int(day) <= 31:
         return match.group()
-    words = f"the {_day(day)}"
+    the = "" if match.string[max(0, match.start() - 4) : match.start()].lower() == "the " else "the "
+    words = f"{the}{_day(day)}"
     if day2:
         words += f" to the {_day(day2)}"
     words += f" of {month}"
@@ -142,7 +143,7 @@ _DECADE_TENS = {
 def _decade(match: re.Match[str]) -> str:
     century, tens = match.groups()
     if not century:
-        return _DECADE_TENS[tens] if tens != "0" else match.group()
+        return _DECADE_TENS[tens] if tens != "0" else "two thousands"  # the 00s
     if century == "20" and tens == "0":
         return "two thousands"
     if tens == "0":

@@ -55,7 +55,7 @@ def _read_money(data: RuleData) -> Callable[[str], str]:
     symbols = "".join(sorted({k for k in prefixes if len(k) == 1 and not k.isalnum()}))
     # Letters-led prefixes (US$, HK$, Rs, USD) are matched by shape and checked against the table in the callback:
     # a long alternation tried at every capital letter is what made this rule slow.
-    prefix = rf"[{re.escape(symbols)}]|(?:[A-Z]{{1,3}}\$|U\.S\.\$|Rs\.?|[A-Z]{{3}})(?=\s?[\d.])"
+    prefix = rf"[{re.escape(symbols)}]|(?:[A-Z]{{1,3}}\$|U\.S\.\$|R[sp]\.?|[A-Z]{{2,3}})(?=\s?[\d.])"
     suffix_symbols = _alternation(k for k in data.currency_symbols if not k[0].isalpha() and len(k) == 1)
     suffix_codes = _alternation(data.currency_codes)
     scale = (
