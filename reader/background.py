@@ -23,6 +23,7 @@ from reader.errors import ReaderError
 from reader.manifest import Manifest, Progress
 from reader.pools import get_pool
 from reader.render import (
+    NothingToSpeak,
     Plan,
     ProgressCallback,
     RenderOptions,
@@ -122,7 +123,10 @@ def _head_start(article: Article, options: RenderOptions, store: LocalStore, poo
     first chunk need not wait for it. Keys depend only on each chunk's text
     and the options, so the full plan finds these same keys.
     """
-    head = plan(dataclasses.replace(article, blocks=article.blocks[:HEAD_BLOCKS]), options)
+    try:
+        head = plan(dataclasses.replace(article, blocks=article.blocks[:HEAD_BLOCKS]), options)
+    except NothingToSpeak:
+        return {}  # the speech starts later in the article (or nowhere: the full plan will say so)
     pool = pool or get_pool(options.backend)
     futures: dict[str, Future] = {}
     for index, chunk in enumerate(head.chunks[:HEAD_CHUNKS]):

@@ -32,7 +32,7 @@ from reader.cache import ChunkInfo, LocalStore, open_store
 from reader.chunk import Chunk, chunk_key, chunk_script
 from reader.claims import Claim, claim_owner
 from reader.encode import frames_for_ms
-from reader.errors import ReaderError
+from reader.errors import ExtractError, ReaderError
 from reader.manifest import Manifest, ManifestEntry, Progress
 from reader.pools import get_pool
 from reader.script import Script, make_script
@@ -56,6 +56,10 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
 MANIFEST_WRITE_INTERVAL = 0.25  # seconds between manifest rewrites while rendering
+
+
+class NothingToSpeak(ExtractError):
+    """The article holds no speakable text (only punctuation, or nothing at all)."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
     script = make_script(article)
     chunks = chunk_script(script, backend.max_chars)
     if not chunks:
-        raise ReaderError("the article has nothing to speak")
+        raise NothingToSpeak("the article has nothing to speak")
     identity = {**backend.identity(speech), **options.audio.chunk_identity()}
     keys = tuple(chunk_key(chunk.text, identity) for chunk in chunks)
     return Plan(article, options, script, chunks, keys, speech, article_id(article, options), revision(article))
