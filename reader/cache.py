@@ -323,13 +323,22 @@ class LocalStore:
         directory = self.article_dir(article_id)
         if not directory.exists():
             return False
-        for child in directory.iterdir():
+        for _ in range(3):  # a file written meanwhile (a last progress record) is removed on the next pass
+            for child in list(directory.iterdir()):
+                try:
+                    child.unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise CacheError(f"could not remove {child}: {error.strerror}") from error
             try:
-                child.unlink()
-            except OSError as error:
-                raise CacheError(f"could not remove {child}: {error.strerror}") from error
-        directory.rmdir()
-        return True
+                directory.rmdir()
+                return True
+            except FileNotFoundError:
+                return True
+            except OSError:
+                continue
+        raise CacheError(f"could not remove article {article_id}: files keep appearing (is it rendering?)")
 
 
 def _spf(sample_rate: int) -> int:
