@@ -60,7 +60,10 @@ _DATA = load_rule_data("en")
 _TABLE_WORDS = (
     {
         key.lower().rstrip(".")
-        for table in (_DATA.always, _DATA.titles, _DATA.places, _DATA.units, _DATA.months, _DATA.scales, _DATA.symbols)
+        for table in (
+            *(_DATA.always, _DATA.titles, _DATA.places, _DATA.units, _DATA.months, _DATA.scales, _DATA.symbols),
+            *(_DATA.currency_symbols, _DATA.currency_codes),
+        )
         for key in table
     }
     | set(_DATA.subunit_suffixes)
