@@ -1,4 +1,4 @@
-"""Telephone numbers, read digit by digit in their groups: "(555) 123-4567" → "five five five, one two three, …".
+"""Telephone numbers, read digit by digit in their groups: "(202) 555-0143" → "two oh two, five five five, …".
 
 Only shapes that are clearly telephone numbers are read this way (area codes in
 brackets, 3-3-4 groups, a leading "+", "1-800"); a bare "555-1234" only after a
@@ -30,6 +30,11 @@ _EMERGENCY = re.compile(
 _GROUP = re.compile(r"\d+")
 
 
+def _phone_digits(group: str) -> str:
+    """Digits one by one, zero said "oh" as people say it in a phone number (the same sound as the letter O)."""
+    return spell.digits(group).replace("zero", "oh")
+
+
 def _say_phone(written: str) -> str:
     groups = _GROUP.findall(written)
     words = []
@@ -37,7 +42,7 @@ def _say_phone(written: str) -> str:
         if group == "800" and i == 1 and groups[0] == "1":
             words.append("eight hundred")  # 1-800 numbers are said "one eight hundred"
         else:
-            words.append(spell.digits(group))
+            words.append(_phone_digits(group))
     head = "plus " if written.lstrip().startswith("+") else ""
     return head + ", ".join(words)
 
