@@ -60,10 +60,14 @@ def render_to(source: Any, options: RenderOptions, output: Path | None) -> tuple
         bar.close()
     path = result.audio_path
     if output is not None:
-        if output.is_dir():
-            output = output / f"{result.article_id}.mp3"
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, output)
+        try:
+            if output.is_dir():
+                output = output / f"{result.article_id}.mp3"
+            output.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, output)
+        except (OSError, ValueError) as error:  # a missing or read-only folder, a name too long, a NUL byte
+            reason = getattr(error, "strerror", None) or str(error)
+            raise InputError(f"cannot write the MP3 to {str(output)[:200]}: {reason}") from None
         path = output
     return result, path
 

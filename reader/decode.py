@@ -15,7 +15,7 @@ from charset_normalizer import from_bytes
 
 from reader.errors import InputError
 
-__all__ = ["decode_bytes", "looks_binary", "sniff_binary"]
+__all__ = ["decode_bytes", "looks_binary", "sniff_binary", "utf16_without_bom"]
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +68,28 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` looks like UTF-16 without a byte order mark
+    (mostly-ASCII text has a NUL in every other byte, on one side only), else None."""
+    head = data[:8192]
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even_nuls, odd_nuls = head[0 : pairs * 2 : 2].count(0), head[1 : pairs * 2 : 2].count(0)
+    if odd_nuls > pairs * 0.4 and even_nuls < pairs * 0.02:
+        return "utf-16-le"
+    if even_nuls > pairs * 0.4 and odd_nuls < pairs * 0.02:
+        return "utf-16-be"
+    return None
+
+
 def looks_binary(data: bytes) -> str | None:
     """A description of why ``data`` is not text, or None when it may be text."""
     what = sniff_binary(data)
     if what:
         return what
     head = data[:8192]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if any(head.startswith(bom) for bom, _ in _BOMS) or utf16_without_bom(head):
         return None  # UTF-16/32 text has NUL bytes by design
     if b"\x00" in head:
         return "binary data (it contains NUL bytes)"
@@ -125,6 +140,12 @@ def decode_bytes(data: bytes, *, header_charset: str | None = None, html: bool =
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace")
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        text = data.decode(utf16, errors="replace")
+        if _CONTROL.search(text[:8192]):  # real UTF-16 text has no control characters
+            raise InputError(f"{name} is not text but binary data (it contains NUL bytes)")
+        return text
     declared = [_codec(header_charset)]
     if html:
         match = _META_CHARSET.search(data[:4096])

@@ -270,6 +270,18 @@ def export_article(
     return _write(rendered, Path(out_dir), settings, options)
 
 
+def _output_folder(out: Path) -> Path:
+    """The output folder, created up front: a name that cannot be a folder fails the batch once, clearly."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"cannot export into {out}: it exists and is not a folder") from None
+    except (OSError, ValueError) as error:  # too long, NUL byte, read-only, no permission
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError(f"cannot create the output folder {str(out)[:200]}: {reason}") from None
+    return out
+
+
 def _failure(source: str, error: BaseException) -> Failed:
     if isinstance(error, ReaderError):
         log.info("export of %s failed: %s", source, error)
@@ -297,7 +309,7 @@ def export_batch(
     """
     settings = settings or ExportSettings()
     options = with_bitrate(options or RenderOptions(), settings)
-    out = Path(out_dir)
+    out = _output_folder(Path(out_dir))
     outcomes: list[Exported | Failed] = []
     names: list[str] = []  # claimed by articles rendered so far, written or still being written
 

@@ -181,6 +181,24 @@ def _show(path: Path, table: object) -> ShowConfig:
     )
 
 
+def _local_file(feed: Path, name: Path, where: str) -> Path:
+    """An episode's file, resolved (symlinks too); it must be a file inside the show's folder (the folder of
+    FEED.toml), so a FEED.toml from someone else cannot publish the builder's other files (``../../.ssh/…``)."""
+    try:
+        local = name.resolve()
+        found = local.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        raise InputError(f"{where}not a usable file name: {str(name)[:100]!r}") from None
+    if not found:
+        raise InputError(f"{where}file not found: {local}")
+    if not local.is_relative_to(feed.parent):
+        raise InputError(
+            f"{where}{local} is outside the show's folder {feed.parent}",
+            cause="episode files must be inside the folder of FEED.toml (or below it); copy the file there",
+        )
+    return local
+
+
 def _episode(path: Path, number: int, item: object) -> EpisodeEntry:
     if not isinstance(item, dict):
         raise InputError(f"{path}: episode {number} must be a table ([[episodes]] with source = ...)")
@@ -190,10 +208,7 @@ def _episode(path: Path, number: int, item: object) -> EpisodeEntry:
         raise InputError(f'{path}: episode {number} needs source = "a URL or a file"')
     source = source.strip()
     if not is_url(source):
-        local = (path.parent / source).resolve()
-        if not local.is_file():
-            raise InputError(f"{path}: episode {number}: file not found: {local}")
-        source = str(local)
+        source = str(_local_file(path, path.parent / source, f"{path}: episode {number}: "))
     title = item.get("title")
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise InputError(f"{path}: episode {number} has an empty or non-text title")
@@ -239,9 +254,7 @@ def add_episode(path: str | Path, source: str, *, title: str | None = None, date
     if not stored:
         raise InputError("nothing to add: the source is empty")
     if not is_url(stored):
-        local = Path(stored).resolve()
-        if not local.is_file():
-            raise InputError(f"file not found: {local}")
+        local = _local_file(path, Path(stored), "")
         try:
             stored = os.path.relpath(local, path.parent)
         except ValueError:  # another drive on Windows

@@ -20,6 +20,7 @@ __all__ = ["atomic_copy", "atomic_write", "safe_filename", "slugify"]
 # Windows reserves these device names with any extension ("CON.mp3" cannot be created).
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MAX_NAME_BYTES = 180  # well under the 255-byte limit, leaving room for " (12).m4b" and temp suffixes
 
 
@@ -33,6 +34,7 @@ def safe_filename(title: str, extension: str, *, taken: Iterable[str] = (), fall
     names differing only in case collide on Windows and macOS.
     """
     name = unicodedata.normalize("NFC", title)
+    name = _BIDI_CONTROLS.sub("", name)  # a right-to-left override makes "…3pm.exe" show as "…exe.mp3"
     name = _FORBIDDEN.sub(" ", name.replace("/", " - ").replace(":", " -"))
     name = " ".join(name.split()).strip(" .-")
     if not name:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -32,7 +33,7 @@ from reader.cache import ChunkInfo, LocalStore, open_store
 from reader.chunk import Chunk, chunk_key, chunk_script
 from reader.claims import Claim, claim_owner
 from reader.encode import frames_for_ms
-from reader.errors import ExtractError, ReaderError
+from reader.errors import ExtractError, InputError, ReaderError
 from reader.manifest import Manifest, ManifestEntry, Progress
 from reader.pools import get_pool
 from reader.script import Script, make_script
@@ -55,6 +56,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[Progress], None]
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
 MANIFEST_WRITE_INTERVAL = 0.25  # seconds between manifest rewrites while rendering
 
 
@@ -71,6 +73,11 @@ class RenderOptions:
     rate: int | None = None  # words per minute
     lang: str | None = None  # None: the article's language
     audio: AudioSettings = field(default_factory=AudioSettings)
+
+    def __post_init__(self) -> None:
+        # The language reaches the normalizer, the voice choice and the chunk keys: only a language tag.
+        if self.lang is not None and not _LANG_TAG.match(self.lang):
+            raise InputError(f"lang must be a language tag like 'en' or 'pt-BR', not {self.lang[:40]!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

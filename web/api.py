@@ -109,6 +109,8 @@ def index() -> Response:
         options["rate"] = float(rate) if rate else None
     except ValueError:
         raise ApiError(400, "rate must be a positive number") from None
+    if options["rate"] is not None and not (math.isfinite(options["rate"]) and options["rate"] > 0):
+        raise ApiError(400, "rate must be a positive number")  # nan and inf made a 500
     state = get_library().lookup(url, **options)
     return jsonify(articles=[to_json(state, sentences=False)] if state else [])
 
