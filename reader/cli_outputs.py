@@ -16,6 +16,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
+from reader.backends import get_backend
 from reader.errors import InputError
 from reader.export import Exported, ExportSettings, Failed, export_batch, read_source_list, with_bitrate
 from reader.feedfile import add_episode
@@ -129,6 +130,7 @@ def export(
         format=fmt, bitrate_kbps=bitrate, chapters=chapters, loudness=LoudnessTarget(integrated=loudness)
     )
     options = with_bitrate(RenderOptions(backend=backend, voice=voice, rate=rate), settings)  # checks it up front
+    get_backend(backend)  # an unknown backend is one clear error, not one failure per article
     bars = _Bars(len(all_sources), "article")
     current = [""]
 

@@ -189,13 +189,13 @@ def _local_file(feed: Path, name: Path, where: str) -> Path:
         found = local.is_file()
     except (OSError, ValueError):  # a name too long, a NUL byte
         raise InputError(f"{where}not a usable file name: {str(name)[:100]!r}") from None
-    if not found:
-        raise InputError(f"{where}file not found: {local}")
     if not local.is_relative_to(feed.parent):
         raise InputError(
             f"{where}{local} is outside the show's folder {feed.parent}",
             cause="episode files must be inside the folder of FEED.toml (or below it); copy the file there",
         )
+    if not found:
+        raise InputError(f"{where}file not found: {local}")
     return local
 
 
