@@ -158,3 +158,20 @@ def test_every_script_sentence_keeps_its_own_written_text(seed_text):
     for sentence in script.sentences:
         assert sentence.spoken == normalize(sentence.written, script.lang)
         assert "\n" not in sentence.spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The American push for peace in Ukraine does not mean abandoning Kyiv, the secretary said on Thursday.", "en"),
+        ("Die Regierung hat am Montag beschlossen, dass die Preise für Energie nicht weiter steigen sollen.", "de"),
+        ("Le gouvernement a annoncé que les prix de l'énergie ne vont pas augmenter dans les prochains mois.", "fr"),
+        ("El gobierno anunció que los precios de la energía no van a subir en los próximos meses por la crisis.", "es"),
+        ("Hegseth Kyiv NATO", None),
+        ("", None),
+    ],
+)
+def test_guess_language_answers_only_when_sure(text, lang):
+    from reader.normalize.language import guess_language
+
+    assert guess_language(text) == lang
