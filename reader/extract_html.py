@@ -29,6 +29,7 @@ from reader.htmldom import (
     strip_publisher_skips,
 )
 from reader.input_limits import InputLimits, check_markup, check_tree, drop_huge_inline
+from reader.normalize.language import guess_language
 from reader.script import split_sentences
 
 __all__ = ["extract_html"]
@@ -189,7 +190,7 @@ def extract_html(
     if not meta.date and len(markup) < _EXTENSIVE_DATE_SEARCH_CHARS:
         # No date in the markup: search the page text too (slower, so only then, and not on huge pages).
         meta.date = extract_metadata(copy.deepcopy(tree), default_url=url).date
-    lang = page_lang(tree) or (meta.language or "").split("-")[0].lower() or "en"
+    lang = page_lang(tree) or (meta.language or "").split("-")[0].lower()
     title = _title(meta.title, tree)
     subtitle = find_standfirst(tree, title or "")
 
@@ -209,7 +210,7 @@ def extract_html(
         byline=meta.author or None,
         site_name=meta.sitename or None,
         date=meta.date or None,
-        lang=lang,
+        lang=lang or guess_language(" ".join(block.text for block in blocks[:30])) or "en",
         url=meta.url or url,
         image=meta.image or None,
         source_text=None,

@@ -175,3 +175,27 @@ def test_guess_language_answers_only_when_sure(text, lang):
     from reader.normalize.language import guess_language
 
     assert guess_language(text) == lang
+
+
+GERMAN = (
+    "Die Regierung hat am Montag beschlossen, dass die Preise für Energie nicht weiter steigen sollen. "
+    "Der Minister sagte, die Entlastung sei für die Haushalte und die Unternehmen ein wichtiges Signal. "
+    "Die Opposition kritisierte, dass die Pläne nicht weit genug gehen und zu spät kommen."
+)
+
+
+def test_an_html_page_without_a_language_is_read_in_the_language_it_is_written_in():
+    page = f"<html><head><title>Energiepreise</title></head><body><article><h1>Energiepreise</h1><p>{GERMAN}</p>"
+    page += f"<p>{GERMAN}</p></article></body></html>"
+    article = reader.extract(page.encode("utf-8"))
+    assert article.lang == "de"
+    assert reader.make_script(article).lang == "de"
+
+
+def test_a_declared_language_wins_over_the_guess():
+    page = f'<html lang="fr"><body><article><h1>Titre</h1><p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>'
+    assert reader.extract(page.encode("utf-8")).lang == "fr"
+
+
+def test_plain_text_is_read_in_the_language_it_is_written_in():
+    assert reader.extract(f"Energiepreise\n\n{GERMAN}\n\n{GERMAN}\n").lang == "de"
