@@ -26,6 +26,7 @@ from reader.render import (
     NothingToSpeak,
     Plan,
     ProgressCallback,
+    RenderCancelled,
     RenderOptions,
     RenderResult,
     _queued,
@@ -70,6 +71,7 @@ class RenderJob:
             raise ReaderError("a render job needs a plan, or an article and options")
         self._article, self._options, self._presubmitted = article, options, presubmitted
         self.store = store
+        self._stop = threading.Event()
         self.future: Future[RenderResult] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(on_progress, pool), name=f"reader-render-{self.article_id[:8]}", daemon=True
@@ -82,8 +84,15 @@ class RenderJob:
             if self.plan is None:
                 self.plan = plan(self._article, self._options)  # type: ignore[arg-type]
                 self.total = len(self.plan.chunks)
+            if self._stop.is_set():
+                raise RenderCancelled(f"the render of {self.article_id} was cancelled")
             result = render_plan(
-                self.plan, store=self.store, on_progress=on_progress, pool=pool, presubmitted=self._presubmitted
+                self.plan,
+                store=self.store,
+                on_progress=on_progress,
+                pool=pool,
+                presubmitted=self._presubmitted,
+                stop=self._stop,
             )
             self.future.set_result(result)
         except BaseException as error:  # handed to whoever waits on the job
@@ -94,6 +103,12 @@ class RenderJob:
             with _jobs_lock:
                 if _jobs.get(self.article_id) is self:
                     del _jobs[self.article_id]
+
+    def cancel(self) -> None:
+        """Stop rendering soon (within about half a second): chunks not yet started are dropped, the
+        manifest says "failed" (cancelled), and ``result()`` raises ``RenderCancelled``. Chunks already
+        stored stay cached. Wait with ``result()`` or ``done()`` before deleting the article."""
+        self._stop.set()
 
     def done(self) -> bool:
         return self.future.done()

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -58,6 +59,10 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[Progress], None]
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
 MANIFEST_WRITE_INTERVAL = 0.25  # seconds between manifest rewrites while rendering
+
+
+class RenderCancelled(ReaderError):
+    """A background render was cancelled (``RenderJob.cancel``); the chunks already stored stay cached."""
 
 
 class NothingToSpeak(ExtractError):
@@ -243,9 +248,11 @@ class _Run:
         on_progress: ProgressCallback | None,
         pool: Any,
         presubmitted: dict[str, Future] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.job, self.store, self.on_progress, self.pool = job, store, on_progress, pool
         self.presubmitted = presubmitted or {}
+        self.stop = stop or threading.Event()
         self.infos: list[ChunkInfo | None] = [None] * len(job.chunks)
         self.rendered = 0
         self.prefix = 0
@@ -309,7 +316,9 @@ class _Run:
         try:
             pending = set(indices)
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                if self.stop.is_set():
+                    raise RenderCancelled(f"the render of {job.article_id} was cancelled")
                 for future in sorted(done, key=lambda f: indices[f][0]):
                     places = indices.pop(future)  # drop the future (and its MP3 bytes) once stored
                     first = places[0]
@@ -375,6 +384,7 @@ def render_plan(
     pool: Any = None,
     wait_poll: float = 0.2,
     presubmitted: dict[str, Future] | None = None,
+    stop: threading.Event | None = None,
 ) -> RenderResult:
     """Render a planned article (see ``render``)."""
     store = store or open_store()
@@ -385,6 +395,8 @@ def render_plan(
             if on_progress is not None:
                 on_progress(Progress(job.article_id, len(job.keys), len(job.keys), done.manifest.duration, "complete"))
             return done
+        if stop is not None and stop.is_set():
+            raise RenderCancelled(f"the render of {job.article_id} was cancelled")
         if claim.try_acquire():
             break
         log.info("article %s is being rendered by %s; waiting", job.article_id, claim_owner(claim.path))
@@ -395,7 +407,7 @@ def render_plan(
         done = _complete(job, store)  # the other renderer may have finished between our checks
         if done is not None:
             return done
-        return _Run(job, store, on_progress, pool, presubmitted).run()
+        return _Run(job, store, on_progress, pool, presubmitted, stop).run()
     finally:
         claim.release()
 

@@ -137,7 +137,7 @@ def fake(monkeypatch, tmp_path):
 
 
 def test_a_hung_worker_is_replaced_and_its_chunk_retried(fake):
-    with WorkerPool("fake", 1, timeout=3) as pool:
+    with WorkerPool("fake", 1, timeout=5) as pool:
         first = pool.submit(job("river hangonce bridge", "fake"))
         after = pool.submit(job("market winter", "fake", 1))
         assert first.result(20).duration > 0.3
