@@ -422,6 +422,8 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("at (212) 555-7890", "at two one two, five five five, seven eight nine oh"),
     ],
     "web": [
+        ("http://bit.ly/3xYz", "bit dot L.Y."),
+        ("fox.com", "fox dot com"),
         ("Visit https://www.nasa.gov/artemis for details", "Visit nasa dot gov slash artemis for details"),
         ("Read more at bbc.co.uk/news.", "Read more at B.B.C. dot co dot U.K. slash news."),
         ("E-mail us at tips@nytimes.com.", "E-mail us at tips at nytimes dot com."),

@@ -27,11 +27,15 @@ _DOTTED_WORD = re.compile(r"[A-Za-z0-9]\.[a-z]")
 _LOCAL_SYMBOLS = {".": " dot ", "_": " underscore ", "-": " dash ", "+": " plus "}
 
 
+_LABEL_WORDS = frozenset({"co", "gov", "com", "org", "net", "new", "my", "go", "me"})
+_SYLLABLE = re.compile(r"[bcdfghjklmnpqrstvwxz][aeiou][bcdfghjklmnpqrstvwxz]", re.IGNORECASE)  # bit, fox
+
+
 def _label(label: str, tlds: dict[str, str], last: bool) -> str:
     if last and label.lower() in tlds:
         return tlds[label.lower()]
-    if label.isalpha() and len(label) <= 3 and label.lower() not in ("co", "gov", "com", "org", "net", "new"):
-        return dotted(label)
+    if label.isalpha() and len(label) <= 3 and label.lower() not in _LABEL_WORDS and not _SYLLABLE.fullmatch(label):
+        return dotted(label)  # bbc, cnn, t: letters; bit, fox: words
     return label.replace("-", " ")
 
 
