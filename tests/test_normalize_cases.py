@@ -18,6 +18,8 @@ from reader.normalize import normalize
 
 CASES: dict[str, list[tuple[str, str]]] = {
     "cardinals": [
+        ("Route 9W", "Route nine W"),
+        ("The Senate voted 51-49", "The Senate voted fifty-one to forty-nine"),
         ("3 x 4 meters", "three by four meters"),
         ("rated 4.5/5", "rated four point five out of five"),
         ("8/10 doctors", "eight out of ten doctors"),
@@ -349,6 +351,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("at 11.45am", "at eleven forty-five A.M."),
     ],
     "units": [
+        ("It's 2°C warmer", "It's two degrees Celsius warmer"),
+        ("He's 5'11\".", "He's five feet eleven inches."),
+        ("Temperatures of 40-45°C", "Temperatures of forty to forty-five degrees Celsius"),
         ("the 1.5C target", "the one point five degree Celsius target"),
         ("300 miles wide", "three hundred miles wide"),
         ("5ft 4in", "five feet four inches"),

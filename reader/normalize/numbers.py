@@ -152,7 +152,7 @@ _ROUND_PLURAL_WORDS = {
     "1000": "thousands",
     "1,000,000": "millions",
 }
-_SHORT_YEAR = re.compile(r"'(\d)(\d)\b(?!')")
+_SHORT_YEAR = re.compile(r"(?<!\d)'(\d)(\d)\b(?!['\"])")  # '08, not the inches of 5'11"
 
 
 def read_number_abbreviations(text: str) -> str:

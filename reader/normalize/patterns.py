@@ -20,6 +20,7 @@ NOT_A_NOUN = frozenset(
     "says rose fell went came remains remained represents represented plus total in into across since after before "
     "worth between last next ago earlier later".split()
 )
+_CONTRACTION_BEFORE = re.compile(r"(?i)\b(?:it|that|there|here|he|she|what|who|where|this|which)'s $")
 _ARTICLE_BEFORE = re.compile(r"(?:(?:^|[^A-Za-z])(?:[Aa]|[Aa]n|[Tt]he)|\w's|\w') $")
 
 _DIGIT = re.compile(r"\d")
@@ -45,4 +46,7 @@ def is_attributive(text: str, start: int, next_word: str | None) -> bool:
     """Whether an amount at ``start`` describes the noun after it ("a $10 million deal", "the 5 km race")."""
     if not next_word or not next_word.islower() or next_word in NOT_A_NOUN:
         return False
-    return _ARTICLE_BEFORE.search(text[max(0, start - 6) : start]) is not None
+    before = text[max(0, start - 8) : start]
+    if _CONTRACTION_BEFORE.search(before):
+        return False  # "it's 2°C warmer": a verb, not a possessive
+    return _ARTICLE_BEFORE.search(before[-6:]) is not None

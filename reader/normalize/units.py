@@ -18,6 +18,7 @@ from reader.normalize.patterns import has_digit, is_attributive
 __all__ = ["rules"]
 
 _GLUED_ONLY = frozenset({"C", "F", "x", "h", "l", "b", "k", "K", "B", "g"})
+_SPACED_ONLY = frozenset({"W", "V"})  # "60 W"; but Route 9W is a road
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.])(\d)(?:'|\s?ft\.?,?)\s?(\d{1,2})(?:\"|''|\s?in\b\.?)")
 _DEGREES_LETTER = re.compile(r"\b(degrees?) ([CF])\b")
@@ -36,17 +37,19 @@ def _alternation(keys: object) -> str:
 
 
 def _read_measures(data: RuleData) -> Callable[[str], str]:
-    spaced = _alternation(k for k in data.units if k not in _GLUED_ONLY)
+    spaced = _alternation(k for k in data.units if k not in _GLUED_ONLY | _SPACED_ONLY)
     glued = _alternation(k for k in data.units if k in _GLUED_ONLY)
+    spaced_only = _alternation(k for k in data.units if k in _SPACED_ONLY)
     pattern = re.compile(
-        rf"(?=[\d.])(?<![\w.,])({_NUMBER})(?:(-)|\s?)(?:({spaced})|(?<=\d)({glued}))(?![\w])(?: ([A-Za-z]+))?"
+        rf"(?=[\d.])(?<![\w.,])({_NUMBER})(?:(-)|\s?)(?:({spaced})|(?<=\d)({glued})|(?<= )({spaced_only}))(?![\w])"
+        r"(?: ([A-Za-z]+))?"
     )
     per_unit = re.compile(rf"(?=[/p])(?:/|\bper )({spaced})(?![\w])")
     scales = {k: v for k, v in data.scales.items() if len(k) > 1}
 
     def measure(match: re.Match[str]) -> str:
-        number, hyphen, unit_spaced, unit_glued, next_word = match.groups()
-        unit = unit_spaced or unit_glued
+        number, hyphen, unit_spaced, unit_glued, unit_apart, next_word = match.groups()
+        unit = unit_spaced or unit_glued or unit_apart
         words = spell.number(number)
         tail = f" {next_word}" if next_word else ""
         if (
