@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from web.errors import ApiError
 from web.library import ArticleState, get_library, valid_id
-from web.limits import limit_writes
+from web.limits import guard_write
 from web.openapi import openapi_document
 from web.streaming import audio_response
 from web.views import to_json, webvtt
@@ -88,7 +88,7 @@ def _accepted(article_id: str) -> Response:
 @bp.post("/api/articles")
 def create() -> Response:
     """Start rendering an article (or find it already rendered): 202 with its id and status URL."""
-    limit_writes()
+    guard_write()
     args = _render_request(_json_body())
     submission = get_library().submit(**args)
     return _accepted(submission.article_id)
@@ -126,7 +126,7 @@ def article(article_id: str) -> Response:
 @bp.post("/api/articles/<article_id>/refresh")
 def refresh(article_id: str) -> Response:
     """Fetch the article's source again and re-render what changed (same id, maybe a new revision)."""
-    limit_writes()
+    guard_write()
     _state_or_404(article_id)
     get_library().refresh(article_id)
     return _accepted(article_id)
@@ -134,7 +134,7 @@ def refresh(article_id: str) -> Response:
 
 @bp.delete("/api/articles/<article_id>")
 def delete(article_id: str) -> Response:
-    limit_writes()
+    guard_write()
     _state_or_404(article_id)
     get_library().delete(article_id)
     return Response(status=204)

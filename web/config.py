@@ -37,4 +37,24 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # Start renders in background threads of this process (False: a queue worker renders them).
     "RENDER_IN_PROCESS": True,
+    # Bearer token for the write endpoints (POST, refresh, DELETE, the library form); unset: open.
+    # READER_API_TOKEN=... ; requests without "Authorization: Bearer <token>" get 401. Reads stay open.
+    "API_TOKEN": None,
+    # Log lines of `reader serve`: "json" (one object a line) or "text" (key=value); and the level
+    # ("info" adds one line per request with its id, status and time).
+    "LOG_FORMAT": "json",
+    "LOG_LEVEL": "warning",
+    # The library's podcast feed (/feed.xml): the show's details. The base URL defaults to the address
+    # requests come in by; the artwork is drawn from the title unless FEED_IMAGE names a square cover.
+    "FEED_TITLE": "Article reader",
+    "FEED_DESCRIPTION": None,
+    "FEED_AUTHOR": None,
+    "FEED_OWNER_NAME": None,
+    "FEED_OWNER_EMAIL": None,
+    "FEED_LANGUAGE": "en",
+    "FEED_CATEGORY": "News",
+    "FEED_EXPLICIT": False,
+    "FEED_COPYRIGHT": None,
+    "FEED_IMAGE": None,
+    "FEED_BASE_URL": None,
 }

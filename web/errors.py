@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from reader.errors import ReaderError
@@ -26,6 +26,7 @@ class ApiError(Exception):
         self.message = message
         self.code = code or {
             400: "bad_request",
+            401: "unauthorized",
             404: "not_found",
             409: "conflict",
             413: "too_large",
@@ -45,6 +46,7 @@ def _wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, retry_after: int | None = None) -> Response:
+    g.error_code = code  # for the metrics' errors by kind
     if _wants_json():
         response = jsonify(error={"status": status, "code": code, "message": message})
     else:
@@ -56,7 +58,10 @@ def error_response(status: int, code: str, message: str, retry_after: int | None
 
 
 def _api_error(error: ApiError) -> Response:
-    return error_response(error.status, error.code, error.message, error.retry_after)
+    response = error_response(error.status, error.code, error.message, error.retry_after)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="reader"'
+    return response
 
 
 def _reader_error(error: ReaderError) -> Response:

@@ -1,18 +1,171 @@
-"""The library's podcast feed at ``/feed.xml``.
+"""The library's podcast feed at ``/feed.xml``: the same kind of feed as ``reader podcast build``.
 
-A stub until the podcast issue's ``reader.podcast`` lands: it answers 501 with
-a JSON message rather than a feed with missing required elements.
+Every finished article is an episode. The feed comes from ``reader.podcast.build_feed``
+(so it meets the same requirements), and an article's guid from
+``episode_guid("url:" + canonical URL)``, the identity the podcast site builder
+uses: an article published both ways is one episode to a podcast app, and a
+corrected article keeps its guid. The enclosure is the revisioned audio URL with
+the file's real byte length; the transcript is the captions endpoint; the show's
+details come from the ``FEED_*`` settings, and its artwork is drawn from its title
+unless ``FEED_IMAGE`` names a cover.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+import datetime as dt
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
 
+from flask import Blueprint, Response, current_app, request, send_file, url_for
+
+from reader.artwork import make_artwork, prepare_artwork
+from reader.cache import atomic_write
+from reader.chapters import chapters_from_manifest, chapters_json
+from reader.podcast import Episode, Show, build_feed, episode_guid
 from web.errors import ApiError
+from web.library import ArticleState, Library, get_library, valid_id
 
 bp = Blueprint("feed", __name__)
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_FILE = "feed-published.json"  # when the article first appeared in the feed: its pubDate stays put
+DESCRIPTION_CHARS = 400
+
+
+def _config(name: str) -> Any:
+    return current_app.config.get(name)
+
+
+def _base_url() -> str:
+    """The public address: FEED_BASE_URL, else the one this request came in by (ProxyFix makes it right
+    behind a proxy when TRUSTED_PROXIES is set)."""
+    return (_config("FEED_BASE_URL") or request.host_url).rstrip("/") + "/"
+
+
+def _external(endpoint: str, **values: Any) -> str:
+    return _base_url() + url_for(endpoint, **values).lstrip("/")
+
+
+def _show() -> Show:
+    title = _config("FEED_TITLE") or "Article reader"
+    host = (request.host or "localhost").rsplit(":", 1)[0].strip("[]") or "localhost"
+    author = _config("FEED_AUTHOR") or title
+    return Show(
+        title=title,
+        description=_config("FEED_DESCRIPTION") or f"Articles read aloud by {title}.",
+        author=author,
+        language=_config("FEED_LANGUAGE") or "en",
+        link=_base_url(),
+        feed_url=_external("feed.feed"),
+        image_url=_external("feed.artwork"),
+        owner_email=_config("FEED_OWNER_EMAIL") or f"podcast@{host}",
+        owner_name=_config("FEED_OWNER_NAME") or author,
+        category=_config("FEED_CATEGORY") or "News",
+        explicit=bool(_config("FEED_EXPLICIT")),
+        copyright=_config("FEED_COPYRIGHT") or None,
+    )
+
+
+def _published(library: Library, state: ArticleState) -> dt.datetime:
+    """The article's own date when it has an ISO one, else when the feed first listed it (kept beside
+    its manifest, so the episode's date never moves)."""
+    if state.date:
+        try:
+            parsed = dt.datetime.fromisoformat(state.date)
+            return parsed if parsed.tzinfo else parsed.replace(hour=parsed.hour or 12, tzinfo=dt.UTC)
+        except ValueError:
+            pass
+    path = library.store.article_dir(state.id) / PUBLISHED_FILE
+    try:
+        return dt.datetime.fromtimestamp(float(json.loads(path.read_bytes())["published"]), dt.UTC)
+    except (OSError, ValueError, KeyError, TypeError):
+        first = int(state.updated or dt.datetime.now(dt.UTC).timestamp())
+        try:
+            atomic_write(path, json.dumps({"published": first}).encode())
+        except OSError as error:
+            log.warning("could not record when article %s was published: %s", state.id, error)
+        return dt.datetime.fromtimestamp(first, dt.UTC)
+
+
+def _description(state: ArticleState) -> str:
+    words = " ".join(s.written for s in state.sentences if s.kind == "paragraph")
+    words = " ".join(words.split())
+    if len(words) > DESCRIPTION_CHARS:
+        words = words[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return words or state.title
+
+
+def guid_for(state: ArticleState) -> str:
+    """The episode guid: from the canonical URL as the podcast site builder derives it, else the id
+    (pasted text has no URL; its id comes from its content)."""
+    return episode_guid(f"url:{state.url}" if state.url else f"article:{state.id}")
+
+
+def _episodes(library: Library) -> list[Episode]:
+    rows = []
+    for state in library.list():
+        path = library.audio_file(state.id) if state.status == "complete" else None
+        if path is None or not state.duration:
+            continue
+        rows.append((_published(library, state), state, path))
+    rows.sort(key=lambda row: (row[0], row[1].id))
+    return [
+        Episode(
+            guid=guid_for(state),
+            title=state.title or "Untitled article",
+            pubdate=published,
+            enclosure_url=_external("api.audio", article_id=state.id, rev=state.revision),
+            enclosure_length=path.stat().st_size,
+            duration=float(state.duration or 0.0),
+            description=_description(state),
+            link=state.url or _external("pages.article", article_id=state.id),
+            number=number,
+            transcript_url=_external("api.captions", article_id=state.id),
+            chapters_url=_external("feed.chapters", article_id=state.id),
+            author=state.byline,
+        )
+        for number, (published, state, path) in enumerate(rows, start=1)
+    ]
 
 
 @bp.get("/feed.xml")
 def feed() -> Response:
-    raise ApiError(501, "the library's podcast feed is not available yet", code="not_implemented")
+    """The library as a podcast: finished articles, oldest first numbered, newest first listed."""
+    xml = build_feed(_show(), _episodes(get_library()))
+    response = Response(xml, mimetype="application/rss+xml")
+    response.set_etag(hashlib.sha256(xml).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response.make_conditional(request)
+
+
+@bp.get("/feed/artwork.jpg")
+def artwork() -> Response:
+    """The show's square cover: FEED_IMAGE checked and resized once, or drawn from the show's title."""
+    library = get_library()
+    title = _config("FEED_TITLE") or "Article reader"
+    given = _config("FEED_IMAGE")
+    key = hashlib.sha256(f"{title}\0{given or ''}".encode()).hexdigest()[:16]
+    path = Path(library.cache_dir) / "feed" / f"artwork-{key}.jpg"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if given:
+            prepare_artwork(given, path)
+        else:
+            make_artwork(title, path)
+    return send_file(path, mimetype="image/jpeg", conditional=True, max_age=86400)
+
+
+@bp.get("/feed/<article_id>/chapters.json")
+def chapters(article_id: str) -> Response:
+    """Podcasting 2.0 JSON chapters (the title, then one per heading), for ``podcast:chapters``."""
+    manifest = get_library().manifest(article_id) if valid_id(article_id) else None
+    if manifest is None or manifest.status != "complete":
+        raise ApiError(404, f"no finished article with id {article_id!r}")
+    body = chapters_json(chapters_from_manifest(manifest), title=manifest.title)
+    response = Response(body, mimetype="application/json+chapters")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

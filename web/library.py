@@ -35,6 +35,7 @@ from reader.render import article_id as id_for
 from reader.script import Script, make_script
 from web.accepted import STALLED_MESSAGE, STALLED_SECONDS, accepted_state, read_record, resubmitted, write_record
 from web.errors import ApiError
+from web.metrics import Metrics
 from web.views import ArticleState, SentenceTiming
 
 __all__ = ["ArticleState", "Library", "Submission", "get_library", "valid_id"]
@@ -62,6 +63,8 @@ def get_library() -> Library:
 
 
 class Library:
+    metrics: Metrics | None = None  # set by init_app when the app has metrics
+
     def __init__(self, cache_dir: str | Path, config: dict[str, Any]) -> None:
         self.cache_dir = Path(cache_dir)
         self.config = config
@@ -74,6 +77,7 @@ class Library:
     @classmethod
     def init_app(cls, app: Flask) -> Library:
         library = cls(app.config["CACHE_DIR"], app.config)
+        library.metrics = app.extensions.get("reader_metrics")
         app.extensions["reader_library"] = library
         return library
 
@@ -146,12 +150,24 @@ class Library:
     def _launch(self, job: Plan) -> Any:
         """Render the plan made here (planning a 5,000-word article again would cost another ~0.15 s
         before the first sound): on the job queue when READER_QUEUE_URL is set, as reader.render does,
-        else in a background thread of this process."""
-        return submit_plan(job, store=self.store)
+        else in a background thread of this process. The metrics, when on, watch it."""
+        if self.metrics is None:
+            return submit_plan(job, store=self.store)
+        on_progress, attach = self.metrics.watch_render(len(job.chunks), self.queue_depth)
+        running = submit_plan(job, store=self.store, on_progress=on_progress)
+        attach(running)
+        self.metrics.set_queue_depth(self.queue_depth() + 1)  # this job is not in _jobs yet
+        return running
+
+    def queue_depth(self) -> int:
+        """Renders this process accepted that have not ended (read without the lock: a gauge)."""
+        return sum(1 for job in list(self._jobs.values()) if not job.done())
 
     def _check_capacity(self) -> None:
         limit = int(self.config.get("RENDER_QUEUE_LIMIT") or 0)
         if limit and self.active_renders() >= limit:
+            if self.metrics is not None:
+                self.metrics.render_rejected()
             raise ApiError(503, "the renderer is busy; try again shortly", retry_after=10)
 
     def active_renders(self) -> int:
@@ -220,6 +236,10 @@ class Library:
             self._manifests.clear()
         self._states.pop(article_id, None)
         return manifest
+
+    def manifest(self, article_id: str) -> Manifest | None:
+        """The article's manifest as stored (parsed once per version), or None."""
+        return self._manifest(article_id)
 
     def get(self, article_id: str) -> ArticleState | None:
         manifest = self._manifest(article_id)

@@ -1,12 +1,18 @@
-"""A per-client limit on write requests (those that cost CPU or network): past it, 429.
+"""Guards for the requests that cost CPU or network: the API token, and a per-client rate limit.
 
-Kept in this process's memory: with several server processes each counts its own
-share, which is enough to stop one client from flooding the renderer. Issue 7's
-hardening may move it to a shared store.
+``guard_write()`` runs at the top of every write handler (POST an article, refresh, DELETE,
+the library form): when ``API_TOKEN`` is set it needs ``Authorization: Bearer <token>``
+(401 otherwise), then the client's rate limit applies (429 with Retry-After past it).
+``limit_costly()`` is the rate limit alone, for reads that fetch or parse (the preview).
+
+The rate limit is kept in this process's memory: with several server processes each counts
+its own share, which is enough to stop one client from flooding the renderer. Behind a
+reverse proxy set TRUSTED_PROXIES so the client is the listener, not the proxy.
 """
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from collections import deque
@@ -14,6 +20,8 @@ from collections import deque
 from flask import current_app, request
 
 from web.errors import ApiError
+
+__all__ = ["RateLimiter", "check_token", "guard_write", "limit_costly"]
 
 
 class RateLimiter:
@@ -39,7 +47,24 @@ class RateLimiter:
                     del self._hits[key]
 
 
-def limit_writes() -> None:
-    """Call at the top of a write handler."""
+def check_token() -> None:
+    """With API_TOKEN set, a write needs ``Authorization: Bearer <token>`` (compared in constant time)."""
+    token = current_app.config.get("API_TOKEN")
+    if not token:
+        return
+    given = request.headers.get("Authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), str(token).encode()):
+        raise ApiError(401, "this server needs an API token for changes: send Authorization: Bearer <token>")
+
+
+def limit_costly() -> None:
+    """The per-client rate limit (RATE_LIMIT_PER_MINUTE) shared by every costly endpoint."""
     limiter: RateLimiter = current_app.extensions.setdefault("reader_rate_limiter", RateLimiter())
     limiter.check(int(current_app.config["RATE_LIMIT_PER_MINUTE"]))
+
+
+def guard_write() -> None:
+    """Call at the top of a write handler: the token first (no rate budget spent on strangers), then the limit."""
+    check_token()
+    limit_costly()

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from reader.errors import ReaderError
 from web.errors import ApiError
 from web.library import get_library, valid_id
+from web.limits import guard_write, limit_costly
 from web.views import clock, page_blocks, to_json
 
 bp = Blueprint("pages", __name__)
@@ -67,6 +68,7 @@ def add() -> Response | tuple[str, int]:
     """The library form: start a render and go to the article's page, where the player waits."""
     form = {key: request.form.get(key, "") for key in ("url", "content", "voice")}
     try:
+        guard_write()
         source = _form_source()
         submission = get_library().submit(**source, voice=form["voice"] or None)
     except ApiError as error:
@@ -81,6 +83,7 @@ def preview() -> tuple[str, int] | str:
     """The speech script of pasted content or a URL, beside the written text, without rendering audio."""
     form = {key: request.form.get(key, "") for key in ("url", "content", "voice")}
     try:
+        limit_costly()
         script = get_library().preview(**_form_source())
     except ApiError as error:
         return _library_page(error.message, form, error.status)

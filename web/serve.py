@@ -7,14 +7,19 @@ rendering one article twice. Logging handlers are configured here, at the edge.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 import socket
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from reader.errors import InputError
+from web.requestlog import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,7 @@ def serve(
     on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Serve until interrupted. ``on_ready`` runs once the socket is bound (to print the URL)."""
+    configure_logging(os.environ.get("READER_LOG_FORMAT") or "json", os.environ.get("READER_LOG_LEVEL") or "warning")
     if sys.platform == "win32":  # gunicorn needs fork; waitress is the threaded server that runs everywhere
         import waitress
 
@@ -59,6 +65,11 @@ def serve(
             on_ready()
         waitress.serve(_app_with_warm_renderers(), host=host, port=port, threads=threads)
         return
+    with _metrics_dir():
+        _run_gunicorn(host, port, workers, threads, on_ready)
+
+
+def _run_gunicorn(host: str, port: int, workers: int, threads: int, on_ready: Callable[[], None] | None) -> None:
     _gunicorn_app(
         {
             "bind": bind_address(host, port),
@@ -73,8 +84,39 @@ def serve(
             "errorlog": "-",
             "loglevel": "warning",
             "when_ready": (lambda server: on_ready()) if on_ready else (lambda server: None),
+            "child_exit": _worker_exited,
         }
     ).run()
+
+
+@contextlib.contextmanager
+def _metrics_dir() -> Iterator[None]:
+    """Prometheus' multiprocess mode for the workers' /metrics: a directory for their sample files,
+    set before any worker imports prometheus_client; ours is made fresh and removed at exit, a given
+    PROMETHEUS_MULTIPROC_DIR is emptied of the last run's files first (the client requires it)."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if "prometheus_client" in sys.modules and not given:
+        log.warning("prometheus_client was imported before the server set up its metrics directory")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in Path(given).glob("*.db"):
+            stale.unlink(missing_ok=True)
+        yield
+        return
+    made = tempfile.mkdtemp(prefix="reader-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    try:
+        yield
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        shutil.rmtree(made, ignore_errors=True)
+
+
+def _worker_exited(server: Any, worker: Any) -> None:
+    """A dead worker's gauges leave the sum (its counters stay counted)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def _app_with_warm_renderers() -> Any:

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import url_for
 
+from reader.captions import manifest_to_vtt
+
 WORDS_PER_SECOND = 3.0  # eSpeak NG's default speed as measured with its pauses, for the estimate before rendering
 
 
@@ -122,26 +124,16 @@ def page_blocks(state: ArticleState) -> list[dict[str, Any]]:
 
 
 def webvtt(state: ArticleState) -> str:
-    """The sentences as WebVTT cues, for captions and transcripts (only those already rendered)."""
-    lines = ["WEBVTT", ""]
-    if state.title:
-        lines[0] = "WEBVTT - " + " ".join(state.title.split()).replace("-->", "->")
-    number = 0
-    for sentence in state.sentences:
-        if sentence.start is None or sentence.end is None:
-            continue
-        number += 1
-        text = " ".join(sentence.written.split()).replace("-->", "->")
-        lines += [str(number), f"{_vtt_time(sentence.start)} --> {_vtt_time(sentence.end)}", text, ""]
-    return "\n".join(lines)
+    """The sentences as WebVTT cues, for captions and transcripts (only those already rendered).
 
-
-def _vtt_time(seconds: float) -> str:
-    millis = round(max(0.0, seconds) * 1000)
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    secs, millis = divmod(millis, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+    Written by ``reader.captions.manifest_to_vtt``, as the exporter and the podcast site write
+    theirs, so a transcript is the same file however it is fetched."""
+    entries = [
+        {"sentence": s.index, "start": s.start, "duration": s.end - s.start, "written": s.written}
+        for s in state.sentences
+        if s.start is not None and s.end is not None
+    ]
+    return manifest_to_vtt({"title": state.title, "entries": entries})
 
 
 def clock(seconds: float | None) -> str:
