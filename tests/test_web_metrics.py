@@ -126,7 +126,7 @@ def test_request_ids_are_echoed_or_made_and_logged(client):
     try:
         given = client.get("/healthz", headers={"X-Request-ID": "edge-4f2a.17"})
         made = client.get("/api/articles/nosuchid99")
-        forged = client.get("/healthz", headers={"X-Request-ID": "bad id {\"json\": 1}" + "x" * 200})
+        forged = client.get("/healthz", headers={"X-Request-ID": 'bad id {"json": 1}' + "x" * 200})
     finally:
         requests_log.removeHandler(handler)
         requests_log.setLevel(logging.NOTSET)
