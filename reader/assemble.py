@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from reader.audio import AudioSettings
-from reader.cache import LocalStore
+from reader.cache import LocalStore, storage_error, temp_prefix
 from reader.encode import silence_frames
 from reader.errors import AudioError, CacheError
 from reader.manifest import Manifest
@@ -42,8 +42,11 @@ def assemble(manifest: Manifest, store: LocalStore, dest: Path, settings: AudioS
     """Write the article's MP3 to ``dest`` atomically and return it."""
     if not manifest.entries:
         raise AudioError(f"article {manifest.article_id} has no audio to assemble")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=".mp3")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=dest.parent, prefix=temp_prefix(), suffix=".mp3")
+    except OSError as error:
+        raise storage_error("write", dest, error) from error
     try:
         with os.fdopen(handle, "wb") as out:
             frames, stream_bytes, header = _write_frames(out, manifest, store, settings)
@@ -63,7 +66,7 @@ def assemble(manifest: Manifest, store: LocalStore, dest: Path, settings: AudioS
             write_id3(temp, tags_of(manifest), manifest.chapters())
         os.replace(temp, dest)
     except OSError as error:
-        raise CacheError(f"could not write {dest}: {error.strerror or error}") from error
+        raise storage_error("write", dest, error) from error
     finally:
         if os.path.exists(temp):
             os.unlink(temp)

@@ -18,11 +18,13 @@ the small interface an object store can implement later.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
 import re
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ from typing import Protocol
 from reader.errors import CacheError, InputError
 from reader.manifest import Manifest, Progress
 
-__all__ = ["ChunkInfo", "LocalStore", "Store", "default_cache_dir", "open_store"]
+__all__ = ["ChunkInfo", "LocalStore", "Store", "default_cache_dir", "open_store", "storage_error", "temp_prefix"]
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +101,61 @@ def check_article_id(article_id: str) -> str:
     return article_id
 
 
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_HOST_TAG = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+_TEMP = re.compile(r"^\.tmp-([0-9a-f]{6})-(\d+)-")
+
+
+def storage_error(action: str, path: object, error: OSError, **context: object) -> CacheError:
+    """A CacheError for a failed write; a full disk (or quota, or file size limit) says so first."""
+    if error.errno in _FULL:
+        return CacheError(
+            f"disk full: could not {action} {path} ({error.strerror})",
+            cause="free space on the cache's disk, or shrink the cache: reader cache prune --max-size 500MB",
+            path=str(path),
+            **context,
+        )
+    return CacheError(f"could not {action} {path}: {error.strerror or error}", path=str(path), **context)
+
+
+def temp_prefix() -> str:
+    """Prefix of this process's temp files in the cache: ``.tmp-<host>-<pid>-``.
+
+    The writer's host and pid in the name let the next renderer remove a killed
+    writer's leftovers at once, rather than after they have aged.
+    """
+    return f".tmp-{_HOST_TAG}-{os.getpid()}-"
+
+
+def _writer_gone(name: str) -> bool:
+    """Whether a temp file's name says it was written by a process of this host that is gone."""
+    match = _TEMP.match(name)
+    if match is None or match[1] != _HOST_TAG:
+        return False
+    pid = int(match[2])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
     try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
     except FileNotFoundError:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
         except OSError as error:
-            raise CacheError(f"could not create {path.parent}: {error.strerror}", path=str(path)) from error
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+            raise storage_error("write", path, error) from error
     except OSError as error:
-        raise CacheError(f"could not write {path}: {error.strerror or error}", path=str(path)) from error
+        raise storage_error("write", path, error) from error
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -118,7 +163,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        raise CacheError(f"could not write {path}: {error.strerror or error}", path=str(path)) from error
+        raise storage_error("write", path, error) from error
 
 
 class LocalStore:
@@ -177,10 +222,13 @@ class LocalStore:
     def put_chunk(self, key: str, data: bytes, *, frames: int, samples: int, sample_rate: int) -> ChunkInfo:
         """Store a chunk; if another writer got there first, keep theirs and describe it."""
         path = self.chunk_path(key)
-        if path.parent not in self._shards:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._shards.add(path.parent)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".mp3")
+        try:
+            if path.parent not in self._shards:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._shards.add(path.parent)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=".mp3")
+        except OSError as error:
+            raise storage_error("store chunk", key, error, key=key) from error
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
@@ -195,7 +243,7 @@ class LocalStore:
                 if not path.exists():
                     os.replace(temp, path)
         except OSError as error:
-            raise CacheError(f"could not store chunk {key}: {error.strerror or error}", key=key) from error
+            raise storage_error("store chunk", key, error, key=key) from error
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
@@ -222,20 +270,33 @@ class LocalStore:
 
         return count_frames(data)[0]
 
-    def sweep_temp_files(self, keys: list[str] | None = None, *, older_than: float = 300.0) -> int:
-        """Remove temp files a killed writer left (in the shards of ``keys``, or everywhere); returns the count."""
-        shards = {self.chunk_path(k).parent for k in keys} if keys is not None else set(self.root.rglob("*"))
+    def sweep_temp_files(
+        self, keys: list[str] | None = None, *, older_than: float = 300.0, articles: tuple[str, ...] = ()
+    ) -> int:
+        """Remove temp files a killed writer left (in the shards of ``keys`` and the directories of
+        ``articles``, or everywhere when ``keys`` is None); returns the count.
+
+        A temp file goes when its writer (named in it: host and pid) is gone from this host, or
+        when it is older than ``older_than`` seconds; a claim a breaker left aside goes at once.
+        """
+        if keys is None:
+            places = {p for p in self.root.rglob("*") if p.is_dir()} | {self.root}
+        else:
+            places = {self.chunk_path(k).parent for k in keys} | {self.article_dir(a) for a in articles}
         cutoff = time.time() - older_than
         removed = 0
-        for directory in shards:
+        for directory in places:
             if not directory.is_dir():
                 continue
             for entry in os.scandir(directory):
-                if entry.name.startswith(".tmp-"):
-                    with contextlib.suppress(FileNotFoundError):
-                        if entry.stat().st_mtime < cutoff:
-                            os.unlink(entry.path)
-                            removed += 1
+                if not entry.name.startswith((".tmp-", ".stale-")):
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    stale = entry.name.startswith(".stale-") or _writer_gone(entry.name)
+                    if stale or entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+                        log.info("removed %s, left by an interrupted writer", entry.path)
         return removed
 
     def discard_chunk(self, key: str) -> None:

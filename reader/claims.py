@@ -10,6 +10,7 @@ may be broken by the next renderer (after a SIGKILL, say).
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -19,13 +20,12 @@ import time
 import uuid
 from pathlib import Path
 
-from reader.errors import CacheError
-
 __all__ = ["Claim", "claim_owner"]
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = 15.0
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
 def _alive(pid: int) -> bool:
@@ -68,24 +68,50 @@ class Claim:
 
     def try_acquire(self) -> bool:
         """Take the claim if it is free or stale; False when another live process holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(3):
-            try:
-                handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                if claim_owner(self.path, self.stale_after) is not None:
-                    return False
-                self._break_stale()
-                self.broke_stale = True
-                continue
-            except OSError as error:
-                raise CacheError(f"could not claim {self.path.parent.name}: {error.strerror}") from error
-            with os.fdopen(handle, "w") as stream:
-                json.dump({"pid": os.getpid(), "host": socket.gethostname(), "token": self.token}, stream)
-            self._beat = threading.Thread(target=self._heartbeat, name="reader-claim", daemon=True)
-            self._beat.start()
-            return True
-        return False
+        from reader.cache import storage_error, temp_prefix
+
+        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "token": self.token}).encode()
+        # The claim appears whole or not at all (written aside, then linked to its name), so a
+        # renderer killed while claiming never leaves an empty lock that looks held by nobody known.
+        temp = self.path.with_name(f"{temp_prefix()}{self.token}.lock")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(temp, "wb") as stream:
+                stream.write(owner)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise storage_error("claim", self.path.parent.name, error) from error
+        try:
+            for _ in range(3):
+                try:
+                    self._publish(temp, owner)
+                except FileExistsError:
+                    if claim_owner(self.path, self.stale_after) is not None:
+                        return False
+                    self._break_stale()
+                    self.broke_stale = True
+                    continue
+                except OSError as error:
+                    raise storage_error("claim", self.path.parent.name, error) from error
+                self._beat = threading.Thread(target=self._heartbeat, name="reader-claim", daemon=True)
+                self._beat.start()
+                return True
+            return False
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+    def _publish(self, temp: Path, owner: bytes) -> None:
+        """Give the written claim its name; FileExistsError when taken."""
+        try:
+            os.link(temp, self.path)
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+            handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)  # no hard links here
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(owner)
 
     def _break_stale(self) -> None:
         """Move a stale claim aside atomically (only one breaker wins), then drop it."""

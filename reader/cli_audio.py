@@ -85,14 +85,37 @@ def audio_options(function: Any) -> Any:
             click.option(
                 "--lead-in", type=click.IntRange(0, 10_000), default=0, help="Silence before the first word, ms."
             ),
+            click.option(
+                "--fallback-backend",
+                envvar="READER_FALLBACK_BACKEND",
+                default=None,
+                help="Backend for chunks the chosen one fails after its retries, e.g. pyttsx3 behind gtts "
+                "(default: $READER_FALLBACK_BACKEND; none: such a chunk fails the render).",
+            ),
         ]
     ):
         function = option(function)
     return function
 
 
-def options_from(backend: str, voice: str | None, rate: int | None, lang: str | None, lead_in: int) -> RenderOptions:
-    return RenderOptions(backend=backend, voice=voice, rate=rate, lang=lang, audio=AudioSettings(lead_in_ms=lead_in))
+def options_from(
+    backend: str,
+    voice: str | None,
+    rate: int | None,
+    lang: str | None,
+    lead_in: int,
+    fallback_backend: str | None = None,
+) -> RenderOptions:
+    if fallback_backend == backend:  # e.g. READER_FALLBACK_BACKEND=pyttsx3 and --backend pyttsx3: nothing to fall to
+        fallback_backend = None
+    return RenderOptions(
+        backend=backend,
+        voice=voice,
+        rate=rate,
+        lang=lang,
+        audio=AudioSettings(lead_in_ms=lead_in),
+        fallback_backend=fallback_backend or None,
+    )
 
 
 @click.command()
@@ -100,7 +123,14 @@ def options_from(backend: str, voice: str | None, rate: int | None, lang: str | 
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Where to write the MP3.")
 @audio_options
 def speak(
-    source: str, output: Path | None, backend: str, voice: str | None, rate: int | None, lang: str | None, lead_in: int
+    source: str,
+    output: Path | None,
+    backend: str,
+    voice: str | None,
+    rate: int | None,
+    lang: str | None,
+    lead_in: int,
+    fallback_backend: str | None,
 ) -> None:
     """Render SOURCE to one MP3 (cached chunks are reused) and print where it went.
 
@@ -109,13 +139,17 @@ def speak(
     \b
     Example:
       reader speak https://example.com/story.html -o story.mp3 --rate 180
+      reader speak story.html --backend gtts --fallback-backend pyttsx3
     """
     from reader.cli import _source_argument
 
-    result, path = render_to(_source_argument(source), options_from(backend, voice, rate, lang, lead_in), output)
+    options = options_from(backend, voice, rate, lang, lead_in, fallback_backend)
+    result, path = render_to(_source_argument(source), options, output)
+    fell_back = sum(1 for e in result.manifest.entries if e.backend and e.backend != backend)
+    note = f"; {fell_back} by the fallback {options.fallback_backend}" if fell_back else ""
     click.echo(
         f"{path}  {format_duration(result.manifest.duration)}  ({result.rendered} of "
-        f"{len(result.manifest.entries)} chunks rendered, the rest cached)"
+        f"{len(result.manifest.entries)} chunks rendered, the rest cached{note})"
     )
 
 

@@ -41,6 +41,7 @@ class ManifestEntry:
     frame_start: int = 0  # MP3 frame offset in the assembled stream (after the Info frame)
     frames: int = 0
     samples: int = 0
+    backend: str | None = None  # the backend that rendered this chunk (a fallback's name when it did)
 
     @property
     def end(self) -> float:

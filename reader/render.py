@@ -9,7 +9,10 @@ manifest is rewritten with the entries done so far (status "rendering") and a
 progress record is kept beside it, both readable by other processes; and an
 article is claimed in the store so two processes never render it at once. A
 chunk that fails fails its article, loudly, with the chunk, the backend and
-the cause.
+the cause, unless a fallback backend is configured: then a chunk the primary
+backend fails after its retries is rendered by the fallback, stored under the
+fallback's own key (keys hash the backend's identity, so the cache never says
+one engine made what another did), and its manifest entry names that backend.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from reader.cache import ChunkInfo, LocalStore, open_store
 from reader.chunk import Chunk, chunk_key, chunk_script
 from reader.claims import Claim, claim_owner
 from reader.encode import frames_for_ms
-from reader.errors import ExtractError, InputError, ReaderError
+from reader.errors import BackendError, ExtractError, InputError, ReaderError
 from reader.manifest import Manifest, ManifestEntry, Progress
 from reader.pools import get_pool
 from reader.script import Script, make_script
@@ -78,6 +81,9 @@ class RenderOptions:
     rate: int | None = None  # words per minute
     lang: str | None = None  # None: the article's language
     audio: AudioSettings = field(default_factory=AudioSettings)
+    # Renders a chunk the backend fails after its retries (its default voice, the same rate and language).
+    # A failure policy, not a sound: not part of the article's id.
+    fallback_backend: str | None = None
 
     def __post_init__(self) -> None:
         # The language reaches the normalizer, the voice choice and the chunk keys: only a language tag.
@@ -85,13 +91,16 @@ class RenderOptions:
             raise InputError(f"lang must be a language tag like 'en' or 'pt-BR', not {self.lang[:40]!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "backend": self.backend,
             "voice": self.voice,
             "rate": self.rate,
             "lang": self.lang,
             "audio": self.audio.to_dict(),
         }
+        if self.fallback_backend:  # only when set, so articles rendered without one keep their ids
+            data["fallback_backend"] = self.fallback_backend
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RenderOptions:
@@ -121,6 +130,14 @@ class Plan:
     speech: SpeechOptions
     article_id: str
     revision: str
+    fallback_speech: SpeechOptions | None = None  # how the fallback backend speaks, when there is one
+    fallback_identity: dict[str, Any] | None = None  # its part of chunk keys
+
+    def fallback_key(self, index: int) -> str:
+        """The key a chunk has when the fallback backend renders it."""
+        if self.fallback_identity is None:
+            raise ReaderError("this render has no fallback backend")
+        return chunk_key(self.chunks[index].text, self.fallback_identity)
 
 
 def _digest(value: object, length: int = 24) -> str:
@@ -137,7 +154,8 @@ def article_id(article: Article, options: RenderOptions) -> str:
     A corrected article at the same URL keeps its id (and its podcast guid); its revision changes.
     """
     source = article.url or ["text", _content(article)]
-    return _digest({"source": source, "options": options.to_dict()})
+    chosen = {k: v for k, v in options.to_dict().items() if k != "fallback_backend"}
+    return _digest({"source": source, "options": chosen})
 
 
 def revision(article: Article) -> str:
@@ -164,7 +182,32 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
         raise NothingToSpeak("the article has nothing to speak")
     identity = {**backend.identity(speech), **options.audio.chunk_identity()}
     keys = tuple(chunk_key(chunk.text, identity) for chunk in chunks)
-    return Plan(article, options, script, chunks, keys, speech, article_id(article, options), revision(article))
+    fallback_speech, fallback_identity = _fallback(options, speech)
+    return Plan(
+        article,
+        options,
+        script,
+        chunks,
+        keys,
+        speech,
+        article_id(article, options),
+        revision(article),
+        fallback_speech,
+        fallback_identity,
+    )
+
+
+def _fallback(options: RenderOptions, speech: SpeechOptions) -> tuple[SpeechOptions | None, dict[str, Any] | None]:
+    """The fallback backend's speech options and key identity, checked now (before any audio work)."""
+    name = options.fallback_backend
+    if not name:
+        return None, None
+    if name == options.backend:
+        raise InputError(f"the fallback backend must differ from the backend ({name})", backend=name)
+    backend = get_backend(name)
+    fallback_speech = SpeechOptions(voice=None, rate=speech.rate, lang=speech.lang)
+    backend.check(fallback_speech)
+    return fallback_speech, {**backend.identity(fallback_speech), **options.audio.chunk_identity()}
 
 
 def _pause_ms(before: Chunk, after: Chunk, script: Script, settings: AudioSettings) -> int:
@@ -197,6 +240,7 @@ class _Timeline:
             self.position += frames_for_ms(max(0, pause), settings)
         sentence = job.script.sentences[chunk.sentence]
         samples = info.samples if info.samples > 0 else info.frames * spf
+        backend = job.options.backend if info.key == job.keys[index] else job.options.fallback_backend
         self.entries.append(
             ManifestEntry(
                 key=info.key,
@@ -211,6 +255,7 @@ class _Timeline:
                 frame_start=self.position,
                 frames=info.frames,
                 samples=samples,
+                backend=backend,
             )
         )
         self.position += info.frames
@@ -258,6 +303,7 @@ class _Run:
         self.prefix = 0
         self.last_write = 0.0
         self.timeline = _Timeline(job)
+        self.fallbacks: dict[Future, BackendError] = {}  # fallback renders in flight, with the primary's error
 
     def _report(self, status: str, *, force: bool = False, error: str | None = None) -> None:
         done = self.prefix if status != "complete" else len(self.infos)
@@ -322,9 +368,23 @@ class _Run:
                 for future in sorted(done, key=lambda f: indices[f][0]):
                     places = indices.pop(future)  # drop the future (and its MP3 bytes) once stored
                     first = places[0]
-                    encoded = future.result()
+                    primary = self.fallbacks.pop(future, None)
+                    try:
+                        encoded = future.result()
+                    except BackendError as error:
+                        if primary is not None:  # the fallback failed too: both causes, one error
+                            raise _both_failed(job, primary, error) from error
+                        replacement = self._fall_back(first, error)
+                        if isinstance(replacement, Future):
+                            indices[replacement] = places
+                            pending.add(replacement)
+                            continue
+                        for index in places:
+                            self.infos[index] = replacement
+                        continue
+                    key = job.keys[first] if primary is None else job.fallback_key(first)
                     info = store.put_chunk(
-                        job.keys[first],
+                        key,
                         encoded.mp3,
                         frames=encoded.frames,
                         samples=encoded.samples,
@@ -341,10 +401,27 @@ class _Run:
             message = str(error) if isinstance(error, ReaderError) else f"interrupted: {type(error).__name__}"
             try:
                 self._report("failed", force=True, error=message)
-            except ReaderError:
-                log.exception("could not record the failure of %s", job.article_id)
+            except ReaderError as unrecorded:  # a full disk, say: the render's own error is what matters
+                log.warning("could not record the failure of %s: %s", job.article_id, unrecorded)
             raise
         return self._finish()
+
+    def _fall_back(self, index: int, error: BackendError) -> Future | ChunkInfo:
+        """Render chunk ``index`` with the fallback backend (or find it cached); re-raise without one."""
+        job = self.job
+        name = job.options.fallback_backend
+        if not name or job.fallback_speech is None:
+            raise error
+        key = job.fallback_key(index)
+        log.warning("%s; rendering it with the fallback backend %s", error, name)
+        cached = self.store.chunk_info(key)
+        if cached is not None:
+            self.store.touch_chunk(key)
+            return cached
+        chunk = job.chunks[index]
+        future = get_pool(name).submit(Job(key, chunk.text, name, job.fallback_speech, job.options.audio, index))
+        self.fallbacks[future] = error
+        return future
 
     def _finish(self) -> RenderResult:
         from reader.assemble import assemble
@@ -360,6 +437,17 @@ class _Run:
             if old != path and not old.name.startswith("."):
                 old.unlink(missing_ok=True)
         return RenderResult(job.article_id, job.revision, manifest, path, self.rendered)
+
+
+def _both_failed(job: Plan, primary: BackendError, fallback: BackendError) -> BackendError:
+    return BackendError(
+        f"{primary.message}; the fallback backend {job.options.fallback_backend} failed too: {fallback.message}",
+        cause=primary.cause or fallback.cause,
+        backend=job.options.backend,
+        fallback_backend=job.options.fallback_backend,
+        chunk=primary.context.get("chunk"),
+        key=primary.context.get("key"),
+    )
 
 
 def _complete(job: Plan, store: LocalStore) -> RenderResult | None:
@@ -402,7 +490,7 @@ def render_plan(
         log.info("article %s is being rendered by %s; waiting", job.article_id, claim_owner(claim.path))
         time.sleep(wait_poll)
     if claim.broke_stale:  # a renderer died here: clear what its writes left half-done
-        store.sweep_temp_files([*job.keys], older_than=5.0)
+        store.sweep_temp_files([*job.keys], older_than=5.0, articles=(job.article_id,))
     try:
         done = _complete(job, store)  # the other renderer may have finished between our checks
         if done is not None:

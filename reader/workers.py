@@ -17,6 +17,7 @@ import contextlib
 import itertools
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -61,6 +62,20 @@ def _error_for(job: Job, kind: str, message: str, cause: str | None) -> ReaderEr
         chunk=job.index,
         key=job.key,
     )
+
+
+def _exit_status(worker: _Worker) -> str:
+    """How a worker that closed its pipe ended: "killed by SIGKILL", "exit status 3"."""
+    try:
+        code = worker.process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        return "still running after closing its pipe"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
 
 
 class _Worker:
@@ -222,8 +237,7 @@ class WorkerPool:
                 worker.kill()
                 self._workers.remove(worker)
                 return
-            code = worker.process.poll()
-            self._replace(worker, f"the worker process died (exit status {code})")
+            self._replace(worker, f"the worker process died ({_exit_status(worker)})")
             return
         kind = message[0]
         if kind == "ready":

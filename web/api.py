@@ -21,7 +21,7 @@ from web.views import to_json, webvtt
 bp = Blueprint("api", __name__)
 
 SOURCE_FIELDS = ("url", "html", "text")
-OPTION_FIELDS = ("backend", "voice", "rate", "lang")
+OPTION_FIELDS = ("backend", "voice", "rate", "lang", "fallback_backend")
 
 
 def _json_body() -> dict[str, Any]:
@@ -48,7 +48,7 @@ def _render_request(body: dict[str, Any]) -> dict[str, Any]:
     if source == "url" and not body["url"].lower().startswith(("http://", "https://")):
         raise ApiError(400, "url must be an http or https address")
     request_args: dict[str, Any] = {source: body[source]}
-    for name in ("backend", "voice", "lang"):
+    for name in ("backend", "voice", "lang", "fallback_backend"):
         value = body.get(name)
         if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 200):
             raise ApiError(400, f"{name} must be a non-empty string")

@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "BACKEND": "pyttsx3",
     "VOICE": None,
     "RATE": None,
+    # A backend for chunks the chosen one fails after its retries (e.g. "pyttsx3" behind gTTS); None: fail.
+    "FALLBACK_BACKEND": None,
     # Largest request body (pasted HTML or text): larger gets 413.
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     # Sites allowed to call the API from their pages (the embed script). Empty: same origin only.

@@ -9,6 +9,7 @@ that several server processes still render it once.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -124,10 +125,15 @@ class Library:
         voice: str | None = None,
         rate: float | None = None,
         lang: str | None = None,
+        fallback_backend: str | None = None,
     ) -> Submission:
         """Start (or find) the render of an article; returns at once with its id."""
         article = self._article(url, html, text)
-        return self._start(article, self._options(backend, voice, rate, lang), source_url=url)
+        options = self._options(backend, voice, rate, lang)
+        fallback = fallback_backend or self.config.get("FALLBACK_BACKEND") or None
+        if fallback and fallback != options.backend:  # a failure policy: not part of the article's id
+            options = dataclasses.replace(options, fallback_backend=fallback)
+        return self._start(article, options, source_url=url)
 
     def _start(self, article: Article, options: RenderOptions, *, source_url: str | None = None) -> Submission:
         job = plan(article, options)

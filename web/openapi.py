@@ -163,6 +163,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "voice": {"type": "string"},
                         "rate": {"type": "number", "exclusiveMinimum": 0},
                         "lang": {"type": "string", "example": "en"},
+                        "fallback_backend": {
+                            "type": "string",
+                            "example": "pyttsx3",
+                            "description": "Renders any chunk the backend fails after its retries.",
+                        },
                     },
                 },
                 "Accepted": {

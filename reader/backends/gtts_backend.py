@@ -4,7 +4,9 @@ gTTS builds the requests (language, accent ``tld``, slow speech, its
 100-character limit); this module sends them itself, because gTTS waits
 forever by default and turns TLS verification off. Here: TLS verified,
 explicit connect/read timeouts, and retries with exponential backoff and
-jitter on 429 and 5xx (honouring ``Retry-After``). No network gives a clear
+jitter on 429 and 5xx (honouring ``Retry-After``), and on an MP3 whose frames
+do not run whole to its end (a cut connection: ffmpeg would decode what came
+and the chunk would silently lose its last words). No network gives a clear
 BackendError. The MP3 that comes back is decoded whole by ffmpeg to PCM; the
 house encode happens after, like every backend. The endpoint is unofficial:
 it may change or rate-limit without notice.
@@ -42,6 +44,30 @@ ACCENTS: dict[str, tuple[str, ...]] = {
     "es": ("es", "com.mx"),
     "zh-CN": ("com",),
 }
+
+
+def mp3_problem(data: bytes) -> str | None:
+    """Why ``data`` is not a whole MP3 (a frame cut short, bytes that are not frames), or None.
+
+    ID3 tags at either end are allowed; everything between must be back-to-back whole frames.
+    """
+    from reader.errors import AudioError
+    from reader.mp3 import iter_frames
+
+    body = memoryview(data)
+    if body[:3] == b"ID3" and len(body) >= 10:
+        size = (body[6] << 21) | (body[7] << 14) | (body[8] << 7) | body[9]
+        body = body[10 + size + (10 if body[5] & 0x10 else 0) :]
+    if len(body) >= 128 and body[-128:-125] == b"TAG":
+        body = body[:-128]
+    if not body:
+        return "no MP3 frames"
+    try:
+        for _ in iter_frames(body):
+            pass
+    except AudioError as error:
+        return error.message
+    return None
 
 
 def _retry_after(response: Any) -> float | None:
@@ -153,17 +179,28 @@ class GttsBackend:
             else:
                 status = response.status_code
                 if status == 200:
-                    return self._audio(response.text, host)
-                if status != 429 and status < 500:
+                    data = self._audio(response.text, host)
+                    problem = mp3_problem(data)
+                    if problem is None:
+                        return data
+                    if attempt == self.attempts:
+                        raise BackendError(
+                            f"{host} sent a truncated or corrupt MP3 {attempt} times ({problem})",
+                            backend=self.name,
+                            cause="the connection was cut, or the endpoint failed mid-answer",
+                        )
+                    log.info("gTTS sent a broken MP3 (attempt %d: %s); retrying in %.1f s", attempt, problem, wait)
+                elif status != 429 and status < 500:
                     cause = "bad token or an upstream API change" if status == 403 else None
                     raise BackendError(f"{host} answered {status} {response.reason}", backend=self.name, cause=cause)
-                if attempt == self.attempts:
+                elif attempt == self.attempts:
                     cause = "rate-limited: wait and try again later" if status == 429 else "the endpoint is failing"
                     raise BackendError(
                         f"{host} answered {status} {response.reason} {attempt} times", backend=self.name, cause=cause
                     )
-                wait = max(wait, _retry_after(response) or 0.0)
-                log.info("gTTS answered %d (attempt %d); retrying in %.1f s", status, attempt, wait)
+                else:
+                    wait = max(wait, _retry_after(response) or 0.0)
+                    log.info("gTTS answered %d (attempt %d); retrying in %.1f s", status, attempt, wait)
             time.sleep(wait)
         raise BackendError(f"{host} failed", backend=self.name)  # not reached: the loop returns or raises
 
