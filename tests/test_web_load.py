@@ -198,5 +198,8 @@ def test_with_an_api_token_writes_need_it_and_reads_stay_open(make_client):
     assert client.get("/api/articles").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/feed.xml").status_code == 200
+    document = client.get("/api/openapi.json").get_json()
+    assert "401" in document["paths"]["/api/articles"]["post"]["responses"]
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     open_client = make_client(RATE_LIMIT_PER_MINUTE=0)  # no token configured: writes are open
     assert "unknown field" in _error(open_client.post("/api/articles", json={"nope": 1}), 400)["message"]

@@ -21,12 +21,17 @@ def _error(description: str) -> dict[str, Any]:
 
 _ERRORS = {
     "400": _error("Bad request: the body or a field is wrong"),
+    "401": _error("The server has an API token and the request did not send it (Authorization: Bearer)"),
     "413": _error("The body is larger than the server accepts"),
     "415": _error("The body is not JSON"),
     "422": _error("The source holds no article that can be spoken, or could not be fetched"),
     "429": _error("Too many requests from this client; see Retry-After"),
     "503": _error("The render queue is full or the cache is unavailable; see Retry-After"),
 }
+
+
+# Writes need the token only when the server has one (API_TOKEN): open, or bearer.
+_WRITE_SECURITY: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -51,6 +56,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 },
                 "post": {
                     "summary": "Render an article from a URL, HTML or text",
+                    "security": _WRITE_SECURITY,
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RenderRequest"}}},
@@ -72,8 +78,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 },
                 "delete": {
                     "summary": "Remove the article; its audio becomes prunable",
+                    "security": _WRITE_SECURITY,
                     "responses": {
                         "204": {"description": "Removed"},
+                        "401": _ERRORS["401"],
                         "404": _error("No such article"),
                         "429": _ERRORS["429"],
                     },
@@ -83,6 +91,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "parameters": [_ID],
                 "post": {
                     "summary": "Fetch the source again and re-render what changed (same id, new revision)",
+                    "security": _WRITE_SECURITY,
                     "responses": {"202": accepted, "404": _error("No such article"), **_ERRORS},
                 },
             },
@@ -150,6 +159,13 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             },
         },
         "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Needed for writes only when the server sets API_TOKEN",
+                }
+            },
             "schemas": {
                 "RenderRequest": {
                     "type": "object",
@@ -235,6 +251,6 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         }
                     },
                 },
-            }
+            },
         },
     }
