@@ -35,7 +35,7 @@ def extract_document(
         if document.kind == "html":
             article = extract_html(document.text, url=document.url, rules=rules, source=document.name, limits=limits)
         else:
-            check_plain(document.text, document.name, limits)
+            check_plain(document.text, document.name, limits, markdown=document.kind == "markdown")
             if document.kind == "markdown":
                 article = extract_markdown(document.text, rules=rules, source=document.name)
             else:

@@ -6,9 +6,10 @@ element; speech planning costs about a millisecond per sentence. A real article,
 even a very long read, has a few hundred paragraphs; a hostile page can have
 hundreds of thousands of tiny ones (a 4 MB page of 60,000 paragraphs took
 27 s, a 19 MB one two minutes and 3 GB). So the page is measured before it is
-parsed (elements), after it is parsed (blocks that hold text), and the article
-after it is read (blocks, characters), each with a cheap count, and refused with
-an ``InputError`` that says which limit it passed.
+parsed (elements), after it is parsed (blocks that hold text), Markdown before
+markdown-it (table cells, link brackets: its slow paths), and the article after
+it is read (blocks, characters, sentences), each with a cheap count, and refused
+with an ``InputError`` that says which limit it passed.
 
 Separately, libxml2 stops parsing at a single text node over 10 MB (an inline
 script or style, a comment) and silently drops the rest of the page, so
@@ -16,7 +17,8 @@ script or style, a comment) and silently drops the rest of the page, so
 
 The limits are module constants; a deployment with other needs passes its own
 ``InputLimits`` (``reader.extract(..., limits=...)``) or sets
-``READER_MAX_BLOCKS`` / ``READER_MAX_ARTICLE_CHARS`` (read by ``InputLimits.from_env``).
+``READER_MAX_BLOCKS`` / ``READER_MAX_ARTICLE_CHARS`` / ``READER_MAX_SENTENCES`` (read by
+``InputLimits.from_env``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ __all__ = ["InputLimits", "check_article", "check_markup", "check_plain", "check
 MAX_ELEMENTS = 250_000  # opening tags in the raw markup: bounds the parsed tree's memory
 MAX_BLOCKS = 10_000  # blocks that hold text (paragraphs, items, cells, headings...)
 MAX_ARTICLE_CHARS = 1_000_000  # about 170,000 words, some 19 hours of speech
+MAX_SENTENCES = 20_000  # a 20,000-word long read has ~1,000; scripting costs 0.1-0.3 ms each
 MAX_INLINE_CHARS = 1_000_000  # a script, style or comment larger than this is dropped before parsing
 
 _TEXT_BLOCKS = (
@@ -42,6 +45,7 @@ _TEXT_BLOCKS = (
     "div", "section", "article", "figcaption", "caption",
 )  # fmt: skip
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?。！？…]+(?=\s|$)")
 _INLINE_START = re.compile(r"<(script|style)\b[^>]*>|<!--", re.IGNORECASE)
 _INLINE_END = {
     "script": re.compile(r"</script", re.IGNORECASE),
@@ -57,18 +61,20 @@ class InputLimits:
     max_elements: int = MAX_ELEMENTS
     max_blocks: int = MAX_BLOCKS
     max_article_chars: int = MAX_ARTICLE_CHARS
+    max_sentences: int = MAX_SENTENCES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> InputLimits:
-        """``READER_MAX_BLOCKS`` and ``READER_MAX_ARTICLE_CHARS`` override the defaults (the element cap
-        follows the block cap: 25 elements per block)."""
+        """``READER_MAX_BLOCKS``, ``READER_MAX_ARTICLE_CHARS`` and ``READER_MAX_SENTENCES`` override the
+        defaults (the element cap follows the block cap: 25 elements per block)."""
         environ = os.environ if environ is None else environ
         try:
             blocks = int(environ.get("READER_MAX_BLOCKS") or MAX_BLOCKS)
             chars = int(environ.get("READER_MAX_ARTICLE_CHARS") or MAX_ARTICLE_CHARS)
+            sentences = int(environ.get("READER_MAX_SENTENCES") or MAX_SENTENCES)
         except ValueError as error:
             raise InputError(f"bad input limit in the environment: {error}") from None
-        return cls(max_elements=max(MAX_ELEMENTS, 25 * blocks), max_blocks=blocks, max_article_chars=chars)
+        return cls(max(MAX_ELEMENTS, 25 * blocks), blocks, chars, sentences)
 
 
 def _too_many(count: int, what: str, limit: int, source: str) -> InputError:
@@ -120,8 +126,10 @@ def check_tree(tree: html.HtmlElement, source: str, limits: InputLimits) -> None
         raise _too_many(count, "blocks of text", limits.max_blocks, source)
 
 
-def check_plain(text: str, source: str, limits: InputLimits) -> None:
-    """Plain text or Markdown: no more paragraphs than ``limits.max_blocks``, no more characters than allowed."""
+def check_plain(text: str, source: str, limits: InputLimits, *, markdown: bool = False) -> None:
+    """Plain text or Markdown: no more paragraphs than ``limits.max_blocks``, no more characters than allowed;
+    Markdown also no more table cells or link brackets than ``limits.max_blocks`` (markdown-it takes ~55 µs
+    per unclosed ``[a](`` and is quadratic in a table's columns: 2,000 columns took 14 s)."""
     if len(text) > 2 * limits.max_article_chars:
         raise InputError(
             f"{source} is {len(text):,} characters long, more than an article may be",
@@ -130,6 +138,11 @@ def check_plain(text: str, source: str, limits: InputLimits) -> None:
     count = len(_PARAGRAPH_BREAK.findall(text)) + 1
     if count > limits.max_blocks:
         raise _too_many(count, "paragraphs", limits.max_blocks, source)
+    if markdown:
+        for mark, what in (("|", "table cell borders"), ("[", "link brackets")):
+            count = text.count(mark)
+            if count > limits.max_blocks:
+                raise _too_many(count, what, limits.max_blocks, source)
 
 
 def check_article(blocks: tuple[object, ...] | list[object], source: str, limits: InputLimits) -> None:
@@ -142,4 +155,11 @@ def check_article(blocks: tuple[object, ...] | list[object], source: str, limits
             f"the article in {source} is {chars:,} characters long, more than the {limits.max_article_chars:,} "
             "an article may have",
             cause="a book or a data dump rather than an article; READER_MAX_ARTICLE_CHARS raises the limit",
+        )
+    sentences = sum(len(_SENTENCE_END.findall(getattr(block, "text", ""))) for block in blocks)
+    if sentences > limits.max_sentences:
+        raise InputError(
+            f"the article in {source} has about {sentences:,} sentences, more than the {limits.max_sentences:,} "
+            "an article may have",
+            cause="a book or a data dump rather than an article; READER_MAX_SENTENCES raises the limit",
         )

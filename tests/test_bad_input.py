@@ -183,6 +183,27 @@ def test_thousands_of_tiny_paragraphs_in_text_are_refused_past_the_cap(kind: str
         reader.extract(f"A title\n\n{body}".encode())
 
 
+@pytest.mark.parametrize(
+    ("markdown", "words"),
+    [
+        ("# T\n\nSome " + "[" * 100_000 + " text.\n", "100,000 link brackets"),  # took 45 s in the sniffer
+        ("# T\n\n" + "[a](" * 20_000 + "\n", "20,000 link brackets"),  # 6 s in markdown-it
+        ("# T\n\n" + "|a" * 2000 + "|\n" + "|-" * 2000 + "|\n" + ("|x" * 2000 + "|\n") * 50, "table cell borders"),
+    ],
+    ids=["brackets", "unclosed-links", "wide-table"],
+)
+def test_markdown_slow_paths_are_refused_before_parsing(markdown: str, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        reader.extract(markdown.encode())
+
+
+def test_an_article_of_too_many_tiny_sentences_is_refused() -> None:
+    """80,000 sentences took 8 s to script (and more to plan) for 640 KB of text."""
+    text = "Title\n\n" + ("Go now. " * 40 + "\n\n") * 2000
+    with pytest.raises(InputError, match=r"about 80,000 sentences, more than the 20,000"):
+        reader.extract(text.encode())
+
+
 def test_thousands_of_tiny_paragraphs_under_the_cap_are_read() -> None:
     markup = "<html><body><article><h1>Many</h1>" + "".join(f"<p>Item {i} is ready.</p>" for i in range(2_000))
     article = reader.extract((markup + "</article></body></html>").encode())
