@@ -116,7 +116,9 @@ def test_fifty_clients_asking_for_one_uncached_article_start_one_render(fake_ser
 
 
 def test_a_flood_of_cold_renders_is_refused_past_the_queue_while_cached_audio_keeps_playing(fake_server):
-    server = fake_server(workers=1, READER_FAKE_DELAY="0.5", READER_RENDER_QUEUE_LIMIT="2")
+    server = fake_server(
+        workers=1, READER_FAKE_DELAY="0.5", READER_RENDER_QUEUE_LIMIT="2", READER_MAX_CONTENT_LENGTH="100000"
+    )
     # one finished article, rendered into the server's cache by this process (no delay here)
     options = RenderOptions(backend="fake")
     cached = render(support.make_article(2, 2, seed=5), options, store=open_store(server.cache))
@@ -144,6 +146,23 @@ def test_a_flood_of_cold_renders_is_refused_past_the_queue_while_cached_audio_ke
     # an article already finished is not a new render: posting it again is accepted even now
     status, _, _ = _call(server, "POST", "/api/articles", {"text": _text(60, "Flood story 0")})
     assert status == 202
+    # a body sent chunked (no Content-Length) past the limit is a 413 too, not a torn 400
+    assert _chunked_post(server, json.dumps({"text": "word " * 40_000}).encode())[0] == 413
+    status, body = _chunked_post(server, json.dumps({"nope": 1}).encode())
+    assert status == 400 and "unknown field" in json.loads(body)["error"]["message"]
+
+
+def _chunked_post(server, payload: bytes) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        pieces = (payload[i : i + 8192] for i in range(0, len(payload), 8192))
+        connection.request(
+            "POST", "/api/articles", body=pieces, headers={"Content-Type": "application/json"}, encode_chunked=True
+        )
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 @pytest.fixture

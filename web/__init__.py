@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web import api, embed, errors, feed, metrics, pages, requestlog
+from web import api, embed, errors, feed, limits, metrics, pages, requestlog
 from web.config import DEFAULTS
 from web.library import Library
 
@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     requestlog.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     metrics.init_app(app)  # before the library, which reports its renders to it
     library_class = app.config.get("LIBRARY_CLASS") or Library
     library_class.init_app(app)

@@ -149,7 +149,7 @@ def artwork() -> Response:
     title = _config("FEED_TITLE") or "Article reader"
     given = _config("FEED_IMAGE")
     key = hashlib.sha256(f"{title}\0{given or ''}".encode()).hexdigest()[:16]
-    path = Path(library.cache_dir) / "feed" / f"artwork-{key}.jpg"
+    path = Path(library.store.root) / "feed" / f"artwork-{key}.jpg"  # the local cache, or the S3 store's local copy
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         if given:

@@ -13,15 +13,16 @@ reverse proxy set TRUSTED_PROXIES so the client is the listener, not the proxy.
 from __future__ import annotations
 
 import hmac
+import io
 import threading
 import time
 from collections import deque
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 
 from web.errors import ApiError
 
-__all__ = ["RateLimiter", "check_token", "guard_write", "limit_costly"]
+__all__ = ["RateLimiter", "check_token", "guard_write", "init_app", "limit_costly"]
 
 
 class RateLimiter:
@@ -68,3 +69,21 @@ def guard_write() -> None:
     """Call at the top of a write handler: the token first (no rate budget spent on strangers), then the limit."""
     check_token()
     limit_costly()
+
+
+def _bound_chunked_body() -> None:
+    """A chunked body (no Content-Length) past MAX_CONTENT_LENGTH gets 413 like any other: werkzeug
+    would quietly cut it at the limit, and the handler would answer 400 for the torn JSON."""
+    environ = request.environ
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit or request.content_length is not None or not environ.get("wsgi.input_terminated"):
+        return
+    data = environ["wsgi.input"].read(int(limit) + 1)
+    if len(data) > int(limit):
+        raise ApiError(413, "the request body is too large")
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_bound_chunked_body)
