@@ -335,6 +335,8 @@ def test_dns_rebinding_on_a_redirect_hop_is_refused(hostile_dns: Net, listener: 
     "location",
     [
         "http://127.0.0.1:{port}/",
+        "//127.0.0.1:{port}/scheme-relative",
+        "http://news.example@127.0.0.1:{port}/",
         "http://intranet.example:{port}/",
         "http://[::ffff:7f00:1]:{port}/",
         "file:///etc/passwd",
