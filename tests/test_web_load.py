@@ -222,3 +222,41 @@ def test_with_an_api_token_writes_need_it_and_reads_stay_open(make_client):
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     open_client = make_client(RATE_LIMIT_PER_MINUTE=0)  # no token configured: writes are open
     assert "unknown field" in _error(open_client.post("/api/articles", json={"nope": 1}), 400)["message"]
+
+
+def test_live_streams_past_their_limit_get_503_so_threads_stay_free_for_finished_audio(fake_server):
+    """Each live stream holds a server thread until its render ends: past LIVE_STREAM_LIMIT a listener gets
+    503 + Retry-After, and the threads left keep answering /healthz; a closed stream frees its slot."""
+    server = fake_server(workers=1, READER_FAKE_DELAY="1.0", READER_LIVE_STREAM_LIMIT="2")
+    status, _, body = _call(server, "POST", "/api/articles", {"text": _text(120, "Slow live story")})
+    assert status == 202
+    audio = json.loads(body)["audio_url"]
+
+    def open_stream():
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("GET", audio)
+        response = connection.getresponse()
+        return connection, response
+
+    streams = [open_stream() for _ in range(2)]
+    try:
+        assert [response.status for _, response in streams] == [200, 200]
+        assert all(response.getheader("X-Reader-Status") == "rendering" for _, response in streams)
+        extra_connection, extra = open_stream()
+        assert extra.status == 503 and int(extra.getheader("Retry-After")) > 0
+        assert "too many listeners" in json.loads(extra.read())["error"]["message"]
+        extra_connection.close()
+        assert _call(server, "GET", "/healthz")[0] == 200
+        streams.pop()[0].close()  # a listener leaves: its slot comes back once the server notices
+        deadline = time.monotonic() + 10
+        while True:
+            connection, response = open_stream()
+            if response.status == 200:
+                streams.append((connection, response))
+                break
+            connection.close()
+            assert time.monotonic() < deadline, "the closed stream's slot never came back"
+            time.sleep(0.2)
+    finally:
+        for connection, _ in streams:
+            connection.close()

@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_PER_MINUTE": 60,
     # How long an audio request waits for a chunk that is still rendering, in seconds.
     "STREAM_WAIT_SECONDS": 120.0,
+    # Live streams (audio of renders in progress) at once per process; each holds a server thread until
+    # its render ends, so past it 503 + Retry-After. None: the server's threads less two (0: no limit).
+    "LIVE_STREAM_LIMIT": None,
     # Hand finished audio files to a front proxy: "" (serve them here), "x-accel" (nginx) or "x-sendfile";
     # or, with the S3 store, "presigned": redirect to a short-lived signed URL of the object.
     "AUDIO_OFFLOAD": "",

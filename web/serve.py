@@ -58,6 +58,7 @@ def serve(
 ) -> None:
     """Serve until interrupted. ``on_ready`` runs once the socket is bound (to print the URL)."""
     configure_logging(os.environ.get("READER_LOG_FORMAT") or "json", os.environ.get("READER_LOG_LEVEL") or "warning")
+    os.environ["READER_SERVER_THREADS"] = str(threads)  # the app keeps threads free of live streams
     if sys.platform == "win32":  # gunicorn needs fork; waitress is the threaded server that runs everywhere
         import waitress
 

@@ -13,7 +13,9 @@ its bytes and gets a 206 (``bytes a-b/*`` while the total is unknown).
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -167,7 +169,41 @@ class _Live:
             position += len(part)
 
 
+def _live_slots() -> threading.BoundedSemaphore | None:
+    """This process's slots for live streams: each holds a server thread until its render ends, so
+    past LIVE_STREAM_LIMIT (default: the server's threads less two) a listener gets 503 rather than
+    every thread waiting on renders while finished audio and /healthz wait for a thread."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _SLOTS_LOCK:
+        if "reader_live_slots" not in app.extensions:
+            limit = app.config.get("LIVE_STREAM_LIMIT")
+            if limit is None:
+                limit = max(1, int(os.environ.get("READER_SERVER_THREADS") or 8) - 2)
+            app.extensions["reader_live_slots"] = threading.BoundedSemaphore(int(limit)) if int(limit) > 0 else None
+        return app.extensions["reader_live_slots"]
+
+
+_SLOTS_LOCK = threading.Lock()
+
+
 def _live_response(library: Library, article_id: str) -> Response:
+    slots = _live_slots()
+    if slots is not None and not slots.acquire(blocking=False):
+        raise ApiError(
+            503, "too many listeners are waiting for audio still rendering; try again shortly", retry_after=5
+        )
+    try:
+        response = _live_response_in_slot(library, article_id)
+    except BaseException:
+        if slots is not None:
+            slots.release()
+        raise
+    if slots is not None:
+        response.call_on_close(slots.release)
+    return response
+
+
+def _live_response_in_slot(library: Library, article_id: str) -> Response:
     wait_seconds = float(current_app.config["STREAM_WAIT_SECONDS"])
     live = _Live(library, article_id, wait_seconds)
     headers = {
