@@ -190,3 +190,37 @@ def test_a_cancelled_background_render_stops_and_keeps_what_it_stored(tmp_path, 
     total = len(plan(article, options).chunks)
     assert 2 <= len(kept) < total
     assert render(article, options, store=store).rendered <= total - len(kept) + 2  # in-flight chunks at most
+
+
+def test_the_first_chunk_is_stored_before_a_long_article_is_fully_planned(tmp_path, monkeypatch):
+    """start_render submits the head's chunks first; the full plan is held back here until they are stored."""
+    import threading
+
+    import reader.background as background
+
+    support.fake_env(monkeypatch, tmp_path)
+    store = open_store(tmp_path / "cache")
+    article = support.make_article(paragraphs=6, sentences=2, seed=11)
+    options = RenderOptions(backend="fake")
+    release = threading.Event()
+    real_plan = background.plan
+
+    def held_plan(source, opts=None):
+        if len(source.blocks) > background.HEAD_BLOCKS:
+            assert release.wait(60)
+        return real_plan(source, opts)
+
+    monkeypatch.setattr(background, "plan", held_plan)
+    first_key = real_plan(dataclasses.replace(article, blocks=article.blocks[:1]), options).keys[0]
+    job = start_render(article, options, store=store)
+    try:
+        deadline = time.monotonic() + 60
+        while store.read_chunk(first_key) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert store.read_chunk(first_key) is not None
+        assert job.total is None  # the rest of the article is not planned yet
+    finally:
+        release.set()
+    result = job.result(timeout=60)
+    assert result.manifest.entries[0].key == first_key
+    assert job.total == len(result.manifest.entries)
