@@ -132,16 +132,10 @@ def _writer_gone(name: str) -> bool:
     match = _TEMP.match(name)
     if match is None or match[1] != _HOST_TAG:
         return False
+    from reader.claims import pid_alive
+
     pid = int(match[2])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return pid != os.getpid() and not pid_alive(pid)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

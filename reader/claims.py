@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-__all__ = ["Claim", "claim_owner"]
+__all__ = ["Claim", "claim_owner", "pid_alive"]
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +28,19 @@ STALE_AFTER = 15.0
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host still runs (a zombie, dead but not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):  # no /proc (macOS, Windows): kill(0) is all we know
+        return True
 
 
 def claim_owner(path: Path, stale_after: float = STALE_AFTER) -> dict | None:
@@ -50,7 +55,7 @@ def claim_owner(path: Path, stale_after: float = STALE_AFTER) -> dict | None:
         age = 0.0 if path.exists() else stale_after + 1
     if age > stale_after:
         return None
-    if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) and not _alive(owner["pid"]):
+    if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) and not pid_alive(owner["pid"]):
         return None
     return owner
 

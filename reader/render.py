@@ -480,6 +480,7 @@ def render_plan(
     while True:
         done = _complete(job, store)
         if done is not None:
+            _clear_dead_claim(claim, job, store)
             if on_progress is not None:
                 on_progress(Progress(job.article_id, len(job.keys), len(job.keys), done.manifest.duration, "complete"))
             return done
@@ -498,6 +499,17 @@ def render_plan(
         return _Run(job, store, on_progress, pool, presubmitted, stop).run()
     finally:
         claim.release()
+
+
+def _clear_dead_claim(claim: Claim, job: Plan, store: LocalStore) -> None:
+    """A renderer killed after its last write (or in it) left its claim and maybe temp files: clear them."""
+    if not claim.path.exists() or claim_owner(claim.path) is not None:
+        return
+    if claim.try_acquire():
+        try:
+            store.sweep_temp_files([*job.keys], older_than=5.0, articles=(job.article_id,))
+        finally:
+            claim.release()
 
 
 def render(
