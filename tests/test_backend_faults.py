@@ -236,6 +236,8 @@ def test_pyttsx3_dying_or_hanging_mid_chunk_is_retried_and_the_audio_is_whole(tm
         killer.stop.set()
         hanger.stop.set()
     assert killer.hits and hanger.hits, "both faults struck"
+    tmp = Path(__import__("tempfile").gettempdir())
+    assert not [p for pid in killer.hits + hanger.hits for p in tmp.glob(f"reader-pyttsx3-{pid}-*")]
     assert result.manifest.status == "complete" and result.rendered == len(result.manifest.entries)
     assert_no_gaps(result)
 

@@ -12,6 +12,7 @@ short-lived child process for the same reason.
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
@@ -36,6 +37,7 @@ __all__ = ["Pyttsx3Backend"]
 log = logging.getLogger(__name__)
 
 FILE_WAIT_SECONDS = 10.0
+TEMP_PREFIX = "reader-pyttsx3-"  # + the worker's pid: a killed worker's file is swept by the next one
 SPEAK_ATTEMPTS = 3  # pyttsx3 occasionally loses an utterance (an empty file): speak it again
 
 
@@ -67,6 +69,19 @@ def _list_voices_here() -> list[dict[str, Any]]:
             {"id": voice.id, "name": voice.name, "lang": languages[0] if languages else "", "gender": voice.gender}
         )
     return voices
+
+
+def _sweep_killed_workers_files() -> None:
+    """Remove the audio files of workers killed mid-chunk (their pid is in the name and gone)."""
+    from reader.claims import pid_alive
+
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), f"{TEMP_PREFIX}*.audio")):
+        pid = os.path.basename(path)[len(TEMP_PREFIX) :].split("-")[0]
+        try:
+            if (pid.isdigit() and not pid_alive(int(pid))) or time.time() - os.path.getmtime(path) > 3600:
+                os.unlink(path)  # a killed worker's, or one older than any chunk takes (named before pids)
+        except OSError:
+            pass
 
 
 class Pyttsx3Backend:
@@ -139,6 +154,7 @@ class Pyttsx3Backend:
         except Exception as error:  # pyttsx3 raises bare RuntimeErrors and OSErrors from its drivers
             raise BackendError(f"pyttsx3 could not start its engine: {error}", backend=self.name) from error
         engine.connect("finished-utterance", lambda name, completed: self._finished.set())
+        _sweep_killed_workers_files()
         return engine
 
     def synthesize(self, text: str, options: SpeechOptions) -> Audio:
@@ -169,7 +185,7 @@ class Pyttsx3Backend:
         ) from failure
 
     def _speak_once(self, engine: Any, text: str) -> Audio:
-        handle, path = tempfile.mkstemp(prefix="reader-pyttsx3-", suffix=".audio")
+        handle, path = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".audio")
         os.close(handle)
         os.unlink(path)  # the engine creates it; its appearance is part of how we know it finished
         try:
