@@ -205,11 +205,12 @@ def test_an_unusable_fallback_is_refused_before_any_audio_work(tmp_path):
 
 
 class Saboteur(threading.Thread):
-    """Sends ``sig`` to the pool's worker while it holds chunk ``index``: ``times`` times at most."""
+    """Sends ``sig`` to the pool's worker while it holds chunk ``index`` (or, not ``exact``, any later
+    chunk, should that one finish before it is seen): ``times`` times at most, each to another worker."""
 
-    def __init__(self, pool: WorkerPool, index: int, sig: int, times: int) -> None:
+    def __init__(self, pool: WorkerPool, index: int, sig: int, times: int, *, exact: bool = False) -> None:
         super().__init__(daemon=True)
-        self.pool, self.index, self.sig, self.times = pool, index, sig, times
+        self.pool, self.index, self.sig, self.times, self.exact = pool, index, sig, times, exact
         self.hits: list[int] = []
         self.stop = threading.Event()
 
@@ -217,7 +218,10 @@ class Saboteur(threading.Thread):
         while not self.stop.is_set() and len(self.hits) < self.times:
             for worker in list(self.pool._workers):
                 task = worker.task
-                if task is not None and task[1].index == self.index and worker.process.pid not in self.hits:
+                chosen = task is not None and (task[1].index == self.index or (task[1].index > self.index > -1))
+                if chosen and self.exact and task[1].index != self.index:
+                    chosen = False
+                if chosen and worker.process.pid not in self.hits:
                     os.kill(worker.process.pid, self.sig)
                     self.hits.append(worker.process.pid)
             time.sleep(0.002)
@@ -244,10 +248,13 @@ def test_pyttsx3_dying_or_hanging_mid_chunk_is_retried_and_the_audio_is_whole(tm
 
 def test_pyttsx3_dying_on_every_attempt_fails_naming_the_chunk(tmp_path):
     store = open_store(tmp_path / "cache")
-    article = support.make_article(paragraphs=1, sentences=3, headings=False, seed=12)
+    article = support.make_article(paragraphs=1, sentences=1, headings=False, seed=12)
+    long = " ".join(support.WORDS[i % 24] for i in range(0, 42 * 5, 5)).capitalize() + "."  # slow to speak
+    article = dataclasses.replace(article, blocks=(*article.blocks, Block("paragraph", long)))
     job = plan(article)
+    assert len(job.chunks) == 3 and job.chunks[2].text == long
     with WorkerPool("pyttsx3", 1, timeout=10, retries=1) as pool:
-        killer = Saboteur(pool, 2, signal.SIGKILL, 2)
+        killer = Saboteur(pool, 2, signal.SIGKILL, 2, exact=True)
         killer.start()
         with pytest.raises(BackendError) as caught:
             render(article, store=store, pool=pool)
