@@ -14,6 +14,7 @@ import functools
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
@@ -37,7 +38,7 @@ from reader.render import (
 )
 from reader.workers import Job
 
-__all__ = ["RenderJob", "start_render", "submit_plan"]
+__all__ = ["RenderJob", "head_plan", "start_render", "submit_plan"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class RenderJob:
         article: Article | None = None,
         options: RenderOptions | None = None,
         presubmitted: dict[str, Future] | None = None,
+        on_plan: Callable[[Plan], None] | None = None,
     ) -> None:
         self.plan = job
         if job is not None:
@@ -70,6 +72,7 @@ class RenderJob:
         else:
             raise ReaderError("a render job needs a plan, or an article and options")
         self._article, self._options, self._presubmitted = article, options, presubmitted
+        self._on_plan = on_plan
         self.store = store
         self._stop = threading.Event()
         self.future: Future[RenderResult] = Future()
@@ -84,6 +87,8 @@ class RenderJob:
             if self.plan is None:
                 self.plan = plan(self._article, self._options)  # type: ignore[arg-type]
                 self.total = len(self.plan.chunks)
+            if self._on_plan is not None:
+                self._on_plan(self.plan)
             if self._stop.is_set():
                 raise RenderCancelled(f"the render of {self.article_id} was cancelled")
             result = render_plan(
@@ -131,17 +136,29 @@ HEAD_BLOCKS = 2  # blocks planned and submitted before start_render returns, so 
 HEAD_CHUNKS = 4
 
 
-def _head_start(article: Article, options: RenderOptions, store: LocalStore, pool: Any) -> dict[str, Future]:
-    """Plan the title and first blocks only, and submit their first uncached chunks to the pool now.
+def head_plan(article: Article, options: RenderOptions) -> Plan | None:
+    """The plan of the title and first blocks only (None when they hold nothing to speak).
 
-    Planning a long article (normalizing every sentence) takes a while; the
-    first chunk need not wait for it. Keys depend only on each chunk's text
-    and the options, so the full plan finds these same keys.
+    Planning a long article (splitting and normalizing every sentence) takes
+    a while; the first chunk need not wait for it. Its sentences, chunks and
+    keys are a prefix of the full plan's (keys depend only on each chunk's
+    text and the options). Bad options (an unknown voice) raise here, as
+    they would from the full plan. Its ``revision`` is the head's, not the
+    article's.
     """
     try:
-        head = plan(dataclasses.replace(article, blocks=article.blocks[:HEAD_BLOCKS]), options)
+        return plan(dataclasses.replace(article, blocks=article.blocks[:HEAD_BLOCKS]), options)
     except NothingToSpeak:
-        return {}  # the speech starts later in the article (or nowhere: the full plan will say so)
+        return None  # the speech starts later in the article (or nowhere: the full plan will say so)
+
+
+def _head_start(
+    article: Article, options: RenderOptions, store: LocalStore, pool: Any, head: Plan | None = None
+) -> dict[str, Future]:
+    """Submit the first uncached chunks of the head of the article (``head_plan``) to the pool now."""
+    head = head or head_plan(article, options)
+    if head is None:
+        return {}
     pool = pool or get_pool(options.backend)
     futures: dict[str, Future] = {}
     for index, chunk in enumerate(head.chunks[:HEAD_CHUNKS]):
@@ -173,6 +190,8 @@ def start_render(
     store: LocalStore | None = None,
     on_progress: ProgressCallback | None = None,
     pool: Any = None,
+    head: Plan | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> RenderJob:
     """Start rendering in the background and return at once.
 
@@ -182,6 +201,9 @@ def start_render(
     article already rendering in this process returns the same job. Progress
     and the manifest so far are in the store; chunk audio is readable by key
     as soon as each chunk is stored. Bad options (an unknown voice) raise here.
+    ``head``: the article's ``head_plan`` when the caller made it already;
+    ``on_plan``: called in the job's thread with the full plan before the
+    render begins (the web app writes the whole script then).
     """
     options = options or RenderOptions()
     if isinstance(source, Article):
@@ -192,22 +214,27 @@ def start_render(
         article = extract(source)
     store = store or open_store()
     if pool is None and _queued():  # READER_QUEUE_URL: a queue worker renders it (reader.jobs)
-        return submit_plan(plan(article, options), store=store, on_progress=on_progress)
+        whole = plan(article, options)
+        if on_plan is not None:
+            on_plan(whole)
+        return submit_plan(whole, store=store, on_progress=on_progress)
     identity = article_id(article, options)
     with _jobs_lock:
         running = _jobs.get(identity)
         if running is not None and running.revision == revision(article):
             return running
-    head = _head_start(article, options, store, pool)
+    early = _head_start(article, options, store, pool, head)
     with _jobs_lock:
         running = _jobs.get(identity)
         if running is not None and running.revision == revision(article):
-            for future in head.values():
+            for future in early.values():
                 future.cancel()
             return running
         started = RenderJob.__new__(RenderJob)
         _jobs[identity] = started
-    started.__init__(None, store, on_progress, pool, article=article, options=options, presubmitted=head)
+    started.__init__(
+        None, store, on_progress, pool, article=article, options=options, presubmitted=early, on_plan=on_plan
+    )
     return started
 
 

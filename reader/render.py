@@ -344,6 +344,10 @@ class _Run:
         lookup = getattr(store, "chunk_infos", None)  # the S3 store looks its chunks up in parallel
         known = lookup(job.keys) if lookup is not None else None
         for index, key in enumerate(job.keys):
+            early = by_key.get(key)
+            if early is not None and not early.cancelled():  # started before the plan: this render's own
+                indices.setdefault(early, []).append(index)  # (it may be stored already; counted as rendered)
+                continue
             info = known[index] if known is not None else store.chunk_info(key)
             if info is not None:
                 store.touch_chunk(key)

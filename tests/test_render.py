@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -137,16 +138,28 @@ def test_start_render_returns_at_once_and_progress_is_readable_while_rendering(t
     store = open_store(tmp_path / "cache")
     article = support.make_article(paragraphs=6, sentences=3)
     seen = []
-    job = start_render(article, RenderOptions(backend="fake"), store=store, on_progress=seen.append)
+    looked = threading.Event()
+
+    def hold_while_partial(progress):
+        """Once a manifest with some entries is on disk, hold the render (its thread) until the test has
+        read it: however loaded the machine, the render cannot finish before the test looks."""
+        seen.append(progress)
+        manifest = store.read_manifest(progress.article_id)
+        if progress.status == "rendering" and manifest is not None and 0 < len(manifest.entries) < progress.total:
+            looked.wait(60)
+
+    job = start_render(article, RenderOptions(backend="fake"), store=store, on_progress=hold_while_partial)
     assert job.article_id == plan(article, RenderOptions(backend="fake")).article_id
     assert start_render(article, RenderOptions(backend="fake"), store=store) is job  # one job per article
     partial = None
-    while not job.done():
+    deadline = time.monotonic() + 60
+    while not job.done() and time.monotonic() < deadline:
         manifest = store.read_manifest(job.article_id)
-        if manifest is not None and manifest.status == "rendering" and 0 < len(manifest.entries) < job.total:
+        if manifest is not None and manifest.status == "rendering" and 0 < len(manifest.entries) < manifest.total:
             partial = manifest
             break
         time.sleep(0.01)
+    looked.set()
     result = job.result(timeout=60)
     assert partial is not None, "a manifest with some entries was readable during the render"
     assert [e.key for e in partial.entries] == [e.key for e in result.manifest.entries[: len(partial.entries)]]
@@ -178,12 +191,21 @@ def test_a_cancelled_background_render_stops_and_keeps_what_it_stored(tmp_path, 
     store = open_store(tmp_path / "cache")
     article = support.make_article(paragraphs=8, sentences=3, seed=9)
     options = RenderOptions(backend="fake")
-    job = start_render(article, options, store=store)
-    while (store.read_progress(job.article_id) or None) is None or store.read_progress(job.article_id).done < 2:
-        time.sleep(0.02)
+    reached, cancelled = threading.Event(), threading.Event()
+
+    def hold_until_cancelled(progress):
+        """Two chunks in, the render's thread waits for the cancel: a loaded machine cannot let it finish
+        first (the cancel itself is not helped: the render must notice the stop and end)."""
+        if progress.status == "rendering" and progress.done >= 2:
+            reached.set()
+            cancelled.wait(60)
+
+    job = start_render(article, options, store=store, on_progress=hold_until_cancelled)
+    assert reached.wait(60), "the render did not reach its second chunk"
     job.cancel()
+    cancelled.set()
     with pytest.raises(RenderCancelled):
-        job.result(timeout=30)
+        job.result(timeout=60)
     manifest = store.read_manifest(job.article_id)
     assert manifest.status == "failed" and "cancelled" in manifest.error
     kept = stored_keys(store)

@@ -15,11 +15,12 @@ import pytest
 from web import create_app
 
 
-def _wait_complete(client, article_id: str, timeout: float = 120) -> dict:
+def _wait_complete(client, article_id: str, timeout: float = 120, revision: str | None = None) -> dict:
+    """The article once its render has ended (of ``revision``, when given: a refresh's new one)."""
     deadline = time.monotonic() + timeout
     while True:
         data = client.get(f"/api/articles/{article_id}").get_json()
-        if data["status"] != "rendering":
+        if data["status"] != "rendering" and revision in (None, data["revision"]):
             return data
         if time.monotonic() > deadline:
             raise AssertionError(f"render of {article_id} did not finish: {data['progress']}")
@@ -294,7 +295,8 @@ def test_refresh_refetches_a_corrected_article_keeping_its_id_and_rendering_only
         refreshed = client.post(f"/api/articles/{created['id']}/refresh")
         assert refreshed.status_code == 202, refreshed.get_json()
         assert refreshed.get_json()["id"] == created["id"]
-        second = _wait_complete(client, created["id"])
+        assert refreshed.get_json()["revision"] != first["revision"]  # the refresh accepted the corrected text
+        second = _wait_complete(client, created["id"], revision=refreshed.get_json()["revision"])
         assert second["revision"] != first["revision"]
         assert "Hegseth later corrected the record on this point." in [s["written"] for s in second["sentences"]]
         progress = client.application.extensions["reader_library"].store.read_progress(created["id"])

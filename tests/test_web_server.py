@@ -62,19 +62,16 @@ def test_audio_streams_while_rendering_and_the_stream_is_the_whole_article(live_
         assert probe.getheader("Content-Range") == "bytes 0-1/*"
     connection.close()
 
-    started = time.monotonic()
     connection, response = _request(live_server, "GET", created["audio_url"])
     assert response.status == 200 and response.getheader("Content-Type") == "audio/mpeg"
     live = response.getheader("X-Reader-Status") == "rendering"
     first = response.read(1)
-    first_byte_at = time.monotonic() - started
     _, during = _json(live_server, "GET", f"/api/articles/{article_id}")
     body = first + response.read()
     connection.close()
     assert live and rendering_at_probe, "the article finished rendering before it could be streamed"
     assert during["status"] == "rendering"  # the first bytes arrived while the rest was still rendering
-    assert during["progress"]["done"] < during["progress"]["total"]
-    assert first_byte_at < 10
+    assert during["progress"]["done"] < during["progress"]["total"]  # (how soon is bench/web.py's to measure)
 
     data = _wait_complete(live_server, article_id)
     streamed = tmp_path / "streamed.mp3"

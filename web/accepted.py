@@ -1,16 +1,20 @@
 """The record of an article accepted for rendering, kept beside its manifest.
 
-It holds the whole speech script and the metadata, written when the web app
-accepts the article: so the article exists for the API from that moment (the
-render writes its first manifest a moment later), the page shows every
-sentence while only some are rendered, and refresh knows which URL was
-fetched (the canonical URL the page names may differ).
+It holds the whole speech script and the metadata: so the article exists for
+the API from the moment the web app accepts it (the render writes its first
+manifest a moment later), the page shows every sentence while only some are
+rendered, and refresh knows which URL was fetched (the canonical URL the page
+names may differ). A long article is accepted with a *partial* record (the
+script of its first blocks, whose first chunks are already synthesizing) and
+the whole script replaces it when the render's thread has planned the rest,
+before the render writes any manifest; readers wait for that (``whole_record``).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +25,21 @@ from web.views import ArticleState, SentenceTiming
 RECORD_FILE = "web-script.json"
 STALLED_SECONDS = 120.0  # an accepted article whose render wrote nothing for this long has failed
 STALLED_MESSAGE = "the render stopped; post the article again to resume it"
+WHOLE_WAIT_SECONDS = 10.0  # how long a reader waits for a partial record to get the whole script
 
 
-def write_record(directory: Path, job: Plan, source_url: str | None) -> None:
+def write_record(
+    directory: Path, job: Plan, source_url: str | None, *, revision: str | None = None, partial: bool = False
+) -> None:
+    """Write the record of ``job``; a ``partial`` one is the plan of the article's head, so it gets
+    the whole article's ``revision`` and no total."""
     rows = [
         {"index": s.index, "block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken}
         for s in job.script.sentences
     ]
     article = job.article
     record = {
-        "revision": job.revision,
+        "revision": revision or job.revision,
         "title": article.title,
         "byline": article.byline,
         "site_name": article.site_name,
@@ -40,11 +49,37 @@ def write_record(directory: Path, job: Plan, source_url: str | None) -> None:
         "image": article.image,
         "lang": job.speech.lang,
         "options": job.options.to_dict(),
-        "total": len(job.chunks),
+        "total": 0 if partial else len(job.chunks),
+        "partial": partial,
         "updated": time.time(),
         "sentences": rows,
     }
     atomic_write(directory / RECORD_FILE, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def fail_record(directory: Path, message: str) -> None:
+    """Mark a partial record failed: the render's thread could not plan the rest of the article."""
+    record = read_record(directory)
+    if record is None or not record.get("partial"):
+        return
+    record.update(partial=False, error=message, updated=time.time())
+    atomic_write(directory / RECORD_FILE, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+
+
+def whole_record(directory: Path, planning: Callable[[], bool], wait_seconds: float = WHOLE_WAIT_SECONDS) -> Any:
+    """The record, once it holds the whole script: a partial one is replaced a fraction of a second
+    after the POST. Waits while ``planning()`` (False once this process's render of it has ended) and
+    the partial record is younger than ``wait_seconds`` (a render that died leaves it partial)."""
+    record = read_record(directory)
+    while (
+        record is not None
+        and record.get("partial")
+        and time.time() - float(record.get("updated") or 0) < wait_seconds
+        and planning()
+    ):
+        time.sleep(0.01)
+        record = read_record(directory)
+    return record
 
 
 def read_record(directory: Path) -> dict[str, Any] | None:
@@ -67,14 +102,15 @@ def accepted_state(article_id: str, record: dict[str, Any], *, waiting: bool = F
     """The article as accepted, before its render has written a manifest: rendering, or failed if stalled
     (``waiting``: this server knows its job is still queued, however long the queue)."""
     stalled = time.time() - float(record.get("updated") or 0) > STALLED_SECONDS and not waiting
+    error = record.get("error") or (STALLED_MESSAGE if stalled else None)
     return ArticleState(
         id=article_id,
         revision=record["revision"],
-        status="failed" if stalled else "rendering",
+        status="failed" if error else "rendering",
         title=record["title"],
         sentences=tuple(SentenceTiming(**row, start=None, end=None) for row in record["sentences"]),
         total=int(record.get("total") or 0),
-        error=STALLED_MESSAGE if stalled else None,
+        error=error,
         byline=record.get("byline"),
         site_name=record.get("site_name"),
         date=record.get("date"),

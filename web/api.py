@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from web.errors import ApiError
-from web.library import ArticleState, get_library, valid_id
+from web.library import ArticleState, Submission, get_library, valid_id
 from web.limits import guard_write
 from web.openapi import openapi_document
 from web.streaming import audio_response
@@ -69,16 +69,22 @@ def _state_or_404(article_id: str) -> ArticleState:
     return state
 
 
-def _accepted(article_id: str) -> Response:
-    state = _state_or_404(article_id)
+def _accepted(article_id: str, started: Submission | None = None) -> Response:
+    """202 naming the article; for a render this request ``started``, without reading it back (its
+    whole script is still being planned in the render's thread)."""
+    if started is not None and started.started:
+        current, status = started.revision, "rendering"
+    else:
+        state = _state_or_404(article_id)
+        current, status = state.revision, state.status
     status_url = url_for("api.article", article_id=article_id)
     response = jsonify(
         id=article_id,
-        revision=state.revision,
-        status=state.status,
+        revision=current,
+        status=status,
         status_url=status_url,
         page_url=url_for("pages.article", article_id=article_id),
-        audio_url=url_for("api.audio", article_id=article_id, rev=state.revision),
+        audio_url=url_for("api.audio", article_id=article_id, rev=current),
     )
     response.status_code = 202
     response.headers["Location"] = status_url
@@ -91,7 +97,7 @@ def create() -> Response:
     guard_write()
     args = _render_request(_json_body())
     submission = get_library().submit(**args)
-    return _accepted(submission.article_id)
+    return _accepted(submission.article_id, submission)
 
 
 @bp.get("/api/articles")

@@ -24,6 +24,7 @@ from flask import Flask, current_app
 from reader.article import Article
 from reader.audio import AudioSettings
 from reader.backends import list_voices
+from reader.background import head_plan, start_render
 from reader.cache import LocalStore, open_store
 from reader.encode import silence_frames
 from reader.errors import InputError, ReaderError
@@ -31,10 +32,18 @@ from reader.extract import extract
 from reader.jobs import queue_url
 from reader.manifest import Manifest, Progress
 from reader.pools import get_pool
-from reader.render import Plan, RenderOptions, plan, submit_plan
+from reader.render import Plan, RenderOptions, plan, revision, submit_plan
 from reader.render import article_id as id_for
 from reader.script import Script, make_script
-from web.accepted import STALLED_MESSAGE, STALLED_SECONDS, accepted_state, read_record, resubmitted, write_record
+from web.accepted import (
+    STALLED_MESSAGE,
+    STALLED_SECONDS,
+    accepted_state,
+    fail_record,
+    resubmitted,
+    whole_record,
+    write_record,
+)
 from web.errors import ApiError
 from web.metrics import Metrics
 from web.views import ArticleState, SentenceTiming
@@ -136,22 +145,33 @@ class Library:
         return self._start(article, options, source_url=url)
 
     def _start(self, article: Article, options: RenderOptions, *, source_url: str | None = None) -> Submission:
-        job = plan(article, options)
-        manifest = self.store.read_manifest(job.article_id)
-        finished = manifest is not None and manifest.revision == job.revision and manifest.status == "complete"
-        if finished and self.store.assembled_path(job.article_id) is not None:
-            return Submission(job.article_id, job.revision, False)
+        """Plan the head of the article (checking the options), start its first chunks, and answer: the
+        rest is planned in the render's thread, which then writes the whole script (scripting a 5,000-word
+        article takes ~0.15 s that the first sound need not wait for). With a job queue, or when the head
+        has nothing to speak, the whole article is planned here as before."""
+        head = head_plan(article, options)
+        identity, current = id_for(article, options), revision(article)
+        manifest = self.store.read_manifest(identity)
+        finished = manifest is not None and manifest.revision == current and manifest.status == "complete"
+        if finished and self.store.assembled_path(identity) is not None:
+            return Submission(identity, current, False)
         with self._lock:
-            running = self._jobs.get(job.article_id)
-            if running is not None and not running.done() and running.revision == job.revision:
-                return Submission(job.article_id, job.revision, False)
+            running = self._jobs.get(identity)
+            if running is not None and not running.done() and running.revision == current:
+                return Submission(identity, current, False)
             if not self.config.get("RENDER_IN_PROCESS", True):
                 raise ApiError(503, "no renderer is configured for this server", retry_after=30)
             self._check_capacity()
-            self._write_script(job, source_url)
-            self._jobs[job.article_id] = self._launch(job)
-        log.info("rendering article %s revision %s (%d chunks)", job.article_id, job.revision, len(job.chunks))
-        return Submission(job.article_id, job.revision, True)
+            if head is None or queue_url():
+                job = plan(article, options)
+                self._write_script(job, source_url)
+                self._jobs[identity] = self._launch(job)
+                chunks = str(len(job.chunks))
+            else:
+                self._jobs[identity] = self._launch_head(article, options, head, identity, current, source_url)
+                chunks = "planning"
+        log.info("rendering article %s revision %s (%s chunks)", identity, current, chunks)
+        return Submission(identity, current, True)
 
     def _launch(self, job: Plan) -> Any:
         """Render the plan made here (planning a 5,000-word article again would cost another ~0.15 s
@@ -163,6 +183,40 @@ class Library:
         running = submit_plan(job, store=self.store, on_progress=on_progress)
         attach(running)
         self.metrics.set_queue_depth(self.queue_depth() + 1)  # this job is not in _jobs yet
+        return running
+
+    def _launch_head(
+        self,
+        article: Article,
+        options: RenderOptions,
+        head: Plan,
+        identity: str,
+        current: str,
+        source_url: str | None,
+    ) -> Any:
+        """Write the head's script as a partial record, start its first chunks, and render in a thread
+        that plans the whole article, writes its whole script, then renders (``start_render``)."""
+        directory = self.store.article_dir(identity)  # the head's own id differs for pasted text
+        write_record(directory, head, source_url, revision=current, partial=True)
+        on_progress, attach = self.metrics.watch_render(None, self.queue_depth) if self.metrics else (None, None)
+        running = start_render(
+            article,
+            options,
+            store=self.store,
+            on_progress=on_progress,
+            head=head,
+            on_plan=lambda whole: write_record(directory, whole, source_url),
+        )
+
+        def planned_or_failed(future: Any) -> None:
+            error = future.exception() if not future.cancelled() else None
+            if error is not None:  # the rest of the article could not be planned: say so, not "stalled"
+                fail_record(directory, str(error) if isinstance(error, ReaderError) else "the render failed")
+
+        running.future.add_done_callback(planned_or_failed)
+        if attach is not None and self.metrics is not None:
+            attach(running)
+            self.metrics.set_queue_depth(self.queue_depth() + 1)  # this job is not in _jobs yet
         return running
 
     def queue_depth(self) -> int:
@@ -391,7 +445,13 @@ class Library:
         write_record(self.store.article_dir(job.article_id), job, source_url)
 
     def _read_record(self, article_id: str) -> dict[str, Any] | None:
-        return read_record(self.store.article_dir(article_id))
+        """The accepted record, with the whole script (waits the moment a render takes to plan it)."""
+
+        def planning() -> bool:
+            job = self._jobs.get(article_id)
+            return job is None or not job.done()
+
+        return whole_record(self.store.article_dir(article_id), planning)
 
     def _waiting(self, article_id: str) -> bool:
         """Whether this server handed the article to a render that has not ended: a job on a busy queue

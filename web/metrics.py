@@ -65,7 +65,7 @@ class Metrics:
 
     # --- renders (called from render threads: no Flask context) -------------------------------------
 
-    def watch_render(self, total_chunks: int, depth: Callable[[], int]) -> tuple[Any, Callable[[Any], None]]:
+    def watch_render(self, total_chunks: int | None, depth: Callable[[], int]) -> tuple[Any, Callable[[Any], None]]:
         """An ``on_progress`` callback for one render, and ``attach(job)`` to call once it is submitted.
 
         The render counts as started when this process takes the article's claim (one that only
@@ -87,9 +87,11 @@ class Metrics:
                 return
             if not ran.is_set():
                 return  # another process rendered it; this one waited for the result
-            synthesized = int(getattr(future.result(), "rendered", 0) or 0)
+            result = future.result()
+            synthesized = int(getattr(result, "rendered", 0) or 0)
+            total = total_chunks if total_chunks is not None else len(result.manifest.entries)
             self.chunk_misses.inc(synthesized)
-            self.chunk_hits.inc(max(0, total_chunks - synthesized))
+            self.chunk_hits.inc(max(0, total - synthesized))
             self.renders_completed.inc()
             self.render_seconds.observe(time.monotonic() - started)
 
