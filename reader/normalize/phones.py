@@ -23,9 +23,10 @@ _PHONE = re.compile(
     r"|0\d{2,4} \d{3,4} \d{3,4}"  # 020 7946 0958
     r")(?![\w-]|[.,]\d)"
 )
-_CUED_LOCAL = re.compile(r"(?i)(?=[cpdtfhna])\b(call|phone|dial|text|tel\.?|fax|hotline|number|at) (\d{3}-\d{4})\b")
+_CUED_LOCAL = re.compile(r"(?i)(?=[cpdtfhna])\b(call|phone|dial|text|tel\.?|fax|hotline|number|at)(:?) (\d{3}-\d{4})\b")
 _EMERGENCY = re.compile(
-    r"(?i)(?=[cd])\b(call|calls|called|calling|dial|dialed|dialled|dialing) (911|999|112|000|111|988)\b"
+    r"(?i)(?=[cd])\b(call|calls|called|calling|dial|dialed|dialled|dialing) "
+    r"(911|999|112|000|111|988|311|411|211|811|101)\b"
 )
 _GROUP = re.compile(r"\d+")
 
@@ -53,5 +54,5 @@ def read_phone_numbers(text: str) -> str:
         return text
     if sum(map(text.count, "0123456789")) >= 7:  # every telephone number shape holds at least seven digits
         text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
-        text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)} {_say_phone(m.group(2))}", text)
+        text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)}{m.group(2)} {_say_phone(m.group(3))}", text)
     return _EMERGENCY.sub(lambda m: f"{m.group(1)} {spell.digits(m.group(2))}", text)

@@ -43,8 +43,10 @@ def _clock(match: re.Match[str]) -> str:
         return ", ".join(f"{spell.cardinal(n)} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n)
     if hour > 23 or minute > 59:
         return f"{spell.cardinal(hour)} to {spell.cardinal(minute)}"
+    if hour == 0:  # 00:30 is said on the twelve-hour clock ("zero thirty" is no time)
+        return f"twelve{_minutes(minute)} A.M." if minute else "zero hundred"
     if minute == 0:
-        return f"{spell.cardinal(hour)} hundred" if hour > 12 or hour == 0 else f"{spell.cardinal(hour)} o'clock"
+        return f"{spell.cardinal(hour)} hundred" if hour > 12 else f"{spell.cardinal(hour)} o'clock"
     return f"{spell.cardinal(hour)}{_minutes(minute)}"
 
 

@@ -27,7 +27,9 @@ _DOTTED_WORD = re.compile(r"[A-Za-z0-9]\.[a-z]")
 _LOCAL_SYMBOLS = {".": " dot ", "_": " underscore ", "-": " dash ", "+": " plus "}
 
 
-_LABEL_WORDS = frozenset({"co", "gov", "com", "org", "net", "new", "my", "go", "me"})
+_LABEL_WORDS = frozenset(
+    {"co", "gov", "com", "org", "net", "new", "my", "go", "me", "who", "one", "art", "air", "all", "eye", "app", "you"}
+)
 _SYLLABLE = re.compile(r"[bcdfghjklmnpqrstvwxz][aeiou][bcdfghjklmnpqrstvwxz]", re.IGNORECASE)  # bit, fox
 
 
