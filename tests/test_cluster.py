@@ -185,7 +185,7 @@ def test_cluster_renders_once_survives_a_killed_worker_and_plays_through_the_web
     killed_synthesized = STORED.findall(processes.log(victim))
     assert len(killed_synthesized) + len(synthesized) <= len(keys) + 1  # at most the log line of the kill moment
     # One job for both web servers' requests (it records its result a moment after the manifest completes).
-    wait_for(lambda: len(queue.finished_job_registry) == 1, 10, "the job to finish")
+    wait_for(lambda: len(queue.finished_job_registry) == 1, 60, "the job to finish")
     assert queue.count == 0 and len(queue.failed_job_registry) == 0
 
     # Play it: web1 streams the file with Range; web2 redirects to a presigned URL of the object.

@@ -61,7 +61,7 @@ def test_cli_render_goes_through_the_queue_to_a_worker(queue_env, processes, tmp
 
     assert result.manifest.status == "complete"
     assert result.rendered == len(result.manifest.entries) > 0
-    deadline = time.monotonic() + 10  # progress is followed by polling the store
+    deadline = time.monotonic() + 60  # progress is followed by polling the store
     while not (seen and seen[-1].status == "complete") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert seen and seen[-1].status == "complete" and seen[-1].done == seen[-1].total == result.rendered
