@@ -149,6 +149,20 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("a 7-0 rout", ("a seven to nothing rout", "a seven to zero rout", "a seven nil rout")),
     ],
     "money": [
+        (
+            "Brent crude rose $1.20 to $82.45 a barrel.",
+            (
+                "Brent crude rose one dollar and twenty cents to eighty-two dollars and forty-five cents a barrel.",
+                "Brent crude rose a dollar twenty to eighty-two dollars forty-five a barrel.",
+            ),
+        ),
+        ("Tickets cost $25 to $40.", "Tickets cost twenty-five to forty dollars."),
+        ("a stamp costs 73¢", "a stamp costs seventy-three cents"),
+        ("₹1.2 lakh crore", "one point two lakh crore rupees"),
+        ("a $2bn takeover", "a two billion dollar takeover"),
+        ("Bitcoin topped $100,000.", "Bitcoin topped one hundred thousand dollars."),
+        ("CHF 100", "one hundred Swiss francs"),
+        ("£1.2bn ($1.5bn)", "one point two billion pounds, one point five billion dollars"),
         ("to $41.07", "to forty-one dollars and seven cents"),
         ("rose to £1.2bn", "rose to one point two billion pounds"),
         ("£9.99", ("nine pounds ninety-nine", "nine pounds and ninety-nine pence", "nine pounds ninety-nine pence")),
@@ -339,6 +353,15 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("info@un.org", "info at U.N. dot org"),
     ],
     "abbreviations": [
+        (
+            "Rep. Alexandria Ocasio-Cortez (D-NY) said",
+            "Representative Alexandria Ocasio-Cortez, Democrat of New York, said",
+        ),
+        ("Gov. Gavin Newsom (D) signed it", "Governor Gavin Newsom, Democrat, signed it"),
+        ("Sen. Bernie Sanders (I-Vt.)", "Senator Bernie Sanders, Independent of Vermont"),
+        ("Brig. Gen. Smith", "Brigadier General Smith"),
+        ("123 Main St., Springfield, Ill.", "one hundred twenty-three Main Street, Springfield, Illinois."),
+        ("Atty. Gen. Garland", "Attorney General Garland"),
         ("The U.N. Security Council met", "The U.N. Security Council met"),
         ("Rep. Jane Doe, D-N.Y., said", "Representative Jane Doe, Democrat of New York, said"),
         ("Sen. Ted Cruz, R-Texas", "Senator Ted Cruz, Republican of Texas"),

@@ -64,7 +64,7 @@ def _expand_remaining_titles(data: RuleData) -> Callable[[str], str]:
 
 
 def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
-    states = _alternation(data.states)
+    states = _alternation({**data.states, **data.postal_states})
     pattern = re.compile(
         starts_with(data.parties)
         + r"(?<![\w-])("
@@ -73,12 +73,16 @@ def _expand_party_tags(data: RuleData) -> Callable[[str], str]:
         + states
         + r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w])"
     )
+    alone = re.compile(r"(?<=\()(" + _alternation(data.parties) + r")(?=\))")  # Gavin Newsom (D)
+    place = {**data.postal_states, **data.states}
 
     def expand_party_tags(text: str) -> str:
         """D-Calif. → Democrat of California, R-Texas → Republican of Texas."""
+        if "(" in text:
+            text = alone.sub(lambda m: data.parties[m.group(1)], text)
         if "-" not in text:
             return text
-        return pattern.sub(lambda m: f"{data.parties[m.group(1)]} of {data.states.get(m.group(2), m.group(2))}", text)
+        return pattern.sub(lambda m: f"{data.parties[m.group(1)]} of {place.get(m.group(2), m.group(2))}", text)
 
     return expand_party_tags
 

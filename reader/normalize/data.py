@@ -32,6 +32,7 @@ class RuleData:
     weekdays: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     states: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     parties: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+    postal_states: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # only in party tags
     units: MappingProxyType[str, tuple[str, str]] = field(default_factory=lambda: _EMPTY)
     currency_symbols: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     currency_codes: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
@@ -65,6 +66,7 @@ def rule_data_from_dict(raw: dict[str, Any], lang: str) -> RuleData:
         weekdays=_table(raw, "weekdays"),
         states=_table(raw, "states"),
         parties=_table(raw, "parties"),
+        postal_states=_table(raw, "postal_states"),
         units=_table(raw, "units"),
         currency_symbols=_table(raw, "currencies", "symbols"),
         currency_codes=_table(raw, "currencies", "codes"),

@@ -35,6 +35,8 @@ def _say(data: RuleData, code: str, amount: str, amount2: str | None, scale: str
         if amount2:
             words += f" to {_amount_words(amount2)}"
         return f"{words} {scale} {one if attributive else many}"
+    if amount2 and ("." in amount or "." in amount2):  # $1.20 to $82.45: each with its cents
+        return f"{_say(data, code, amount, None, None, False)} to {_say(data, code, amount2, None, None, attributive)}"
     if amount2:
         return f"{_amount_words(amount)} to {_amount_words(amount2)} {one if attributive else many}"
     integer, _, cents = amount.replace(",", "").partition(".")
