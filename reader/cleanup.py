@@ -22,7 +22,14 @@ _MIN_PREFIX_TITLE_WORDS = 3  # shorter titles ("Hegseth") may well start a sente
 _WORD = re.compile(r"[^\W_]+")
 _PROSE_WORDS = 20  # a block this long after a weak end marker means the article goes on
 # Reference marks inside text ("[12]", "[citation needed]", "[edit]"): pointers, not words to read.
-_NOTE_MARK = re.compile(r"\[(?:\d{1,3}|citation needed|clarification needed|edit|note \d+|nb \d+)\]", re.IGNORECASE)
+_NOTE_MARK = re.compile(
+    r"\[(?:\d{1,3}|citation needed|clarification needed|edit|note \d+|nb \d+)\]|\[\^[\w-]{1,20}\]:?", re.IGNORECASE
+)
+_LABEL_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?…\"”’)\]]\W*$")
+# A pull quote repeats a sentence of the body nearby, shorter than the paragraph it comes from.
+_PULL_QUOTE_WORDS = 40
+_PULL_QUOTE_REACH = 3  # blocks either side where the paragraph it repeats sits
 
 
 def is_breadcrumb(line: str, title: str) -> bool:
@@ -69,8 +76,35 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
             text = _without_title_prefix(text, title)
         kept.append(Block(block.kind, text, block.level))
     # A heading left with nothing under it (its section was all furniture) is not read either.
-    while kept and kept[-1].kind == "heading":
+    # Nor is an author card's residue after the bio went: a name, an employer, bare short lines.
+    while kept and (kept[-1].kind == "heading" or (_is_bare_label(kept[-1]) and len(kept) > 1)):
         kept.pop()
+    return _without_pull_quotes(kept)
+
+
+def _is_bare_label(block: Block) -> bool:
+    return (
+        block.kind == "paragraph" and len(block.text.split()) <= _LABEL_WORDS and not _SENTENCE_END.search(block.text)
+    )
+
+
+def _without_pull_quotes(blocks: list[Block]) -> list[Block]:
+    """Drop pull quotes: short blocks that repeat words of a longer block a few places away.
+
+    Magazines set a line of the body in large type beside it ("The lamp doesn't need me");
+    read aloud, the listener would hear it twice.
+    """
+    compared = [normalize_for_compare(b.text) for b in blocks]
+    kept = []
+    for index, block in enumerate(blocks):
+        text = compared[index]
+        short = block.kind != "heading" and len(text.split()) <= _PULL_QUOTE_WORDS and len(text.split()) >= 4
+        nearby = range(max(0, index - _PULL_QUOTE_REACH), min(len(blocks), index + _PULL_QUOTE_REACH + 1))
+        if short and any(
+            j != index and len(compared[j]) > len(text) and f" {text} " in f" {compared[j]} " for j in nearby
+        ):
+            continue
+        kept.append(block)
     return kept
 
 

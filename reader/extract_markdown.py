@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from reader.article import Article, Block
 from reader.cleanup import clean_blocks, cut_tail, require_body
-from reader.furniture import FurnitureRules, default_rules
+from reader.furniture import FurnitureRules, default_rules, normalize_for_compare
 from reader.htmldom import blocks_from_dom, parse_html, strip_furniture, strip_publisher_skips
 
 __all__ = ["extract_markdown", "looks_like_markdown"]
@@ -29,6 +29,7 @@ _MD_CUES = (
     re.compile(r"^(?:[-*+]|\d+\.)\s+\S.*\n(?:[-*+]|\d+\.)\s+\S", re.MULTILINE),
 )
 _PARSER = MarkdownIt("commonmark").enable("table")
+_HEADER_PROSE_WORDS = 20
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -105,6 +106,20 @@ def _blocks(tokens: list[Token], rules: FurnitureRules) -> tuple[str | None, lis
     return title, blocks
 
 
+def _after_title_heading(blocks: list[Block], title: str) -> list[Block]:
+    """Drop a page header exported above the title's own heading (a section label, a paywall line).
+
+    Only when the title is also a level-1 heading in the body and nothing before it reads as prose.
+    """
+    wanted = normalize_for_compare(title)
+    for index, block in enumerate(blocks):
+        if block.kind == "heading" and block.level == 1 and normalize_for_compare(block.text) == wanted:
+            if any(len(b.text.split()) >= _HEADER_PROSE_WORDS for b in blocks[:index]):
+                return blocks
+            return blocks[index:]
+    return blocks
+
+
 def extract_markdown(text: str, *, rules: FurnitureRules | None = None, source: str = "the text") -> Article:
     """Read Markdown into an Article. Pure: no network, no files."""
     rules = rules or default_rules()
@@ -117,6 +132,7 @@ def extract_markdown(text: str, *, rules: FurnitureRules | None = None, source: 
             title = first.text
             blocks.remove(first)
     subtitle = fields.get("subtitle") or None
+    blocks = _after_title_heading(blocks, title or "")
     blocks = cut_tail(blocks, rules)
     blocks = clean_blocks(blocks, rules, title=title or "", subtitle=subtitle)
     require_body(blocks, source)

@@ -28,6 +28,8 @@ _BYLINE = re.compile(r"^(?:by|written by)\s+(.+)$", re.IGNORECASE)
 _MAX_TITLE_WORDS = 30
 _MAX_HEADING_WORDS = 14
 _FIGURE_LINE_WORDS = 25
+_WRAP_EVENNESS = 2  # every wrapped line but the last is at least half as long as the longest
+_TITLE_WORDS = 4  # menu items above a pasted title are shorter than this
 
 
 def _groups(text: str) -> list[list[str]]:
@@ -49,7 +51,10 @@ def _is_wrapped_prose(lines: list[str]) -> bool:
     joins = sum(
         1 for line, following in itertools.pairwise(lines) if not _SENTENCE_END.search(line) or following[:1].islower()
     )
-    return joins * 2 >= len(lines) - 1 and max(len(line) for line in lines) >= 40
+    longest = max(len(line) for line in lines)
+    # Wrapped prose fills its lines to about the same width; a menu or a header has short items.
+    even = all(len(line) * _WRAP_EVENNESS >= longest for line in lines[:-1])
+    return joins * 2 >= len(lines) - 1 and longest >= 40 and even
 
 
 def _units(groups: list[list[str]], rules: FurnitureRules) -> list[tuple[str, bool]]:
@@ -77,15 +82,35 @@ def _block(text: str, alone: bool, next_text: str | None) -> Block:
     return Block("paragraph", text)
 
 
-def _title_and_rest(units: list[tuple[str, bool]], rules: FurnitureRules) -> tuple[str, list[tuple[str, bool]]]:
-    """The title line (skipping furniture and a breadcrumb that repeats it) and the units after it."""
+def _is_title_line(text: str) -> bool:
+    return len(text.split()) <= _MAX_TITLE_WORDS and not text.endswith(".")
+
+
+def _skip_menu(units: list[tuple[str, bool]], rules: FurnitureRules) -> int:
+    """Where the title is in a page's pasted header: past a menu of one- to three-word lines.
+
+    Page text copied from a browser starts with the site's menu ("World", "Business",
+    "Register"). The title is the first header line of several words; when the header
+    has none, the first line is taken as before.
+    """
     for index, (text, _alone) in enumerate(units):
+        if not _is_title_line(text):
+            return 0  # the body began without a title of several words
+        if not rules.furniture_kind(text) and len(text.split()) >= _TITLE_WORDS:
+            return index
+    return 0
+
+
+def _title_and_rest(units: list[tuple[str, bool]], rules: FurnitureRules) -> tuple[str, list[tuple[str, bool]]]:
+    """The title line (skipping furniture, a menu, and a breadcrumb that repeats it) and the units after it."""
+    start = _skip_menu(units, rules)
+    for index, (text, _alone) in enumerate(units[start:], start):
         following = units[index + 1][0] if index + 1 < len(units) else None
         if following and is_breadcrumb(text, following):
             continue
         if rules.furniture_kind(text):
             continue
-        if len(text.split()) <= _MAX_TITLE_WORDS and not text.endswith("."):
+        if _is_title_line(text):
             return text, units[index + 1 :]
         # No title line: the first sentence stands in for one, spoken once.
         sentences = split_sentences(text)

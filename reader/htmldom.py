@@ -38,6 +38,9 @@ _MAX_NAME_LENGTH = 200
 _MAX_HIDDEN_UI_WORDS = 40  # longer attribute values are data (JSON, URLs), not names
 _STANDFIRST_SCOPE_LEVELS = 3  # how far above the h1 a standfirst may sit (header, article header)
 _BODY_PARAGRAPH_WORDS = 40
+_MAX_CAPTION_WORDS = 20
+_CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_CAPTION_STYLE_TAGS = frozenset({"i", "em", "small", "cite"})
 _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -117,6 +120,7 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
     for element in root.xpath(".//sup[a]|.//a[@role='doc-noteref']"):
         if _FOOTNOTE_REF.match(" ".join(element.itertext()).strip()):
             _drop(element)  # a note marker ("[3]", "12", "*") links elsewhere and is not read
+    _drop_visual_captions(root)
     total = max(_text_len(root), 1)
     stack = list(reversed(root))
     while stack:
@@ -129,6 +133,39 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
             _drop(element)
             continue
         stack.extend(reversed(element))
+
+
+def _is_image_only(element: html.HtmlElement) -> bool:
+    return element.tag in ("img", "picture") or (
+        bool(element.xpath(".//img|.//picture")) and not "".join(element.itertext()).strip()
+    )
+
+
+def _looks_like_caption(element: html.HtmlElement) -> bool:
+    """A short line styled as a caption: centred, or all in italics or small type, with no sentence after it."""
+    if not isinstance(element.tag, str) or element.tag in _HEADINGS or _text_len(element) > _MAX_CAPTION_WORDS:
+        return False
+    if not _text_len(element) or element.xpath(".//p|.//li|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
+        return False
+    if _CENTRED_STYLE.search(element.get("style", "")) or element.get("align", "").lower() == "center":
+        return True
+    children = [c for c in element if isinstance(c.tag, str)]
+    loose = (element.text or "").strip() or any((c.tail or "").strip() for c in children)
+    return len(children) == 1 and children[0].tag in _CAPTION_STYLE_TAGS and not loose
+
+
+def _drop_visual_captions(root: html.HtmlElement) -> None:
+    """Drop a caption made only by looks: the short centred or italic line right under an image.
+
+    Blog editors (Blogger, older WordPress, hand-written pages) put an image in its own
+    block and its caption in the next one, with no figure or caption markup to name it.
+    """
+    for holder in root.xpath(".//*[.//img or self::img]"):
+        if not _is_image_only(holder) or (holder.tail or "").strip():
+            continue
+        following = holder.getnext()
+        if following is not None and _looks_like_caption(following):
+            _drop(following)
 
 
 def _tokens(element: html.HtmlElement) -> set[str]:

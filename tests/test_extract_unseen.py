@@ -1,0 +1,60 @@
+"""Pages in site themes the extractor was not developed against pass the seed's kind of checks.
+
+Written as an examiner would: a Next.js newspaper page, a Drupal local-news page, a
+wire-agency story (and its page text pasted from a browser), a Blogger post with
+threaded comments, and a magazine long read (and its Markdown export), each with
+the heavy furniture of its theme. Each ``tests/fixtures/unseen/NAME.checks.json``
+lists article phrases in order, phrases read once, and furniture never read.
+The rules that pass them are general; none names these pages' classes or sentences.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import reader
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "unseen"
+PAGES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".html", ".md", ".txt"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_unseen_page_checks_pass(page: Path, check_script) -> None:
+    checks = json.loads(page.with_suffix(".checks.json").read_text(encoding="utf-8"))
+    check_script(reader.make_script(reader.extract(page)), checks)
+
+
+def test_every_unseen_page_has_checks() -> None:
+    assert len(PAGES) >= 7
+    for page in PAGES:
+        assert page.with_suffix(".checks.json").is_file(), page.name
+
+
+def test_markdown_footnote_markers_are_not_read() -> None:
+    script = reader.make_script(reader.extract(FIXTURES / "magazine_longread_md.md"))
+    written = [s.written for s in script.sentences]
+    assert not [w for w in written if "[^" in w]
+    assert any(w.startswith("The Association of Lighthouse Keepers was founded") for w in written)
+
+
+def test_pull_quote_is_read_once_and_drop_cap_keeps_its_word() -> None:
+    script = reader.make_script(reader.extract(FIXTURES / "magazine_longread.html"))
+    written = " ".join(s.written for s in script.sentences)
+    assert written.count("I am not sure the sea knows that") == 1
+    assert "The light at Corrow Head" in written
+
+
+def test_wire_credit_line_is_dropped_but_dateline_kept() -> None:
+    article = reader.extract(FIXTURES / "wire_story.html")
+    assert article.blocks[0].text.startswith("WASHINGTON, Feb 13 (Wirewire) - Federal Reserve Governor")
+    assert not any("Editing by" in b.text for b in article.blocks)
+    assert article.byline == "Dana Whitcomb"
+
+
+def test_pasted_page_title_skips_the_menu_lines() -> None:
+    article = reader.extract(FIXTURES / "wire_story_pasted.txt")
+    assert article.title == "Fed's Hale says rate cuts can wait as inflation cools slowly"
+    assert article.byline == "Dana Whitcomb"
