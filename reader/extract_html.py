@@ -18,9 +18,10 @@ from trafilatura.metadata import extract_metadata
 
 from reader.article import Article, Block
 from reader.cleanup import clean_blocks, require_body
-from reader.furniture import FurnitureRules, default_rules
+from reader.furniture import FurnitureRules, default_rules, normalize_for_compare
 from reader.htmldom import (
     blocks_from_dom,
+    find_endnotes,
     find_standfirst,
     only_marked,
     page_lang,
@@ -165,7 +166,16 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules)
     )
     if document is None or document.body is None:
         return []
-    return blocks_from_xml(document.body)
+    return _with_endnotes(blocks_from_xml(document.body), find_endnotes(tree))
+
+
+def _with_endnotes(blocks: list[Block], notes: list[str]) -> list[Block]:
+    """The body, then the notes that main-content detection left out, under a "Notes" heading."""
+    read = {normalize_for_compare(b.text) for b in blocks}
+    missing = [note for note in notes if normalize_for_compare(note) not in read]
+    if not blocks or not missing:
+        return blocks
+    return [*blocks, Block("heading", "Notes", 2), *(Block("paragraph", note) for note in missing)]
 
 
 def extract_html(

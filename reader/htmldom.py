@@ -13,6 +13,7 @@ Two kinds of rules run here, on the parsed page (lxml):
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 
@@ -21,7 +22,15 @@ from lxml import etree, html
 from reader.article import Block
 from reader.furniture import FurnitureRules
 
-__all__ = ["blocks_from_dom", "find_standfirst", "only_marked", "page_lang", "parse_html", "strip_furniture"]
+__all__ = [
+    "blocks_from_dom",
+    "find_endnotes",
+    "find_standfirst",
+    "only_marked",
+    "page_lang",
+    "parse_html",
+    "strip_furniture",
+]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,9 @@ _BODY_PARAGRAPH_WORDS = 40
 _MAX_CAPTION_WORDS = 20
 _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _CAPTION_STYLE_TAGS = frozenset({"i", "em", "small", "cite"})
+_NOTES_TOKENS = frozenset({"footnotes", "endnotes"})
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_BACKLINK = re.compile(r"^(?:[↩↑^⏎]\ufe0e?|back( to (text|content))?|return to text)?$", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -166,6 +178,39 @@ def _drop_visual_captions(root: html.HtmlElement) -> None:
         following = holder.getnext()
         if following is not None and _looks_like_caption(following):
             _drop(following)
+
+
+def _note_containers(root: html.HtmlElement) -> list[html.HtmlElement]:
+    marked = root.xpath(".//*[@role='doc-endnotes' or @role='doc-footnotes']")
+    if not marked:
+        marked = [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            and _NOTES_TOKENS
+            & set(_NAME_SPLIT.split(_CAMEL.sub("-", el.get("class", "") + " " + el.get("id", "")).lower()))
+        ]
+    return [el for el in marked if not any(a in marked for a in el.iterancestors())]
+
+
+def find_endnotes(root: html.HtmlElement) -> list[str]:
+    """The texts of the article's footnotes or endnotes, each without its back-link ("↩").
+
+    Notes are the author's words, set apart at the end (Markdown, Pandoc, Hugo, Jekyll and
+    magazine themes mark them ``role="doc-endnotes"`` or name them "footnotes"); main-content
+    detection often leaves them out, so they are found here and read after the body.
+    """
+    notes: list[str] = []
+    for container in _note_containers(root):
+        for item in container.xpath(".//li") or container.xpath(".//p"):
+            item = copy.deepcopy(item)
+            for link in item.xpath(".//a"):
+                if link.get("role") == "doc-backlink" or _BACKLINK.match(" ".join(link.itertext()).strip()):
+                    _drop(link)
+            text = _words(item)
+            if len(text.split()) >= 2:
+                notes.append(text)
+    return notes
 
 
 def _tokens(element: html.HtmlElement) -> set[str]:

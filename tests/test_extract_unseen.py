@@ -58,3 +58,15 @@ def test_pasted_page_title_skips_the_menu_lines() -> None:
     article = reader.extract(FIXTURES / "wire_story_pasted.txt")
     assert article.title == "Fed's Hale says rate cuts can wait as inflation cools slowly"
     assert article.byline == "Dana Whitcomb"
+
+
+def test_marked_endnotes_are_read_after_the_body_without_backlinks() -> None:
+    prose = " ".join(["The survey boat left the harbour before dawn and the crew counted every buoy."] * 6)
+    page = (
+        "<html><head><title>Counting Buoys</title></head><body><article><h1>Counting Buoys</h1>"
+        f"<p>{prose}<sup id='fnref:1'><a href='#fn:1' role='doc-noteref'>1</a></sup></p><p>{prose}</p></article>"
+        "<section class='footnotes' role='doc-endnotes'><hr><ol><li id='fn:1'><p>The count was repeated a week later."
+        " <a href='#fnref:1' role='doc-backlink'>↩︎</a></p></li></ol></section></body></html>"
+    )
+    blocks = reader.extract(page).blocks
+    assert [b.text for b in blocks[-2:]] == ["Notes", "The count was repeated a week later."]
