@@ -35,7 +35,11 @@ _NOT_REGNAL_AFTER = r"(?! (?:am|was|have|had|will|would|think|know|said|say|do|d
 _CONTEXT_WORDS = frozenset(_CARDINAL_CONTEXT.lower().split("|"))
 _IN_TITLE = re.compile(r"(?=[A-Z])\b([A-Z][A-Za-z]*) ([IVXLCDM]+)\b(?!['-]\w|\.\w)")
 _REGNAL = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+) ([IVX]{2,}|IV|VI|IX|XI|XV|XX)((?:'s)?)\b(?!['-]\w|\.\w)")
-_FIRST = re.compile(rf"(?=[A-Z])\b({_MONARCHS}) ([IVX])\b(?!['.-]\w){_NOT_REGNAL_AFTER}")
+# Only "I" can be the pronoun, so only it is checked against the verb after it ("George I think").
+_FIRST = re.compile(rf"(?=[A-Z])\b({_MONARCHS}) ([IVX])((?:'s)?)\b(?!['.-]\w)(?:(?<=[VXs])|{_NOT_REGNAL_AFTER})")
+# A lone C, D, L or M is a letter (Schedule C, Class D); "Series X" is the name of a console, not "Series ten".
+_LETTER_NOT_NUMERAL = frozenset({"C", "D", "L", "M"})
+_LETTER_AFTER = {"series": "X"}
 
 
 def roman_value(numeral: str) -> int | None:
@@ -52,7 +56,10 @@ def roman_value(numeral: str) -> int | None:
 def _title(match: re.Match[str]) -> str:
     if match.group(1).lower() not in _CONTEXT_WORDS:
         return match.group()
-    value = roman_value(match.group(2))
+    numeral = match.group(2)
+    if numeral in _LETTER_NOT_NUMERAL or _LETTER_AFTER.get(match.group(1).lower()) == numeral:
+        return match.group()
+    value = roman_value(numeral)
     return f"{match.group(1)} {spell.cardinal(value)}" if value else match.group()
 
 
@@ -69,4 +76,4 @@ def read_roman_numerals(text: str) -> str:
         return text
     text = _IN_TITLE.sub(_title, text)
     text = _REGNAL.sub(_regnal, text)
-    return _FIRST.sub(lambda m: f"{m.group(1)} the {_SINGLE[m.group(2)]}", text)
+    return _FIRST.sub(lambda m: f"{m.group(1)} the {_SINGLE[m.group(2)]}{m.group(3)}", text)
