@@ -170,12 +170,15 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules)
 
 
 def _with_endnotes(blocks: list[Block], notes: list[str]) -> list[Block]:
-    """The body, then the notes that main-content detection left out, under a "Notes" heading."""
-    read = {normalize_for_compare(b.text) for b in blocks}
-    missing = [note for note in notes if normalize_for_compare(note) not in read]
-    if not blocks or not missing:
+    """The body, then the notes under a "Notes" heading, so a listener hears where the notes begin.
+
+    Main-content detection may have left the notes out, or kept them as a bare list at the end.
+    """
+    if not blocks or not notes:
         return blocks
-    return [*blocks, Block("heading", "Notes", 2), *(Block("paragraph", note) for note in missing)]
+    wanted = {normalize_for_compare(note) for note in notes}
+    body = [b for b in blocks if normalize_for_compare(b.text) not in wanted]
+    return [*body, Block("heading", "Notes", 2), *(Block("paragraph", note) for note in notes)]
 
 
 def extract_html(

@@ -42,6 +42,8 @@ _SKIP_XPATH = (
 _STANDFIRST_TOKENS = frozenset(
     {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
 )
+# Names that mean the standfirst only beside the title's own h1 (a blog's header h1 has a site description).
+_TITLE_BOUND_STANDFIRST_TOKENS = frozenset({"description", "intro", "teaser"})
 _FOOTNOTE_REF = re.compile(r"^\[?(\d{1,3}|[*†‡§]+|[a-z])\]?$")
 _MAX_NAME_LENGTH = 200
 _MAX_HIDDEN_UI_WORDS = 40  # longer attribute values are data (JSON, URLs), not names
@@ -222,14 +224,14 @@ def _tokens(element: html.HtmlElement) -> set[str]:
     return set(_NAME_SPLIT.split(names.lower())) - {""}
 
 
-def _title_heading(tree: html.HtmlElement, title: str) -> html.HtmlElement | None:
-    """The h1 that carries the title (or the first h1)."""
+def _title_heading(tree: html.HtmlElement, title: str) -> tuple[html.HtmlElement | None, bool]:
+    """The h1 that carries the title (or the first h1), and whether it says the title."""
     headings = tree.xpath("//body//h1")
     wanted = " ".join(title.split()).casefold()
     for h1 in headings:
         if " ".join(" ".join(h1.itertext()).split()).casefold() == wanted:
-            return h1
-    return headings[0] if headings else None
+            return h1, True
+    return (headings[0] if headings else None), False
 
 
 def _words(element: html.HtmlElement) -> str:
@@ -245,7 +247,8 @@ def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
     long paragraph count: a "summary" box in the body or an excerpt in a list of
     related posts is not the standfirst.
     """
-    h1 = _title_heading(tree, title)
+    h1, exact = _title_heading(tree, title)
+    names = _STANDFIRST_TOKENS | (_TITLE_BOUND_STANDFIRST_TOKENS if exact else frozenset())
     if h1 is None:
         return None
     scope = h1
@@ -261,7 +264,7 @@ def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
             continue
         if not seen_title or not isinstance(element.tag, str) or h1 in element.iterancestors():
             continue
-        named = _tokens(element) & _STANDFIRST_TOKENS or element.get("itemprop") == "alternativeHeadline"
+        named = _tokens(element) & names or element.get("itemprop") == "alternativeHeadline"
         if named and element.tag in ("p", "h2", "h3", "div", "span"):
             text = _words(element)
             if 5 <= len(text.split()) <= 80 and text != title:
