@@ -348,6 +348,13 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ),
     ],
     "web": [
+        ("Follow her at @AOC.", "Follow her at A.O.C."),
+        (
+            "Visit https://www.bbc.co.uk/news for more.",
+            ("Visit B.B.C. dot co dot U.K. slash news for more.", "Visit B.B.C. dot co dot U.K. for more."),
+        ),
+        ("john_smith@gmail.com", "john underscore smith at gmail dot com"),
+        ("using #COVID19", ("using hashtag COVID nineteen", "using hashtag covid nineteen")),
         ("e-mail press@who.int", "e-mail press at who dot int"),
         ("visit www.gov.uk", ("visit gov dot U.K.", "visit w w w dot gov dot U.K.")),
         ("@POTUS said", ("POTUS said", "at POTUS said")),
@@ -405,6 +412,12 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("Ave. of the Americas", "Avenue of the Americas"),
     ],
     "acronyms": [
+        ("WASHINGTON (Reuters) - U.S. stocks fell", "Washington, Reuters, U.S. stocks fell"),
+        ("BRUSSELS (AP) — EU leaders met", "Brussels, A.P., E.U. leaders met"),
+        ("JERUSALEM (AP) — The army said", "Jerusalem, A.P., The army said"),
+        ("the NAACP", "the N.A.A.C.P."),
+        ("HIV/AIDS", ("H.I.V. AIDS", "H.I.V. slash AIDS")),
+        ("mRNA vaccines", "M.R.N.A. vaccines"),
         ("NATO allies", "NATO allies"),
         ("NASA said", "NASA said"),
         ("GDP grew", "G.D.P. grew"),
@@ -466,6 +479,10 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the No. 1 seed", "the number one seed"),
     ],
     "pauses": [
+        ('He said the vote was "rigged."', "He said the vote was rigged."),
+        ("The trial (which began Monday) continues.", "The trial, which began Monday, continues."),
+        ("He left…and never came back.", "He left, and never came back."),
+        ("NEW YORK — A jury found", "New York, A jury found"),
         ('"We will win," he said.', "We will win, he said."),
         ("The vote — the first in years — passed.", "The vote, the first in years, passed."),
         ("The plan (first floated in May) failed.", "The plan, first floated in May, failed."),

@@ -46,6 +46,8 @@ def is_pronounceable(word: str) -> bool:
     word = word.upper()
     if len(word) < 4 or (not _VOWELS & set(word)):
         return False
+    if len(word) >= 7 and 4 * sum(c in _VOWELS for c in word) >= len(word):
+        return True  # WASHINGTON, BRUSSELS in a dateline: initialisms this long and this vowelled are almost unknown
     lead = re.match(r"[^AEIOUY]*", word).group()  # type: ignore[union-attr]
     if len(lead) > 1 and lead not in _ONSETS:
         return False

@@ -82,6 +82,11 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
     def hashtag(match: re.Match[str]) -> str:
         return "hashtag " + _CAMEL.sub(" ", match.group(1))
 
+    def handle(match: re.Match[str]) -> str:
+        name = _CAMEL_HANDLE.sub(" ", match.group(1)).replace("_", " ")
+        said_at = match.string[max(0, match.start() - 3) : match.start()].lower() == "at "  # "follow her at @AOC"
+        return name if said_at else "at " + name
+
     def read_web_addresses(text: str) -> str:
         """https://www.example.com/a/long/path → example dot com; jane@example.com → jane at example dot com."""
         if "://" in text or "www." in text or "WWW." in text:
@@ -91,7 +96,7 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
         if _DOTTED_WORD.search(text):
             text = domain.sub(bare_domain, text)
         if "@" in text:
-            text = _HANDLE.sub(lambda m: "at " + _CAMEL_HANDLE.sub(" ", m.group(1)).replace("_", " "), text)
+            text = _HANDLE.sub(handle, text)
         return _HASHTAG.sub(hashtag, text) if "#" in text else text
 
     return read_web_addresses
