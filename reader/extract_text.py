@@ -30,6 +30,8 @@ _MAX_HEADING_WORDS = 14
 _FIGURE_LINE_WORDS = 25
 _WRAP_EVENNESS = 2  # every wrapped line but the last is at least half as long as the longest
 _TITLE_WORDS = 4  # menu items above a pasted title are shorter than this
+_PROSE_WORDS = 20
+_DATE_KIND = "byline or date stamp"
 
 
 def _groups(text: str) -> list[list[str]]:
@@ -101,8 +103,31 @@ def _skip_menu(units: list[tuple[str, bool]], rules: FurnitureRules) -> int:
     return 0
 
 
+def _dated_title(units: list[tuple[str, bool]], rules: FurnitureRules) -> int | None:
+    """Where the title is when a blog's header puts the post's date right above it.
+
+    Pasted blog pages start with the blog's own name and description; the post title is
+    the line under the date stamp, with the post's prose right after it.
+    """
+    for index, (text, _alone) in enumerate(units[:-2]):
+        title, prose = units[index + 1][0], units[index + 2][0]
+        if len(text.split()) >= _PROSE_WORDS or len(title.split()) >= _PROSE_WORDS:
+            return None  # the body began
+        if (
+            rules.furniture_kind(text) == _DATE_KIND
+            and _is_title_line(title)
+            and not rules.furniture_kind(title)
+            and len(prose.split()) >= _PROSE_WORDS
+        ):
+            return index + 1
+    return None
+
+
 def _title_and_rest(units: list[tuple[str, bool]], rules: FurnitureRules) -> tuple[str, list[tuple[str, bool]]]:
     """The title line (skipping furniture, a menu, and a breadcrumb that repeats it) and the units after it."""
+    dated = _dated_title(units, rules)
+    if dated is not None:
+        return units[dated][0], units[dated + 1 :]
     start = _skip_menu(units, rules)
     for index, (text, _alone) in enumerate(units[start:], start):
         following = units[index + 1][0] if index + 1 < len(units) else None

@@ -28,7 +28,7 @@ def test_unseen_page_checks_pass(page: Path, check_script) -> None:
 
 
 def test_every_unseen_page_has_checks() -> None:
-    assert len(PAGES) >= 9
+    assert len(PAGES) >= 10
     for page in PAGES:
         assert page.with_suffix(".checks.json").is_file(), page.name
 
@@ -70,3 +70,9 @@ def test_marked_endnotes_are_read_after_the_body_without_backlinks() -> None:
     )
     blocks = reader.extract(page).blocks
     assert [b.text for b in blocks[-2:]] == ["Notes", "The count was repeated a week later."]
+
+
+def test_pasted_blog_title_is_the_line_under_the_date_not_the_blog_name() -> None:
+    article = reader.extract(FIXTURES / "blog_blogger_pasted.txt")
+    assert article.title == "Saving seeds from the runner beans"
+    assert article.blocks[0].text.startswith("This year I finally did")
