@@ -336,3 +336,37 @@ def test_a_relative_cache_dir_serves_audio_from_the_working_directory(tmp_path, 
     _wait_complete(client, created["id"])
     response = _get(client, created["audio_url"], headers={"Range": "bytes=0-1"})
     assert response.status_code == 206 and response.body == b"ID"
+
+
+def test_post_answers_before_a_long_article_is_scripted_and_the_article_then_shows_every_sentence(
+    client, make_article, monkeypatch
+):
+    """The POST plans only the article's head (the first chunk starts at once); the rest is scripted in
+    the render's thread, held here until the POST has answered. Readers then see the whole script."""
+    import reader.background as background
+    from reader.extract import extract
+    from reader.script import make_script
+
+    release = threading.Event()
+    real_plan = background.plan
+
+    def held_plan(source, options=None):
+        if len(source.blocks) > background.HEAD_BLOCKS:
+            assert release.wait(60), "the POST waited for the whole article's script"
+        return real_plan(source, options)
+
+    monkeypatch.setattr(background, "plan", held_plan)
+    monkeypatch.setattr("web.library.plan", held_plan)  # the POST's own planning is held the same way
+    text = make_article(600, "A story held back")
+    try:
+        response = client.post("/api/articles", json={"text": text})
+        assert response.status_code == 202 and response.get_json()["status"] == "rendering"
+    finally:
+        release.set()
+    expected = [s.written for s in make_script(extract(text.encode())).sentences]
+    article_id = response.get_json()["id"]
+    during = client.get(f"/api/articles/{article_id}").get_json()
+    assert [s["written"] for s in during["sentences"]] == expected
+    assert during["revision"] == response.get_json()["revision"]
+    data = _wait_complete(client, article_id)
+    assert data["status"] == "complete" and [s["written"] for s in data["sentences"]] == expected

@@ -213,6 +213,8 @@ class Library:
             if error is not None:  # the rest of the article could not be planned: say so, not "stalled"
                 fail_record(directory, str(error) if isinstance(error, ReaderError) else "the render failed")
 
+        if running.plan is not None:  # a render of this revision already ran in this process: its script
+            write_record(directory, running.plan, source_url)
         running.future.add_done_callback(planned_or_failed)
         if attach is not None and self.metrics is not None:
             attach(running)
