@@ -190,6 +190,13 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("€12.5 million", "twelve point five million euros"),
     ],
     "years": [
+        ("in 1999/2000", "in nineteen ninety-nine to two thousand"),
+        ("the 2023/24 season", "the twenty twenty-three to twenty-four season"),
+        (
+            "the 2008-09 crisis",
+            ("the two thousand eight to oh nine crisis", "the two thousand eight to two thousand nine crisis"),
+        ),
+        ("between 1939 and 1945", "between nineteen thirty-nine and nineteen forty-five"),
         ("Apollo 11 landed in 1969.", "Apollo eleven landed in nineteen sixty-nine."),
         ("in 2001", "in two thousand one"),
         ("in 2010", ("in twenty ten", "in two thousand ten")),
@@ -219,6 +226,12 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("early 2010s", "early twenty tens"),
     ],
     "dates": [
+        ("on 13 Feb", ("on thirteen February", "on the thirteenth of February", "on February thirteenth")),
+        ("from Feb. 28-March 2", "from February twenty-eighth to March second"),
+        ("the Jan. 6, 2021, attack", "the January sixth, twenty twenty-one, attack"),
+        ("on 12/25/2024", "on December twenty-fifth, twenty twenty-four"),
+        ("from Feb. 1-5", "from February first to fifth"),
+        ("on Sunday, 12 January", ("on Sunday, twelve January", "on Sunday, the twelfth of January")),
         (
             "He was born on 4 July 1976.",
             (
@@ -243,6 +256,18 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("July 4th", "July fourth"),
     ],
     "times": [
+        ("open from 7-9pm", "open from seven to nine p.m."),
+        ("10:30-11:30 a.m.", "ten thirty to eleven thirty a.m."),
+        (
+            "She ran 3:59.4 in the mile",
+            (
+                "She ran three fifty-nine point four in the mile",
+                "She ran three minutes fifty-nine point four seconds in the mile",
+            ),
+        ),
+        ("at 0800 GMT", ("at oh eight hundred G.M.T.", "at eight a.m. G.M.T.")),
+        ("at 9.15am", "at nine fifteen a.m."),
+        ("at 12:01 a.m.", "at twelve oh one a.m."),
         ("at 10 a.m. ET", "at ten a.m. E.T."),
         ("by 3pm", "by three p.m."),
         ("12 noon", "twelve noon"),

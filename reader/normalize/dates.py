@@ -46,13 +46,14 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     month_start = "|".join(sorted({k[:3] for k in data.months}))
     pattern = re.compile(
         f"{starts_with(keys)}(?<![\\w.])(?:({alternation(dotted)})(?![\\w])|({alternation(bare)})(?=\\.? \\d)"
-        f"|({alternation(days)})(?=,| \\(?(?:\\d|{month_start})))"
-    )  # a weekday only before a date: "The Sun." is a newspaper
+        f"|({alternation(days)})(?=,| \\(?(?:\\d|{month_start}))"
+        f"|(?<=\\d )({alternation(bare)})\\b)"
+    )  # a weekday only before a date: "The Sun." is a newspaper; a bare "Feb" before or after a day: "13 Feb"
     table = {**data.months, **data.weekdays}
 
     def expand_month_and_weekday_abbreviations(text: str) -> str:
         """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number)."""
-        return pattern.sub(lambda m: table[m.group(1) or m.group(2) or m.group(3)], text)
+        return pattern.sub(lambda m: table[m.group(1) or m.group(2) or m.group(3) or m.group(4)], text)
 
     return expand_month_and_weekday_abbreviations
 
@@ -66,6 +67,7 @@ _DAY_FIRST = re.compile(
     rf"(?=\d)(?<![\w.,])(\d{{1,2}}){_ORD}(?:\s?(?:-|to)\s?(\d{{1,2}}){_ORD})? (?:of )?({_MONTH})\b"
     r"(?:(,?) (\d{4})(?!\d))?"
 )
+_MONTH_SPAN = re.compile(rf"(?=[JFMASOND])\b((?:{_MONTH}) \d{{1,2}}){_ORD}\s?[-–]\s?(?=(?:{_MONTH}) \d)")
 _MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b({_MONTH}),? (\d{{4}})(?!\d)")
 _NUMERIC = re.compile(r"(?=\d)(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
 _ON_NUMERIC = re.compile(r"(?=[obsufaOBSUFA])\b((?i:on|by|since|until|from|before|after)) (\d{1,2})/(\d{1,2})(?![\w/])")
@@ -126,7 +128,7 @@ def _read_dates(day_first: bool) -> Callable[[str], str]:
         text = _ISO.sub(_iso, text)
         text = _NUMERIC.sub(numeric, text)
         text = _ON_NUMERIC.sub(on_numeric, text)
-        text = _MONTH_FIRST.sub(_month_first, text)
+        text = _MONTH_FIRST.sub(_month_first, _MONTH_SPAN.sub(r"\1 to ", text))  # Feb. 28-March 2
         text = _DAY_FIRST.sub(_day_first, text)
         return _MONTH_YEAR.sub(lambda m: f"{m.group(1)} {spell.year(m.group(2))}", text)
 
@@ -160,11 +162,13 @@ _YEAR = re.compile(r"(?=[12])(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]
 _ERA_YEAR = re.compile(r"(?=\d)(?<![\w.,])(\d{1,4}) ?(BC|AD|BCE|CE|B\.C\.|A\.D\.|B\.C\.E\.|C\.E\.)(?![\w])")
 
 
-_SPLIT_YEAR = re.compile(r"(?=[12])(?<![\w/.-])(1[5-9]\d\d|20\d\d)/(\d\d)(?![\w/])")
+_SPLIT_YEAR = re.compile(r"(?=[12])(?<![\w/.-])(1[5-9]\d\d|20\d\d)/(\d\d|1[5-9]\d\d|20\d\d)(?![\w/])")
 
 
 def _split_year(match: re.Match[str]) -> str:
     first, second = match.group(1), match.group(2)
+    if len(second) == 4:  # 1999/2000, a season or a fiscal year
+        return f"{spell.year(first)} to {spell.year(second)}" if int(second) == int(first) + 1 else match.group()
     if (int(first) + 1) % 100 != int(second):
         return match.group()
     return f"{spell.year(first)} to {spell.cardinal(second) if second[0] != '0' else 'oh ' + spell.cardinal(second)}"

@@ -16,6 +16,10 @@ __all__ = ["read_military_times", "read_ratios", "read_times"]
 _MERIDIEM = r"(?:([ap])\.?\s?m|([AP])\.?\s?M)\.?(?![\w])"  # am, p.m., PM, A.M.; not "Pm"
 _CLOCK_MERIDIEM = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s?" + _MERIDIEM)
 _MERIDIEM_RANGE = re.compile(r"(?=[aApP])(?<=\d|\s)([aApP]\.?\s?[mM]\.?)\s?[-–]\s?(?=\d)")
+_CLOCK_SPAN = re.compile(  # 7-9pm: the first hour shares the second's "P.M."
+    r"(?=\d)(?<![\w.:-])(\d{1,2}(?:[:.]\d{2})?)\s?[-–]\s?(?=\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.?\s?m|[AP]\.?\s?M)(?!\w))"
+)
+_RACE_TIME = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2}):([0-5]\d)\.(\d{1,3})(?![\d:.])")  # a mile in 3:59.4
 _CLOCK = re.compile(r"(?=\d)(?<![\w.:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:]|\.\d)")
 _RATIO = re.compile(r"(?=\d)(?<![\w.:])(\d+):(\d+)(?![\d:])")
 
@@ -50,11 +54,20 @@ def _clock(match: re.Match[str]) -> str:
     return f"{spell.cardinal(hour)}{_minutes(minute)}"
 
 
+def _race_time(match: re.Match[str]) -> str:
+    minutes, seconds, fraction = match.groups()
+    return f"{spell.cardinal(minutes)}{_minutes(int(seconds)) or ' flat'} point {spell.digits(fraction)}"
+
+
 def read_times(text: str) -> str:
     """10:30 a.m. → ten thirty A.M., 7pm → seven P.M., 14:00 → fourteen hundred, 10:05 → ten oh five."""
     if not has_digit(text):
         return text
+    if "-" in text or "–" in text:
+        text = _CLOCK_SPAN.sub(r"\1 to ", text)
     text = _CLOCK_MERIDIEM.sub(_with_meridiem, _MERIDIEM_RANGE.sub(r"\1 to ", text))
+    if ":" in text and "." in text:
+        text = _RACE_TIME.sub(_race_time, text)
     return _CLOCK.sub(_clock, text) if ":" in text else text
 
 
