@@ -27,6 +27,8 @@ _NOTE_MARK = re.compile(
 )
 _LABEL_WORDS = 4
 _SENTENCE_END = re.compile(r"[.!?…\"”’)\]]\W*$")
+# The media link an embedded post carries ("pic.twitter.com/…", "t.co/…"): an address, not words.
+_EMBED_LINK = re.compile(r"(?<!\S)(?:https?://)?(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
 # A pull quote repeats a sentence of the body nearby, shorter than the paragraph it comes from.
 _PULL_QUOTE_WORDS = 40
 _PULL_QUOTE_REACH = 3  # blocks either side where the paragraph it repeats sits
@@ -66,7 +68,7 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
     crumb_words = max(len(title.split()), len((subtitle or "").split())) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
     for block in blocks:
-        text = " ".join(_NOTE_MARK.sub("", block.text).split())
+        text = " ".join(_EMBED_LINK.sub("", _NOTE_MARK.sub("", block.text)).split())
         short = len(text.split()) <= crumb_words
         if not _SPEAKABLE.search(text) or (short and normalize_for_compare(text) in repeats):
             continue

@@ -21,6 +21,7 @@ from reader.cleanup import clean_blocks, require_body
 from reader.furniture import FurnitureRules, default_rules, normalize_for_compare
 from reader.htmldom import (
     blocks_from_dom,
+    drop_title_kickers,
     find_endnotes,
     find_standfirst,
     only_marked,
@@ -209,6 +210,7 @@ def extract_html(
 
     body_tree = copy.deepcopy(tree)
     strip_publisher_skips(body_tree)
+    drop_title_kickers(body_tree, title or "")
     blocks = _body_blocks(body_tree, url, rules)
     if not title:
         title, blocks = _title_from_body(blocks)

@@ -52,6 +52,10 @@ _BODY_PARAGRAPH_WORDS = 40
 _MAX_CAPTION_WORDS = 20
 _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _CAPTION_STYLE_TAGS = frozenset({"i", "em", "small", "cite"})
+_KICKER_LEVELS = 2
+_KICKER_WORDS = 6
+_KICKER_HEADER_WORDS = 150  # a header block, not the article itself
+_KICKER_STOP = frozenset({"body", "main", "article", "html"})
 _NOTES_TOKENS = frozenset({"footnotes", "endnotes"})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BACKLINK = re.compile(r"^(?:[↩↑^⏎]\ufe0e?|back( to (text|content))?|return to text)?$", re.IGNORECASE)
@@ -236,6 +240,26 @@ def _title_heading(tree: html.HtmlElement, title: str) -> tuple[html.HtmlElement
 
 def _words(element: html.HtmlElement) -> str:
     return " ".join(" ".join(element.itertext()).split())
+
+
+def drop_title_kickers(tree: html.HtmlElement, title: str) -> None:
+    """Drop the short labels set above the title in its header: a section kicker, a rubric, a flag.
+
+    "Food", "Features", "Editors' Pick", "Supported by": a few words placed before the h1
+    that says the title, in the same header block, never read as part of the article.
+    """
+    h1, exact = _title_heading(tree, title)
+    node = h1 if exact else None
+    for _ in range(_KICKER_LEVELS):
+        if node is None or node.tag in _KICKER_STOP:
+            return
+        for sibling in list(node.itersiblings(preceding=True)):
+            if isinstance(sibling.tag, str) and 0 < _text_len(sibling) <= _KICKER_WORDS:
+                _drop(sibling)
+        parent = node.getparent()
+        if parent is None or _text_len(parent) > _KICKER_HEADER_WORDS:
+            return
+        node = parent
 
 
 def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
