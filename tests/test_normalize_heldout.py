@@ -36,6 +36,9 @@ Expected = str | tuple[str, ...]
 
 CASES: dict[str, list[tuple[str, Expected]]] = {
     "cardinals": [
+        ("some 1.5m Britons", "some one point five million Britons"),
+        ("about 15,000-20,000 protesters", "about fifteen thousand to twenty thousand protesters"),
+        ("the 113th Congress", "the one hundred thirteenth Congress"),
         ("The agency counted 1,204 cases.", "The agency counted one thousand two hundred four cases."),
         ("About 9,000 people fled.", "About nine thousand people fled."),
         ("1,000,000 doses arrived.", "One million doses arrived."),
@@ -78,6 +81,11 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("3.5 billion years", "three point five billion years"),
     ],
     "percentages": [
+        ("a 1.5pc rise", "a one point five percent rise"),
+        ("+4.5%", "plus four point five percent"),
+        ("-0.3%", ("minus zero point three percent", "negative zero point three percent")),
+        ("a 10-15% cut", "a ten to fifteen percent cut"),
+        ("by 50 bps", "by fifty basis points"),
         ("Shares fell 3.2%.", "Shares fell three point two percent."),
         ("the Dow Jones fell 1.5%", "the Dow Jones fell one point five percent"),
         ("a 0.5% rise", "a zero point five percent rise"),
@@ -107,6 +115,8 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the 12th Man", "the twelfth Man"),
     ],
     "fractions": [
+        ("2½ hours", "two and a half hours"),
+        ("1¾ miles", "one and three quarters miles"),
         ("1/3 of voters", "one third of voters"),
         ("½ a mile", ("half a mile", "one half a mile")),
         ("3½ years", "three and a half years"),
@@ -490,6 +500,11 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("Phase III trials", "Phase three trials"),
     ],
     "symbols": [
+        ("2 + 2 = 4", "two plus two equals four"),
+        (">50%", "more than fifty percent"),
+        ("~200 people", "about two hundred people"),
+        ("ranked #3", "ranked number three"),
+        ("S&P Global", "S and P Global"),
         ("AT&T", "A.T. and T."),
         ("Johnson & Johnson", "Johnson and Johnson"),
         ("R&D", "R and D"),

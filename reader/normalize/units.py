@@ -56,8 +56,8 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
             unit == "m"
             and match.group().find(" ") != len(number)
             and next_word
-            and next_word.islower()
-            and next_word not in _METER_WORDS
+            and (next_word.islower() or (next_word[0].isupper() and next_word.endswith("s")))  # 1.5m Britons
+            and next_word.lower() not in _METER_WORDS
         ):
             return f"{words} million{tail}"  # "20m people": millions, not meters
         if unit in scales or unit in ("k", "b"):
