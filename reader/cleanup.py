@@ -96,17 +96,28 @@ def _without_pull_quotes(blocks: list[Block]) -> list[Block]:
     Magazines set a line of the body in large type beside it ("The lamp doesn't need me");
     read aloud, the listener would hear it twice.
     """
-    compared = [normalize_for_compare(b.text) for b in blocks]
+    compared: dict[int, str] = {}
+
+    def words(j: int) -> str:
+        if j not in compared:
+            compared[j] = f" {normalize_for_compare(blocks[j].text)} "
+        return compared[j]
+
     kept = []
     for index, block in enumerate(blocks):
-        text = compared[index]
-        short = block.kind != "heading" and len(text.split()) <= _PULL_QUOTE_WORDS and len(text.split()) >= 4
-        nearby = range(max(0, index - _PULL_QUOTE_REACH), min(len(blocks), index + _PULL_QUOTE_REACH + 1))
-        if short and any(
-            j != index and len(compared[j]) > len(text) and f" {text} " in f" {compared[j]} " for j in nearby
-        ):
+        if block.kind == "heading" or not 4 <= len(block.text.split()) <= _PULL_QUOTE_WORDS:
+            kept.append(block)
             continue
-        kept.append(block)
+        key = max(_WORD.findall(block.text), key=len, default="").casefold()  # a cheap first test
+        nearby = range(max(0, index - _PULL_QUOTE_REACH), min(len(blocks), index + _PULL_QUOTE_REACH + 1))
+        if not any(
+            j != index
+            and len(blocks[j].text) > len(block.text)
+            and key in blocks[j].text.casefold()
+            and words(index) in words(j)
+            for j in nearby
+        ):
+            kept.append(block)
     return kept
 
 

@@ -56,6 +56,7 @@ _KICKER_LEVELS = 2
 _KICKER_WORDS = 6
 _KICKER_HEADER_WORDS = 150  # a header block, not the article itself
 _KICKER_STOP = frozenset({"body", "main", "article", "html"})
+_NOTES_PREFILTER = ".//*[contains(translate(@class, 'NOTES', 'notes'), 'notes') or contains(translate(@id, 'NOTES', 'notes'), 'notes')]"
 _NOTES_TOKENS = frozenset({"footnotes", "endnotes"})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BACKLINK = re.compile(r"^(?:[↩↑^⏎]\ufe0e?|back( to (text|content))?|return to text)?$", re.IGNORECASE)
@@ -191,7 +192,7 @@ def _note_containers(root: html.HtmlElement) -> list[html.HtmlElement]:
     if not marked:
         marked = [
             el
-            for el in root.iter()
+            for el in root.xpath(_NOTES_PREFILTER)
             if isinstance(el.tag, str)
             and _NOTES_TOKENS
             & set(_NAME_SPLIT.split(_CAMEL.sub("-", el.get("class", "") + " " + el.get("id", "")).lower()))
