@@ -56,7 +56,10 @@ _KICKER_LEVELS = 2
 _KICKER_WORDS = 6
 _KICKER_HEADER_WORDS = 150  # a header block, not the article itself
 _KICKER_STOP = frozenset({"body", "main", "article", "html"})
-_NOTES_PREFILTER = ".//*[contains(translate(@class, 'NOTES', 'notes'), 'notes') or contains(translate(@id, 'NOTES', 'notes'), 'notes')]"
+_NOTES_PREFILTER = (
+    ".//*[contains(translate(@class, 'NOTES', 'notes'), 'notes')"
+    " or contains(translate(@id, 'NOTES', 'notes'), 'notes')]"
+)
 _NOTES_TOKENS = frozenset({"footnotes", "endnotes"})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BACKLINK = re.compile(r"^(?:[↩↑^⏎]\ufe0e?|back( to (text|content))?|return to text)?$", re.IGNORECASE)
