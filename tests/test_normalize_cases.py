@@ -103,7 +103,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("between 2% and 3%", "between two percent and three percent"),
         ("from 7% to 9%", "from seven percent to nine percent"),
         ("95% of voters", "ninety-five percent of voters"),
-        ("inflation at 2.9% y/y", "inflation at two point nine percent y y"),
+        ("inflation at 2.9% y/y", "inflation at two point nine percent year on year"),
         ("99.9% sure", "ninety-nine point nine percent sure"),
         ("33⅓%", "thirty-three and one third percent"),
         ("5 per cent", "five per cent"),

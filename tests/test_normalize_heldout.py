@@ -81,6 +81,15 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("3.5 billion years", "three point five billion years"),
     ],
     "percentages": [
+        (
+            "The CPI rose 0.2% m/m and 3.1% y/y.",
+            "The C.P.I. rose zero point two percent month on month and three point one percent year on year.",
+        ),
+        ("Prices rose 3.4% YoY.", "Prices rose three point four percent year on year."),
+        (
+            "The 10-year yield was at 4.31% at 3:45 p.m. ET.",
+            "The ten-year yield was at four point three one percent at three forty-five p.m. E.T.",
+        ),
         ("a 1.5pc rise", "a one point five percent rise"),
         ("+4.5%", "plus four point five percent"),
         ("-0.3%", ("minus zero point three percent", "negative zero point three percent")),
@@ -146,6 +155,8 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("9am-5pm", "nine a.m. to five p.m."),
     ],
     "scores": [
+        ("Djokovic won 6-3, 6-4.", "Djokovic won six to three, six to four."),
+        ("The Senate voted 51-49.", "The Senate voted fifty-one to forty-nine."),
         ("a 112-104 win", "a one hundred twelve to one hundred four win"),
         ("won 3-2", "won three to two"),
         ("a 2-1 vote", "a two to one vote"),
@@ -159,6 +170,14 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("a 7-0 rout", ("a seven to nothing rout", "a seven to zero rout", "a seven nil rout")),
     ],
     "money": [
+        (
+            "Amazon's Q4 EPS of $1.86 beat estimates.",
+            (
+                "Amazon's Q four E.P.S. of one dollar and eighty-six cents beat estimates.",
+                "Amazon's Q four E.P.S. of one dollar eighty-six beat estimates.",
+            ),
+        ),
+        ("a market cap of $3tn", "a market cap of three trillion dollars"),
         (
             "Brent crude rose $1.20 to $82.45 a barrel.",
             (
@@ -311,6 +330,15 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the PS5", "the P.S. five"),
     ],
     "measures": [
+        ("The storm brought 150 mph winds.", "The storm brought one hundred fifty mile per hour winds."),
+        (
+            "Temps dipped to -20F in Minneapolis.",
+            (
+                "Temps dipped to minus twenty degrees Fahrenheit in Minneapolis.",
+                "Temps dipped to negative twenty degrees Fahrenheit in Minneapolis.",
+            ),
+        ),
+        ("The wildfire has burned 12,000 acres.", "The wildfire has burned twelve thousand acres."),
         ("2 tbsp of sugar", "two tablespoons of sugar"),
         ("winds of 120 km/h", "winds of one hundred twenty kilometers per hour"),
         ("a 1.5L bottle", ("a one point five liter bottle", "a one point five litre bottle")),

@@ -51,9 +51,14 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     )  # a weekday only before a date: "The Sun." is a newspaper; a bare "Feb" before or after a day: "13 Feb"
     table = {**data.months, **data.weekdays}
 
+    def _say(match: re.Match[str]) -> str:
+        key = match.group(1) or match.group(2) or match.group(3) or match.group(4)
+        rest = match.string[match.end() :].strip(" \"')]")
+        return table[key] + "." if key.endswith(".") and not rest else table[key]  # "in Nov." ends the sentence
+
     def expand_month_and_weekday_abbreviations(text: str) -> str:
         """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number)."""
-        return pattern.sub(lambda m: table[m.group(1) or m.group(2) or m.group(3) or m.group(4)], text)
+        return pattern.sub(_say, text)
 
     return expand_month_and_weekday_abbreviations
 

@@ -26,6 +26,8 @@ _METER_WORDS = frozenset(
     "tall high long wide deep away above below sprint race hurdles freestyle butterfly backstroke breaststroke dash "
     "relay run swim final heat of from per in at to and or thick square radius across high-jump".split()
 )
+# Nouns that a speed describes without an article: "150 mph winds" → "a hundred fifty mile per hour winds".
+_SPEED_NOUNS = frozenset("winds wind gusts gust speeds speed zone zones limit limits".split())
 _PER_WORD = re.compile(
     r"(?=[ /])(?<=[a-z]) ?/ ?(?=(?:hour|day|week|month|year|gallon|liter|litre|barrel|ton|tonne|share|person|head|"
     r"night|unit|piece|kilo|pound|ounce|mile|minute|second|dose|seat|ticket|household|hectare|acre)\b)"
@@ -63,7 +65,11 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
         if unit in scales or unit in ("k", "b"):
             return f"{words} {data.scales.get(unit, data.units[unit][1])}{tail}"
         one, many = data.units[unit]
-        attributive = bool(hyphen) or is_attributive(match.string, match.start(), next_word)
+        attributive = (
+            bool(hyphen)
+            or is_attributive(match.string, match.start(), next_word)
+            or (next_word in _SPEED_NOUNS and " per " in many)
+        )
         singular = attributive or number in ("1", "1.0")
         if hyphen and unit not in ("%",):
             return f"{words}-{one.replace(' ', '-')}{tail}"
