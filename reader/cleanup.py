@@ -26,6 +26,9 @@ _NOTE_MARK = re.compile(
     r"\[(?:\d{1,3}|citation needed|clarification needed|edit|note \d+|nb \d+)\]|\[\^[\w-]{1,20}\]:?", re.IGNORECASE
 )
 _LABEL_WORDS = 4
+_BOX_TITLE_WORDS = 5
+# Furniture that comes in a box with a name of its own above it (a newsletter's, a promo's).
+_BOXED_KINDS = frozenset({"newsletter sign-up", "sign-up prompt"})
 _SENTENCE_END = re.compile(r"[.!?…\"”’)\]]\W*$")
 # The media link an embedded post carries ("pic.twitter.com/…", "t.co/…"): an address, not words.
 _EMBED_LINK = re.compile(r"(?<!\S)(?:https?://)?(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
@@ -67,13 +70,16 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
     repeats = {normalize_for_compare(t) for t in (title, subtitle) if t}
     crumb_words = max(len(title.split()), len((subtitle or "").split())) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
-    for block in blocks:
-        text = " ".join(_EMBED_LINK.sub("", _NOTE_MARK.sub("", block.text)).split())
+    texts = [" ".join(_EMBED_LINK.sub("", _NOTE_MARK.sub("", block.text)).split()) for block in blocks]
+    kinds = [rules.furniture_kind(text) for text in texts]
+    for index, (block, text) in enumerate(zip(blocks, texts, strict=True)):
         short = len(text.split()) <= crumb_words
         if not _SPEAKABLE.search(text) or (short and normalize_for_compare(text) in repeats):
             continue
-        if rules.furniture_kind(text) or (short and is_breadcrumb(text, title)):
+        if kinds[index] or (short and is_breadcrumb(text, title)):
             continue
+        if index + 1 < len(blocks) and kinds[index + 1] in _BOXED_KINDS and _is_box_title(text):
+            continue  # "The Morning Briefing" above its sign-up pitch: the box's own name
         if not kept and block.kind != "heading":
             text = _without_title_prefix(text, title)
         kept.append(Block(block.kind, text, block.level))
@@ -82,6 +88,10 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
     while kept and (kept[-1].kind == "heading" or (_is_bare_label(kept[-1]) and len(kept) > 1)):
         kept.pop()
     return _without_pull_quotes(kept)
+
+
+def _is_box_title(text: str) -> bool:
+    return len(text.split()) <= _BOX_TITLE_WORDS and not _SENTENCE_END.search(text)
 
 
 def _is_bare_label(block: Block) -> bool:

@@ -96,7 +96,7 @@ def _skip_menu(units: list[tuple[str, bool]], rules: FurnitureRules) -> int:
     has none, the first line is taken as before.
     """
     for index, (text, _alone) in enumerate(units):
-        if not _is_title_line(text):
+        if not _is_title_line(text) and len(text.split()) >= _TITLE_WORDS:
             return 0  # the body began without a title of several words
         if not rules.furniture_kind(text) and len(text.split()) >= _TITLE_WORDS:
             return index
