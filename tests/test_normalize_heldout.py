@@ -433,6 +433,23 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
     ],
     "abbreviations": [
         (
+            "Dr. Smith lives on Martin Luther King Jr. Dr. in Atlanta.",
+            "Doctor Smith lives on Martin Luther King Junior Drive in Atlanta.",
+        ),
+        ("a shop on Queen St. West", "a shop on Queen Street West"),
+        ("Prof Chris Whitty said", "Professor Chris Whitty said"),
+        ("Capt Tom Moore", "Captain Tom Moore"),
+        (
+            "the Rt Hon Keir Starmer MP",
+            ("the Right Honourable Keir Starmer M.P.", "the Right Honorable Keir Starmer M.P."),
+        ),
+        ("a farm in Co Durham", "a farm in County Durham"),
+        ("Liverpool v Everton", "Liverpool versus Everton"),
+        ("an est. $5 billion", "an estimated five billion dollars"),
+        ("est. 1890", "established eighteen ninety"),
+        ("Det. Sgt. Smith", "Detective Sergeant Smith"),
+        ("Unemployment fell to 3.7% in Nov.", "Unemployment fell to three point seven percent in November."),
+        (
             "Rep. Alexandria Ocasio-Cortez (D-NY) said",
             "Representative Alexandria Ocasio-Cortez, Democrat of New York, said",
         ),

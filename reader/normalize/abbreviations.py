@@ -28,7 +28,8 @@ def _keep_stop(key: str, match: re.Match[str], words: str) -> str:
 
 def _expand_places(data: RuleData) -> Callable[[str], str]:
     pattern = re.compile(
-        r"(?=[A-Z\d])\b([A-Z][a-z]+|\d+(?:st|nd|rd|th)?) (" + _alternation(data.places) + r")(?![\w])(?!\.? [A-Z][a-z])"
+        r"(?=[A-Z\d])\b([A-Z][a-z]+|\d+(?:st|nd|rd|th)?) (" + _alternation(data.places) + r")(?![\w])"
+        r"(?!\.? (?!(?:West|East|North|South|NW|NE|SW|SE)\b)[A-Z][a-z])"  # Queen St. West is a street
     )
 
     place_stems = {key.rstrip(".") for key in data.places}
@@ -103,6 +104,13 @@ def _expand_states(data: RuleData) -> Callable[[str], str]:
     return expand_states
 
 
+# "est." before an amount is "estimated" ("an est. $5 billion"); before a year it is "established".
+_ESTIMATED = re.compile(
+    r"(?<![\w.])([Ee])st\.(?= ?(?:[$€£¥]|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)? ?(?:million|billion|m|bn)\b))"
+)
+_VERSUS = re.compile(r"(?<=[A-Za-z] )v(?= [A-Z])")  # Liverpool v Everton (British sports and law reports)
+
+
 def _expand_always(data: RuleData) -> Callable[[str], str]:
     dotted = [k for k in data.always if k.endswith(".")]
     bare = [k for k in data.always if not k.endswith(".")]
@@ -117,6 +125,10 @@ def _expand_always(data: RuleData) -> Callable[[str], str]:
 
     def expand_abbreviations(text: str) -> str:
         """e.g. → for example, Inc. → Incorporated, vs. → versus, approx. → approximately."""
+        if "est." in text or "Est." in text:
+            text = _ESTIMATED.sub(lambda m: m.group(1) + "stimated", text)
+        if " v " in text:
+            text = _VERSUS.sub("versus", text)
 
         def expand(match: re.Match[str]) -> str:
             key = match.group(1) or match.group(2)
