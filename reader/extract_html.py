@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 _HEAD_LEVEL = re.compile(r"h([1-6])")
 _SMALL_PAGE_WORDS = 150
 _EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
+_TITLE_SEPARATOR = re.compile(r"\s+[—–|·:-]+\s+\S.{0,80}")
 _SKIP_XML = frozenset({"graphic", "code", "del", "fw", "note"})
 
 
@@ -114,14 +115,32 @@ def _wrap(element: etree._Element) -> etree._Element:
     return wrapper
 
 
-def _title(meta_title: str | None, tree: html.HtmlElement) -> str | None:
+def _title(meta_title: str | None, tree: html.HtmlElement, site_name: str | None = None) -> str | None:
     if meta_title and meta_title.strip():
-        return " ".join(meta_title.split())
+        title = " ".join(meta_title.split())
+        return _without_site_suffix(title, tree, site_name)
     for h1 in tree.xpath("//h1"):
         text = " ".join(" ".join(h1.itertext()).split())
         if text:
             return text
     return None
+
+
+def _without_site_suffix(title: str, tree: html.HtmlElement, site_name: str | None) -> str:
+    """The title without the site's name glued on ("A Weekend Away — Wander Slowly").
+
+    The page's own h1 says the title alone; failing that, a trailing separator and the
+    site's name are cut. Otherwise the listener would hear the site's name in the title.
+    """
+    for h1 in tree.xpath("//body//h1"):
+        text = " ".join(" ".join(h1.itertext()).split())
+        if text and text != title and title.startswith(text) and _TITLE_SEPARATOR.fullmatch(title[len(text) :]):
+            return text
+    if site_name:
+        suffix = re.search(rf"\s+[—–|·:-]+\s+{re.escape(' '.join(site_name.split()))}$", title)
+        if suffix and suffix.start() > 0:
+            return title[: suffix.start()]
+    return title
 
 
 def _title_from_body(blocks: list[Block]) -> tuple[str | None, list[Block]]:
@@ -205,7 +224,7 @@ def extract_html(
         # No date in the markup: search the page text too (slower, so only then, and not on huge pages).
         meta.date = extract_metadata(copy.deepcopy(tree), default_url=url).date
     lang = page_lang(tree) or (meta.language or "").split("-")[0].lower()
-    title = _title(meta.title, tree)
+    title = _title(meta.title, tree, meta.sitename)
     subtitle = find_standfirst(tree, title or "")
 
     body_tree = copy.deepcopy(tree)

@@ -28,7 +28,7 @@ def test_unseen_page_checks_pass(page: Path, check_script) -> None:
 
 
 def test_every_unseen_page_has_checks() -> None:
-    assert len(PAGES) >= 13
+    assert len(PAGES) >= 14
     for page in PAGES:
         assert page.with_suffix(".checks.json").is_file(), page.name
 
@@ -76,3 +76,15 @@ def test_pasted_blog_title_is_the_line_under_the_date_not_the_blog_name() -> Non
     article = reader.extract(FIXTURES / "blog_blogger_pasted.txt")
     assert article.title == "Saving seeds from the runner beans"
     assert article.blocks[0].text.startswith("This year I finally did")
+
+
+def test_site_name_glued_to_the_meta_title_is_not_spoken() -> None:
+    article = reader.extract(FIXTURES / "blog_squarespace.html")
+    assert article.title == "A Weekend in the Cairngorms on a Shoestring"
+    prose = " ".join(["The ferry left at dawn and the crossing took four calm hours."] * 8)
+    page = (
+        "<html><head><meta property='og:title' content='Ferry Days | Harbour Notes'>"
+        "<meta property='og:site_name' content='Harbour Notes'></head>"
+        f"<body><article><h2>Crossing</h2><p>{prose}</p><p>{prose}</p></article></body></html>"
+    )
+    assert reader.extract(page).title == "Ferry Days"
