@@ -110,6 +110,15 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("unemployment of 4.1%", "unemployment of four point one percent"),
     ],
     "ordinals": [
+        ("She scored in the 89th minute.", "She scored in the eighty-ninth minute."),
+        (
+            "a 3-0 win in the 2nd leg",
+            (
+                "a three to nothing win in the second leg",
+                "a three to zero win in the second leg",
+                "a three nil win in the second leg",
+            ),
+        ),
         ("the 21st century", "the twenty-first century"),
         ("the 1st Battalion", "the first Battalion"),
         ("her 3rd term", "her third term"),
@@ -170,6 +179,10 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("a 7-0 rout", ("a seven to nothing rout", "a seven to zero rout", "a seven nil rout")),
     ],
     "money": [
+        ("The yuan was at CNY 7.2.", ("The yuan was at seven point two yuan.",)),
+        ("a £1m-a-year contract", "a one million pound a year contract"),
+        ("He earns £150k a year.", "He earns one hundred fifty thousand pounds a year."),
+        ("between $1bn and $2bn", "between one billion dollars and two billion dollars"),
         (
             "Amazon's Q4 EPS of $1.86 beat estimates.",
             (
@@ -330,6 +343,16 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the PS5", "the P.S. five"),
     ],
     "measures": [
+        (
+            "won the 100m in 9.79s",
+            (
+                "won the one hundred meters in nine point seven nine seconds",
+                "won the one hundred metres in nine point seven nine seconds",
+            ),
+        ),
+        ("jumped 8.95m", ("jumped eight point nine five meters", "jumped eight point nine five metres")),
+        ("They are 1 pt clear.", "They are one point clear."),
+        ("a hat-trick in 7 mins", "a hat-trick in seven minutes"),
         ("The storm brought 150 mph winds.", "The storm brought one hundred fifty mile per hour winds."),
         (
             "Temps dipped to -20F in Minneapolis.",

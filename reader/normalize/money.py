@@ -40,7 +40,7 @@ def _say(data: RuleData, code: str, amount: str, amount2: str | None, scale: str
     if amount2:
         return f"{_amount_words(amount)} to {_amount_words(amount2)} {one if attributive else many}"
     integer, _, cents = amount.replace(",", "").partition(".")
-    if cents and len(cents) <= 2 and len(names) >= 4:
+    if cents and len(cents) == 2 and len(names) >= 4:  # $3.50 in cents; 7.2 yuan, an exchange rate, in tenths
         cents_value = int(cents.ljust(2, "0"))
         dollars = int(integer or 0)
         cent_words = f"{spell.cardinal(cents_value)} {names[2] if cents_value == 1 else names[3]}"

@@ -17,7 +17,7 @@ from reader.normalize.patterns import has_digit, is_attributive
 
 __all__ = ["rules"]
 
-_GLUED_ONLY = frozenset({"C", "F", "x", "h", "l", "b", "k", "K", "B", "g"})
+_GLUED_ONLY = frozenset({"C", "F", "x", "h", "l", "b", "k", "K", "B", "g", "s"})
 _SPACED_ONLY = frozenset({"W", "V"})  # "60 W"; but Route 9W is a road
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.])(\d)(?:'|\s?ft\.?,?)\s?(\d{1,2})(?:\"|''|\s?in\b\.?)")
@@ -52,6 +52,8 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
     def measure(match: re.Match[str]) -> str:
         number, hyphen, unit_spaced, unit_glued, unit_apart, next_word = match.groups()
         unit = unit_spaced or unit_glued or unit_apart
+        if unit == "s" and "." not in number:
+            return match.group()  # 9.79s is a sprint time; a bare "5s" is left to other rules
         words = spell.number(number)
         tail = f" {next_word}" if next_word else ""
         if (
