@@ -36,6 +36,9 @@ Expected = str | tuple[str, ...]
 
 CASES: dict[str, list[tuple[str, Expected]]] = {
     "cardinals": [
+        ("England's under-21s", "England's under twenty-ones"),
+        ("Area 51", "Area fifty-one"),
+        ("the Top 40", "the Top forty"),
         ("some 1.5m Britons", "some one point five million Britons"),
         ("about 15,000-20,000 protesters", "about fifteen thousand to twenty thousand protesters"),
         ("the 113th Congress", "the one hundred thirteenth Congress"),
@@ -326,6 +329,13 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("4:00 p.m.", ("four p.m.", "four o'clock p.m.")),
     ],
     "names": [
+        ("the Xbox 360", "the Xbox three sixty"),
+        ("an Airbus A320neo", "an Airbus A three twenty neo"),
+        ("a Boeing 747-400", "a Boeing seven forty-seven four hundred"),
+        ("Blink-182", "Blink one eighty-two"),
+        ("GPT-4", "G.P.T. four"),
+        ("the AK-47", "the A.K. forty-seven"),
+        ("H5N1 bird flu", "H five N one bird flu"),
         ("the 60/40 portfolio", "the sixty-forty portfolio"),
         ("the Galaxy S24", "the Galaxy S twenty-four"),
         ("Tesla Model 3", "Tesla Model three"),

@@ -152,7 +152,15 @@ _ROUND_PLURAL_WORDS = {
     "1000": "thousands",
     "1,000,000": "millions",
 }
+_AGE_GROUP = re.compile(r"(?=[Uu])\b([Uu]nder[- ]|U-?)(\d{1,2})s\b")  # the under-21s, England U21s
 _SHORT_YEAR = re.compile(r"(?<!\d)'(\d)(\d)\b(?!['\"])")  # '08, not the inches of 5'11"
+
+
+def _plural(words: str) -> str:
+    """twenty-one → twenty-ones, six → sixes, twenty → twenties."""
+    if words.endswith("x"):
+        return words + "es"
+    return words[:-1] + "ies" if words.endswith("y") else words + "s"
 
 
 def read_number_abbreviations(text: str) -> str:
@@ -161,6 +169,10 @@ def read_number_abbreviations(text: str) -> str:
         return text
     text = _BEFORE_NUMBER.sub(lambda m: _BEFORE_NUMBER_WORDS[m.group(1)] + " ", text)
     text = _ROUND_PLURALS.sub(lambda m: _ROUND_PLURAL_WORDS[m.group(1)], text)
+    if "s" in text:
+        text = _AGE_GROUP.sub(
+            lambda m: (m.group(1) if m.group(1)[1:2] == "n" else "U ") + _plural(spell.cardinal(m.group(2))), text
+        )
     if "'" in text:
         text = _SHORT_YEAR.sub(
             lambda m: (
