@@ -59,13 +59,22 @@ def _is_wrapped_prose(lines: list[str]) -> bool:
     return joins * 2 >= len(lines) - 1 and longest >= 40 and even
 
 
+def _mostly_furniture(lines: list[str], rules: FurnitureRules) -> bool:
+    """Whether at least half the lines of a block of short lines are furniture."""
+    return sum(1 for line in lines if rules.furniture_kind(line)) * 2 >= len(lines)
+
+
 def _units(groups: list[list[str]], rules: FurnitureRules) -> list[tuple[str, bool]]:
     """Text units in order, each with whether it stood alone as a one-line paragraph."""
     units: list[tuple[str, bool]] = []
+    in_body = False  # the header (title, byline, date) is never taken for a widget
     for lines in groups:
         short = all(len(line.split()) <= _FIGURE_LINE_WORDS for line in lines)
         if len(lines) > 1 and short and any(rules.is_credit_line(line) for line in lines):
             continue  # a caption with its credit: the whole figure goes
+        if in_body and len(lines) > 2 and short and _mostly_furniture(lines, rules):
+            continue  # a widget in the body (a product card, a deal box): its name and label go with it
+        in_body = in_body or any(len(line.split()) >= _PROSE_WORDS for line in lines)
         if _is_wrapped_prose(lines):
             units.append((" ".join(lines), True))
         else:
