@@ -402,6 +402,24 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("8,849 metres", "eight thousand eight hundred forty-nine metres"),
     ],
     "phones": [
+        ("Text HOME to 741741.", "Text HOME to seven four one seven four one."),
+        (
+            "Call the hotline at 800-555-0199.",
+            (
+                "Call the hotline at eight hundred, five five five, oh one nine nine.",
+                "Call the hotline at eight oh oh, five five five, oh one nine nine.",
+            ),
+        ),
+        ("the 988 Lifeline", "the nine eight eight Lifeline"),
+        ("Samaritans can be contacted on 116 123.", "Samaritans can be contacted on one one six, one two three."),
+        (
+            "+1 202 555 0143",
+            (
+                "plus one, two oh two, five five five, oh one four three",
+                "plus one, two zero two, five five five, zero one four three",
+            ),
+        ),
+        ("555.123.4567", "five five five, one two three, four five six seven"),
         (
             "call 1-800-555-0199",
             (
@@ -444,6 +462,9 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ),
     ],
     "web": [
+        ("the .com boom", "the dot com boom"),
+        ("Contact: jdoe@ap.org", "Contact: jdoe at A.P. dot org"),
+        ("see https://example.com/a-long-path?x=1&y=2", "see example dot com"),
         ("Follow her at @AOC.", "Follow her at A.O.C."),
         (
             "Visit https://www.bbc.co.uk/news for more.",

@@ -28,6 +28,7 @@ _EMERGENCY = re.compile(
     r"(?i)(?=[cd])\b(call|calls|called|calling|dial|dialed|dialled|dialing) "
     r"(911|999|112|000|111|988|311|411|211|811|101)\b"
 )
+_SHORT_CODE = re.compile(r"(?i)(?=t)\b(text(?:ing)? [\w\"']+ to) (\d{5,6})\b")  # text HOME to 741741
 _GROUP = re.compile(r"\d+")
 
 
@@ -55,4 +56,6 @@ def read_phone_numbers(text: str) -> str:
     if sum(map(text.count, "0123456789")) >= 7:  # every telephone number shape holds at least seven digits
         text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
         text = _CUED_LOCAL.sub(lambda m: f"{m.group(1)}{m.group(2)} {_say_phone(m.group(3))}", text)
+    if "ext" in text or "Text" in text:
+        text = _SHORT_CODE.sub(lambda m: f"{m.group(1)} {_say_phone(m.group(2))}", text)
     return _EMERGENCY.sub(lambda m: f"{m.group(1)} {spell.digits(m.group(2))}", text)

@@ -16,7 +16,7 @@ from reader.normalize.data import RuleData
 __all__ = ["rules"]
 
 _TRAILING = ".,;:!?)]}'\""
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{1,30})\b")
 _HASHTAG = re.compile(r"(?<![\w&#])#([A-Za-z][A-Za-z0-9_]*)")
@@ -59,7 +59,7 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
         written = match.group()
         stripped = written.rstrip(_TRAILING)
         tail = written[len(stripped) :]
-        rest = re.sub(r"^(?:https?://)?", "", stripped, flags=re.IGNORECASE)
+        rest = re.sub(r"^(?:https?://|ftp://)?", "", stripped, flags=re.IGNORECASE)
         host, _, path = rest.partition("/")
         host = host.split("@")[-1].split(":")[0]
         words = _host_words(host, tlds)
