@@ -258,6 +258,9 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("by 2050", "by twenty fifty"),
     ],
     "decades": [
+        ("1000s of fans", "thousands of fans"),
+        ("100s of people", "hundreds of people"),
+        ("the mid-'80s", "the mid eighties"),
         ("the 2020s", "the twenty twenties"),
         ("mid-1990s", "mid nineteen nineties"),
         ("the '60s", "the sixties"),
@@ -329,6 +332,8 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("4:00 p.m.", ("four p.m.", "four o'clock p.m.")),
     ],
     "names": [
+        ("open 24/7/365", "open twenty-four seven three sixty-five"),
+        ("a 50-50 split", "a fifty-fifty split"),
         ("the Xbox 360", "the Xbox three sixty"),
         ("an Airbus A320neo", "an Airbus A three twenty neo"),
         ("a Boeing 747-400", "a Boeing seven forty-seven four hundred"),
@@ -618,6 +623,9 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the No. 1 seed", "the number one seed"),
     ],
     "pauses": [
+        ('"This is — frankly — a disaster," said the MP.', "This is, frankly, a disaster, said the M.P."),
+        ("The report (PDF, 2MB) is online.", "The report, P.D.F., two megabytes, is online."),
+        ("Explainer | Why rates matter", "Explainer, Why rates matter"),
         ('He said the vote was "rigged."', "He said the vote was rigged."),
         ("The trial (which began Monday) continues.", "The trial, which began Monday, continues."),
         ("He left…and never came back.", "He left, and never came back."),

@@ -153,6 +153,8 @@ def _decade(match: re.Match[str]) -> str:
         return _DECADE_TENS[tens] if tens != "0" else "two thousands"  # the 00s
     if century == "20" and tens == "0":
         return "two thousands"
+    if century == "10" and tens == "0":
+        return "thousands"  # "1000s of fans": no decade of the year 1000 in the news
     if tens == "0":
         return f"{spell.cardinal(century)} hundreds"
     return f"{spell.cardinal(century)} {_DECADE_TENS[tens]}"
