@@ -31,6 +31,8 @@ _FIGURE_LINE_WORDS = 25
 _WRAP_EVENNESS = 2  # every wrapped line but the last is at least half as long as the longest
 _TITLE_WORDS = 4  # menu items above a pasted title are shorter than this
 _PROSE_WORDS = 20
+_MENU_ITEMS = 2  # one short line above the title is a title itself ("Smart news"), not a menu
+_MENU_TITLE_WORDS = 20  # a longer line under a menu is the body, not the title
 _DATE_KIND = "byline or date stamp"
 
 
@@ -104,11 +106,16 @@ def _skip_menu(units: list[tuple[str, bool]], rules: FurnitureRules) -> int:
     "Register"). The title is the first header line of several words; when the header
     has none, the first line is taken as before.
     """
+    menu_items = 0
     for index, (text, _alone) in enumerate(units):
-        if not _is_title_line(text) and len(text.split()) >= _TITLE_WORDS:
+        words = len(text.split())
+        if words > _MENU_TITLE_WORDS or (not _is_title_line(text) and words >= _TITLE_WORDS):
             return 0  # the body began without a title of several words
-        if not rules.furniture_kind(text) and len(text.split()) >= _TITLE_WORDS:
-            return index
+        if rules.furniture_kind(text):
+            continue
+        if words >= _TITLE_WORDS:
+            return index if menu_items >= _MENU_ITEMS else 0
+        menu_items += 1
     return 0
 
 
