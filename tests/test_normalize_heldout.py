@@ -136,6 +136,7 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the 12th Man", "the twelfth Man"),
     ],
     "fractions": [
+        ("More than 2/3rds of voters", "More than two thirds of voters"),
         ("2½ hours", "two and a half hours"),
         ("1¾ miles", "one and three quarters miles"),
         ("1/3 of voters", "one third of voters"),
@@ -182,6 +183,7 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("a 7-0 rout", ("a seven to nothing rout", "a seven to zero rout", "a seven nil rout")),
     ],
     "money": [
+        ("Shares were up 2p at 345p.", "Shares were up two pence at three hundred forty-five pence."),
         ("The yuan was at CNY 7.2.", ("The yuan was at seven point two yuan.",)),
         ("a £1m-a-year contract", "a one million pound a year contract"),
         ("He earns £150k a year.", "He earns one hundred fifty thousand pounds a year."),
@@ -332,6 +334,8 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("4:00 p.m.", ("four p.m.", "four o'clock p.m.")),
     ],
     "names": [
+        ("the 7/7 bombings", "the seven seven bombings"),
+        ("the 10th anniversary of 9/11", "the tenth anniversary of nine eleven"),
         ("open 24/7/365", "open twenty-four seven three sixty-five"),
         ("a 50-50 split", "a fifty-fifty split"),
         ("the Xbox 360", "the Xbox three sixty"),
@@ -358,6 +362,14 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("the PS5", "the P.S. five"),
     ],
     "measures": [
+        (
+            "the 1.5C target",
+            (
+                "the one point five degree Celsius target",
+                "the one point five degrees Celsius target",
+                "the one point five degree target",
+            ),
+        ),
         (
             "won the 100m in 9.79s",
             (

@@ -71,12 +71,15 @@ def _fraction(match: re.Match[str]) -> str:
 _RATING = re.compile(r"(?=\d)(?<![\w/.,])(\d+\.\d+|\d{1,2}(?=/10\b))/(\d+)(?![\w/]|[.,]\d| of\b)")
 
 
+_SUFFIXED_FRACTION = re.compile(r"(?<=\d/)(\d{1,2})(?:st|nd|rd|th)s?\b")  # 2/3rds → 2/3, read "two thirds"
+
+
 def read_fractions(text: str) -> str:
     """1/2 → one half, 2 3/4 → two and three quarters, 5/8 → five eighths; 4.5/5 → four point five out of five."""
     if "/" not in text:
         return text
     text = _RATING.sub(lambda m: f"{spell.number(m.group(1))} out of {spell.cardinal(m.group(2))}", text)
-    return _FRACTION.sub(_fraction, text)
+    return _FRACTION.sub(_fraction, _SUFFIXED_FRACTION.sub(r"\1", text))
 
 
 _RANGE = re.compile(
