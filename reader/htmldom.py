@@ -43,7 +43,7 @@ _STANDFIRST_TOKENS = frozenset(
     {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
 )
 # Names that mean the standfirst only beside the title's own h1 (a blog's header h1 has a site description).
-_TITLE_BOUND_STANDFIRST_TOKENS = frozenset({"description", "intro", "teaser"})
+_TITLE_BOUND_STANDFIRST_TOKENS = frozenset({"description", "intro", "teaser", "chapo", "chapeau"})
 _FOOTNOTE_REF = re.compile(r"^\[?(\d{1,3}|[*†‡§]+|[a-z])\]?$")
 _MAX_NAME_LENGTH = 200
 _MAX_HIDDEN_UI_WORDS = 40  # longer attribute values are data (JSON, URLs), not names
