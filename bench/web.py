@@ -43,9 +43,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+_ARTICLES = iter(range(1_000_000))
+
+
 def article_text(words: int) -> str:
+    """A new article each call, cold to the cache in every sentence: the generator is seeded by its
+    word count, so each call asks for a slightly different length (5,000, 5,001, ... words)."""
     from conftest import generated_article  # the tests' deterministic generator
 
+    words += next(_ARTICLES)
     return generated_article(words, f"A cold article of {words} words for the web benchmark {time.time_ns()}")
 
 

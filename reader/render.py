@@ -397,8 +397,9 @@ class _Run:
                     for index in places:
                         self.infos[index] = info
                     self.rendered += 1
+                none_yet = self.prefix == 0  # the first entries go out at once, however many landed together
                 if self._advance():
-                    self._report("rendering", force=self.prefix == 1 or not pending)
+                    self._report("rendering", force=none_yet or not pending)
         except BaseException as error:
             for future in indices:
                 future.cancel()
