@@ -41,9 +41,10 @@ _SKIP_XPATH = (
 )
 _STANDFIRST_TOKENS = frozenset(
     {"standfirst", "subtitle", "subheadline", "subhead", "dek", "deck", "strapline", "excerpt", "lede", "summary"}
+    | {"entradilla", "vorspann", "chapo", "chapeau"}  # the same in Spanish, German and French themes
 )
 # Names that mean the standfirst only beside the title's own h1 (a blog's header h1 has a site description).
-_TITLE_BOUND_STANDFIRST_TOKENS = frozenset({"description", "intro", "teaser", "chapo", "chapeau"})
+_TITLE_BOUND_STANDFIRST_TOKENS = frozenset({"description", "intro", "teaser"})
 _FOOTNOTE_REF = re.compile(r"^\[?(\d{1,3}|[*†‡§]+|[a-z])\]?$")
 _MAX_NAME_LENGTH = 200
 _MAX_HIDDEN_UI_WORDS = 40  # longer attribute values are data (JSON, URLs), not names
