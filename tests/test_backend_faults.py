@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import importlib.util
 import os
 import signal
 import threading
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote_plus
 
+import audio_support as support
 import lameenc
 import numpy as np
 import pytest
@@ -38,16 +38,6 @@ from reader.workers import InlinePool, WorkerPool
 
 URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 MARKER = "Lighthouse"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 def tone_mp3(seconds: float, rate: int = 24000) -> bytes:

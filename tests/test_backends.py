@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 import threading
 import wave
 from io import BytesIO
-from pathlib import Path
 
+import audio_support as support
 import numpy as np
 import pytest
 
@@ -19,15 +18,6 @@ from reader.backends.wavfile import probe_format, read_pcm
 from reader.errors import BackendError, InputError
 from reader.workers import Job, WorkerPool
 
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 KEY = "0" * 64
 
 

@@ -10,9 +10,8 @@ batchexecute response format; ffmpeg decodes them as it would Google's.
 from __future__ import annotations
 
 import base64
-import importlib.util
-from pathlib import Path
 
+import audio_support as support
 import lameenc
 import numpy as np
 import pytest
@@ -27,16 +26,6 @@ from reader.workers import InlinePool
 
 URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 UK_URL = "https://translate.google.co.uk/_/TranslateWebserverUi/data/batchexecute"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 def tone_mp3(seconds: float = 1.0, rate: int = 24000) -> bytes:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
+import audio_support as support
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -22,16 +21,6 @@ from reader.encode import encode_chunk
 from reader.errors import InputError
 from reader.prune import cache_stats, prune_cache
 from reader.render import render
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 def key_of(text: str) -> str:

@@ -7,7 +7,6 @@ can be killed mid-article at a known point; everything else is the real code pat
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -17,8 +16,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import audio_support as support
 import boto3
 import pytest
+import services
 from mutagen.mp3 import MP3
 from redis import Redis
 from rq import Queue, Worker
@@ -29,18 +30,6 @@ from reader.jobs import QUEUE_NAME
 pytestmark = [pytest.mark.net, pytest.mark.slow]
 
 STORED = re.compile(r"(?:stored chunk|chunk) ([0-9a-f]{64})(?: \(\d+ bytes\)| was already stored)")
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
-services = _load("services")
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import pickle
@@ -33,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+import audio_support as support
 import pytest
 
 from reader.backends.gtts_backend import mp3_problem
@@ -42,16 +42,6 @@ from reader.mp3 import count_frames
 from reader.prune import prune_cache
 from reader.render import RenderOptions, plan, render
 from reader.workers import InlinePool
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 ZYGOTE = r"""
 import json, os, pickle, sys

@@ -6,13 +6,14 @@ worker processes are the installed `reader worker` command.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import threading
 import time
 from pathlib import Path
 
+import audio_support as support
 import pytest
+import services
 from mutagen.mp3 import MP3
 from redis import Redis
 from rq import Queue
@@ -22,18 +23,6 @@ from reader.jobs import QUEUE_NAME, enqueue, job_id
 from reader.render import RenderOptions, plan, render, start_render
 
 pytestmark = pytest.mark.net
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
-services = _load("services")
 
 
 @pytest.fixture

@@ -10,26 +10,15 @@ least 90% in every kind.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 from collections import Counter
-from pathlib import Path
 
 import pytest
+import test_normalize_cases as _judge
 
 from reader.normalize import normalize
 
-
-def _load(name: str):
-    """The sibling test module whose phoneme judge this examiner reuses (tests run in importlib mode)."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_judge = _load("test_normalize_cases")
 MARKER, _phoneme_key = _judge.MARKER, _judge._phoneme_key
 
 Expected = str | tuple[str, ...]

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
+import podcast_requirements as requirements
 import pytest
 
 from reader.errors import InputError
 from reader.podcast import Episode, Show, build_feed, format_duration, podcast_guid
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-requirements = _load("podcast_requirements")
 
 BASE = "https://podcasts.example.org/reads/"
 SHOW = Show(

@@ -8,12 +8,12 @@ what is new or corrected.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import podcast_requirements as requirements
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -45,16 +45,6 @@ source = "tides.html"
 source = "bread.md"
 title = "Slow bread (episode title from FEED.toml)"
 """
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-requirements = _load("podcast_requirements")
 
 
 def _show(folder: Path) -> Path:

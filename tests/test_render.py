@@ -8,7 +8,6 @@ child processes and SIGKILL them.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import os
 import signal
@@ -18,22 +17,13 @@ import threading
 import time
 from pathlib import Path
 
+import audio_support as support
 import pytest
 
 from reader.article import Block
 from reader.cache import open_store
 from reader.errors import BackendError
 from reader.render import RenderCancelled, RenderOptions, article_id, plan, render, revision, start_render
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 CHILD = """
 import json, pickle, sys

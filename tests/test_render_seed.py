@@ -6,9 +6,7 @@ the result back, mutagen for tags and chapters.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
+import audio_support as support
 import numpy as np
 import pytest
 from mutagen.id3 import ID3
@@ -17,16 +15,6 @@ from mutagen.mp3 import MP3
 from reader.audio import AudioSettings, ffprobe
 from reader.cache import open_store
 from reader.render import RenderOptions, render
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,9 @@ audio path; only the object store is a stand-in for AWS, and it is a real server
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import urllib.request
-from pathlib import Path
 
+import audio_support as support
 import boto3
 import pytest
 from mutagen.mp3 import MP3
@@ -21,16 +20,6 @@ from reader.render import RenderOptions, render
 from reader.storage_s3 import S3Store
 
 pytestmark = pytest.mark.net
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 def _objects(bucket) -> dict[str, int]:

@@ -8,12 +8,11 @@ enclosure's length against the bytes actually served, the transcript and chapter
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
-from pathlib import Path
 
+import audio_support as support
+import podcast_requirements as requirements
 import pytest
 from PIL import Image
 
@@ -29,18 +28,6 @@ def _get(client, url: str):
     response.get_data()  # buffered before closing
     response.close()
     return response
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
-requirements = _load("podcast_requirements")
 
 
 @pytest.fixture

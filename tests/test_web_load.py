@@ -12,30 +12,17 @@ needs renders to last); what is tested is the server, not synthesis.
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import json
 import re
-import sys
 import threading
 import time
-from pathlib import Path
 
+import audio_support as support
 import pytest
 
 from reader.cache import open_store
 from reader.render import RenderOptions, render
 from web import create_app
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 def _call(server, method: str, path: str, body: dict | None = None) -> tuple[int, dict[str, str], bytes]:

@@ -8,31 +8,18 @@ lines. The multiprocess form (several gunicorn workers) is tested in test_web_lo
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import logging
 import re
-import sys
 import time
-from pathlib import Path
 
+import audio_support as support
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from web import create_app
 from web.requestlog import JsonFormatter, KeyValueFormatter, RequestIdFilter
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("audio_support")
 
 
 def samples(client) -> dict[tuple[str, tuple], float]:
