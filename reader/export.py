@@ -8,6 +8,7 @@ reports each with its reason; nothing half-written is left under a final name.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from reader.assemble import tags_of
 from reader.captions import manifest_to_vtt
 from reader.chapters import chapters_from_manifest, ffmetadata
 from reader.cover import load_cover
@@ -121,17 +123,9 @@ def read_source_list(path: str | Path) -> list[str]:
 
 
 def manifest_tags(manifest: Any, cover: tuple[bytes, str] | None = None) -> Tags:
-    """File tags for a rendered article: title, artist (byline, else site), album (site), date, source URL."""
-    return Tags(
-        title=manifest.title,
-        artist=manifest.byline or manifest.site_name,
-        album=manifest.site_name,
-        date=manifest.date,
-        url=manifest.url,
-        language=manifest.lang,
-        cover=cover[0] if cover else None,
-        cover_mime=cover[1] if cover else "image/jpeg",
-    )
+    """File tags for a rendered article: the assembled MP3's tags, plus the page's lead image as cover."""
+    tags = tags_of(manifest)
+    return dataclasses.replace(tags, cover=cover[0], cover_mime=cover[1]) if cover else tags
 
 
 def _encode_to(

@@ -194,12 +194,8 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._closed = True
-                pending = list(self._queue)
-                self._queue.clear()
+            pending = self._take_pending()
             for worker in self._workers:
-                if worker.task is not None:
-                    pending.append(worker.task)
-                    worker.task = None
                 worker.stop()
             for _, job, future, _ in pending:
                 if not future.done():
@@ -272,16 +268,21 @@ class WorkerPool:
         else:
             future.set_exception(_error_for(job, "BackendError", f"{reason}, {attempts + 1} attempts", None))
 
-    def _fail_all(self, error: ReaderError) -> None:
+    def _take_pending(self) -> list:
+        """Every task not yet answered, queued or in a worker's hands, taken off both."""
         with self._lock:
-            self._fatal = error
             pending = list(self._queue)
             self._queue.clear()
         for worker in self._workers:
             if worker.task is not None:
                 pending.append(worker.task)
                 worker.task = None
-        for _, _, future, _ in pending:
+        return pending
+
+    def _fail_all(self, error: ReaderError) -> None:
+        with self._lock:
+            self._fatal = error
+        for _, _, future, _ in self._take_pending():
             if not future.done():
                 future.set_exception(error)
         self._ready.set()
