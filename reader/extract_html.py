@@ -43,6 +43,7 @@ _SMALL_PAGE_WORDS = 150
 _EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 _TITLE_SEPARATOR = re.compile(r"\s+[—–|·:-]+\s+\S.{0,80}")
 _SKIP_XML = frozenset({"graphic", "code", "del", "fw", "note"})
+_INLINE_XML = frozenset({"hi", "ref", "span", "a", "b", "i", "em", "strong"})
 
 
 def _text(element: etree._Element) -> str:
@@ -70,34 +71,57 @@ def _text(element: etree._Element) -> str:
 
 
 def blocks_from_xml(body: etree._Element) -> list[Block]:
-    """Trafilatura's XML body (head, p, quote, list/item, table/row/cell) → blocks."""
+    """Trafilatura's XML body (head, p, quote, list/item, table/row/cell) → blocks.
+
+    Text between blocks (a container's own text, the tail after a heading or a list,
+    inline elements outside any paragraph) is article text too: it is gathered into a
+    paragraph of its own, up to the next block or line break.
+    """
     blocks: list[Block] = []
+    pending: list[str] = []
+
+    def flush(kind: str) -> None:
+        text = " ".join("".join(pending).split())
+        pending.clear()
+        if text:
+            blocks.append(Block(kind, text))  # type: ignore[arg-type]
 
     def walk(node: etree._Element, kind: str) -> None:
+        pending.append(node.text or "")
         for child in node:
             tag = child.tag
-            if tag == "head":
-                match = _HEAD_LEVEL.search(child.get("rend") or "")
-                blocks.append(Block("heading", _text(child), int(match.group(1)) if match else 2))
-            elif tag == "p":
-                blocks.append(Block(kind, _text(child)))  # type: ignore[arg-type]
-                walk_nested(child, kind)
-            elif tag == "quote":
-                if any(grand.tag in ("p", "list", "head") for grand in child):
-                    walk(child, "quote")
-                else:
-                    blocks.append(Block("quote", _text(child)))
-            elif tag == "list":
-                for item in child.iter("item"):
-                    blocks.append(Block("list_item", _text(item)))
-            elif tag == "table":
-                for row in child.iter("row"):
-                    cells = [_text(cell) for cell in row.iter("cell")]
-                    blocks.append(Block(kind, ", ".join(c for c in cells if c)))  # type: ignore[arg-type]
-            elif tag in _SKIP_XML:
-                continue
+            if tag in _INLINE_XML:
+                pending.append(_text(child))  # its tail follows below
+            elif tag == "lb" or tag in _SKIP_XML:
+                flush(kind)
             else:
-                walk(child, kind)
+                flush(kind)
+                walk_block(child, kind)
+            pending.append(child.tail or "")
+        flush(kind)
+
+    def walk_block(child: etree._Element, kind: str) -> None:
+        tag = child.tag
+        if tag == "head":
+            match = _HEAD_LEVEL.search(child.get("rend") or "")
+            blocks.append(Block("heading", _text(child), int(match.group(1)) if match else 2))
+        elif tag == "p":
+            blocks.append(Block(kind, _text(child)))  # type: ignore[arg-type]
+            walk_nested(child, kind)
+        elif tag == "quote":
+            if any(grand.tag in ("p", "list", "head") for grand in child):
+                walk(child, "quote")
+            else:
+                blocks.append(Block("quote", _text(child)))
+        elif tag == "list":
+            for item in child.iter("item"):
+                blocks.append(Block("list_item", _text(item)))
+        elif tag == "table":
+            for row in child.iter("row"):
+                cells = [_text(cell) for cell in row.iter("cell")]
+                blocks.append(Block(kind, ", ".join(c for c in cells if c)))  # type: ignore[arg-type]
+        else:
+            walk(child, kind)
 
     def walk_nested(node: etree._Element, kind: str) -> None:
         for child in node:

@@ -72,13 +72,19 @@ _BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "ul", "ol", "li", "blockquote", "table", "tr", "header", "footer"}
     | set(_HEADINGS)
 )
+_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def parse_html(markup: str) -> html.HtmlElement:
-    """Parse a page; lxml recovers from malformed markup as browsers do."""
+    """Parse a page; lxml recovers from malformed markup as browsers do.
+
+    Comments and processing instructions are left out: a comment inside a paragraph
+    ("<!-- ad slot -->") would otherwise split its text, and trafilatura keeps only
+    the part before it.
+    """
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)  # lxml refuses str input with an encoding declaration
     try:
-        return html.document_fromstring(markup)
+        return html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return html.document_fromstring("<html><body></body></html>")
 
