@@ -18,7 +18,7 @@ from trafilatura.metadata import extract_metadata
 
 from reader.article import Article, Block
 from reader.cleanup import clean_blocks, require_body
-from reader.furniture import FurnitureRules, default_rules, normalize_for_compare
+from reader.furniture import FurnitureRules, count_words, default_rules, normalize_for_compare
 from reader.htmldom import (
     blocks_from_dom,
     drop_title_kickers,
@@ -182,18 +182,18 @@ def _title_from_body(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     return sentences[0], first + blocks[1:]
 
 
-def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules) -> list[Block]:
+def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules, title: str = "") -> list[Block]:
     """Main content of the cleaned page as blocks (publisher's data-tts="only" regions win)."""
     marked = only_marked(tree)
     if marked:
         blocks: list[Block] = []
         for element in marked:
-            strip_furniture(element, rules)
+            strip_furniture(element, rules, title=title)
             blocks.extend(blocks_from_dom(element))
         return blocks
-    strip_furniture(tree, rules)
+    strip_furniture(tree, rules, title=title)
     body = tree.find("body")
-    if body is not None and len(" ".join(body.itertext()).split()) < _SMALL_PAGE_WORDS:
+    if body is not None and count_words(" ".join(body.itertext())) < _SMALL_PAGE_WORDS:
         # A snippet or a tiny page: nothing to detect once the furniture is gone, and
         # trafilatura's fallback for small pages flattens headings into the text.
         return blocks_from_dom(body)
@@ -254,7 +254,7 @@ def extract_html(
     body_tree = copy.deepcopy(tree)
     strip_publisher_skips(body_tree)
     drop_title_kickers(body_tree, title or "")
-    blocks = _body_blocks(body_tree, url, rules)
+    blocks = _body_blocks(body_tree, url, rules, title or "")
     if not title:
         title, blocks = _title_from_body(blocks)
     blocks = clean_blocks(blocks, rules, title=title or "", subtitle=subtitle)

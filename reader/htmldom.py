@@ -20,7 +20,7 @@ import re
 from lxml import etree, html
 
 from reader.article import Block
-from reader.furniture import FurnitureRules
+from reader.furniture import FurnitureRules, count_words
 
 __all__ = [
     "blocks_from_dom",
@@ -68,6 +68,11 @@ _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _ALWAYS_DROP = frozenset({"img", "figcaption", "button", "input", "select", "textarea", "audio", "video", "iframe"})
+_TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
+_INLINE_TAGS = frozenset(
+    {"a", "span", "em", "strong", "b", "i", "u", "mark", "abbr", "cite", "time", "small", "q", "font", "code"}
+)
+_WORD = re.compile(r"\w")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "ul", "ol", "li", "blockquote", "table", "tr", "header", "footer"}
     | set(_HEADINGS)
@@ -107,7 +112,12 @@ def _drop(element: html.HtmlElement) -> None:
 
 
 def _text_len(element: html.HtmlElement) -> int:
-    return len("".join(element.itertext()).split())
+    return count_words(" ".join(element.itertext()))
+
+
+def _paragraph_words(element: html.HtmlElement) -> int:
+    """Words in the paragraphs and quotes inside ``element``: prose, not menus or link lists."""
+    return sum(_text_len(p) for p in element.iter("p", "blockquote", "pre"))
 
 
 def strip_publisher_skips(tree: html.HtmlElement) -> None:
@@ -140,8 +150,15 @@ def _is_furniture(element: html.HtmlElement, rules: FurnitureRules) -> bool:
     )
 
 
-def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
-    """Remove page furniture by structure, keeping any element that holds much of the page's text."""
+def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules, *, title: str = "") -> None:
+    """Remove page furniture by structure, sparing what is plainly the article.
+
+    A furniture name inside a long class list ("layout-with-sidebar", "tag-holiday-deals")
+    must not take the article with it, so the structural rules never remove: an element
+    holding a large share of the page's paragraph words (or of all its words, on pages built
+    without paragraphs), the ancestors of the title's h1, the rows and cells of a table, or an
+    inline element with text on both sides in its paragraph (it is part of a sentence).
+    """
     body = tree.find("body")
     root = body if body is not None else tree
     for element in root.xpath(".//script|.//style|.//noscript|.//template|.//svg"):
@@ -151,17 +168,42 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
             _drop(element)  # a note marker ("[3]", "12", "*") links elsewhere and is not read
     _drop_visual_captions(root)
     total = max(_text_len(root), 1)
+    paragraphs = max(_paragraph_words(root), 1)
+    h1, _ = _title_heading(tree, title)
+    spared = set(h1.iterancestors()) | {h1} if h1 is not None else set()
     stack = list(reversed(root))
     while stack:
         element = stack.pop()
         if not isinstance(element, html.HtmlElement):
             continue  # comments and processing instructions
-        if _is_furniture(element, rules) and (
-            element.tag in _ALWAYS_DROP or _text_len(element) / total < rules.keep_share
+        if element.tag in _ALWAYS_DROP and _is_furniture(element, rules):
+            _drop(element)
+            continue
+        if (
+            _is_furniture(element, rules)
+            and element not in spared
+            and element.tag not in _TABLE_PARTS
+            and not _inside_sentence(element)
+            and _text_len(element) / total < rules.keep_share
+            and _paragraph_words(element) / paragraphs < rules.keep_share
         ):
             _drop(element)
             continue
         stack.extend(reversed(element))
+
+
+def _inside_sentence(element: html.HtmlElement) -> bool:
+    """An inline element with words before and after it in its parent: part of the sentence."""
+    parent = element.getparent()
+    if element.tag not in _INLINE_TAGS or parent is None:
+        return False
+    after = (element.tail or "") + "".join(" ".join(s.itertext()) + (s.tail or "") for s in element.itersiblings())
+    if not _WORD.search(after):
+        return False
+    before = (parent.text or "") + "".join(
+        " ".join(s.itertext()) + (s.tail or "") for s in element.itersiblings(preceding=True)
+    )
+    return bool(_WORD.search(before))
 
 
 def _is_image_only(element: html.HtmlElement) -> bool:
