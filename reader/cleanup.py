@@ -11,7 +11,7 @@ import re
 
 from reader.article import Block
 from reader.errors import ExtractError
-from reader.furniture import FurnitureRules, normalize_for_compare
+from reader.furniture import FurnitureRules, count_words, normalize_for_compare
 
 __all__ = ["clean_blocks", "cut_tail", "is_breadcrumb", "require_body"]
 
@@ -29,7 +29,8 @@ _LABEL_WORDS = 4
 _BOX_TITLE_WORDS = 5
 # Furniture that comes in a box with a name of its own above it (a newsletter's, a promo's).
 _BOXED_KINDS = frozenset({"newsletter sign-up", "sign-up prompt"})
-_SENTENCE_END = re.compile(r"[.!?…\"”’)\]]\W*$")
+# Sentence ends in every script: "。", "！" and "？" end Chinese and Japanese sentences.
+_SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？｡」』）]\W*$")
 # The media link an embedded post carries ("pic.twitter.com/…", "t.co/…"): an address, not words.
 _EMBED_LINK = re.compile(r"(?<!\S)(?:https?://)?(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
 # A pull quote repeats a sentence of the body nearby, shorter than the paragraph it comes from.
@@ -96,7 +97,7 @@ def _is_box_title(text: str) -> bool:
 
 def _is_bare_label(block: Block) -> bool:
     return (
-        block.kind == "paragraph" and len(block.text.split()) <= _LABEL_WORDS and not _SENTENCE_END.search(block.text)
+        block.kind == "paragraph" and count_words(block.text) <= _LABEL_WORDS and not _SENTENCE_END.search(block.text)
     )
 
 

@@ -52,8 +52,11 @@ _STANDFIRST_SCOPE_LEVELS = 3  # how far above the h1 a standfirst may sit (heade
 _BODY_PARAGRAPH_WORDS = 40
 _MAX_CAPTION_WORDS = 20
 _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_OPENING_QUOTE = re.compile(r"^[\"“”‘'«»„‚「『]")
 _CAPTION_STYLE_TAGS = frozenset({"i", "em", "small", "cite"})
 _KICKER_LEVELS = 2
+_DEK_LEVELS = 2
+_DEK_WORDS = (6, 60)
 _KICKER_WORDS = 6
 _KICKER_HEADER_WORDS = 150  # a header block, not the article itself
 _KICKER_STOP = frozenset({"body", "main", "article", "html"})
@@ -218,6 +221,8 @@ def _looks_like_caption(element: html.HtmlElement) -> bool:
         return False
     if not _text_len(element) or element.xpath(".//p|.//li|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
         return False
+    if _OPENING_QUOTE.match(_words(element)):
+        return False  # a quotation set in italics is the article's words, not a caption
     if _CENTRED_STYLE.search(element.get("style", "")) or element.get("align", "").lower() == "center":
         return True
     children = [c for c in element if isinstance(c.tag, str)]
@@ -348,11 +353,34 @@ def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
                 return text
         if element.tag == "p" and len(_words(element).split()) >= _BODY_PARAGRAPH_WORDS:
             break  # the body has begun
+    dek = _heading_dek(h1)
+    if dek is not None:
+        return dek
     header = next((a for a in h1.iterancestors() if a.tag == "header"), None)
     if header is not None:
         for sibling in h1.itersiblings():
             if sibling.tag in ("p", "h2") and 8 <= len(_words(sibling).split()) <= 80:
                 return _words(sibling)
+    return None
+
+
+def _heading_dek(h1: html.HtmlElement) -> str | None:
+    """A dek set as an unnamed h2 right after the title's h1 (or after the block that holds it).
+
+    A sentence-long h2 straight under the title is its standfirst, not a section heading:
+    section headings come after some body text and are a few words long.
+    """
+    node = h1
+    for _ in range(_DEK_LEVELS):
+        following = next((s for s in node.itersiblings() if isinstance(s.tag, str) and _text_len(s)), None)
+        if following is not None:
+            text = _words(following)
+            if following.tag == "h2" and _DEK_WORDS[0] <= len(text.split()) <= _DEK_WORDS[1]:
+                return text
+            return None
+        node = node.getparent()
+        if node is None or node.tag in _KICKER_STOP:
+            return None
     return None
 
 
