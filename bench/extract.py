@@ -38,6 +38,7 @@ from pathlib import Path
 import trafilatura
 
 import reader
+import reader.extract_html
 import reader.script
 from reader.demo import demo_article_path
 
@@ -270,7 +271,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (median reported)")
     parser.add_argument("--real", nargs="?", const=REAL_PAGES, type=Path, help="score real pages in DIR")
     parser.add_argument("--page", help="with --real: only pages whose id starts so")
+    parser.add_argument("--mode", choices=["recall", "balanced", "precision"], help="trafilatura's leaning (--real)")
     args = parser.parse_args()
+    if args.mode:
+        reader.extract_html.TRAFILATURA_MODE = args.mode
     if args.real:
         print(json.dumps(real_pages(args.real, args.page)))
         return

@@ -42,6 +42,14 @@ _HEAD_LEVEL = re.compile(r"h([1-6])")
 _SMALL_PAGE_WORDS = 150
 _EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 _TITLE_SEPARATOR = re.compile(r"\s+[—–|·:-]+\s+\S.{0,80}")
+# Trafilatura's main-content detection leans one way or the other. Measured on real pages
+# (bench/extract.py --real --mode …, tuning pages only): see TRAFILATURA_MODE.
+_TRAFILATURA_MODES: dict[str, dict[str, bool]] = {
+    "recall": {"favor_recall": True},
+    "balanced": {},
+    "precision": {"favor_precision": True},
+}
+TRAFILATURA_MODE = "precision"
 _SKIP_XML = frozenset({"graphic", "code", "del", "fw", "note"})
 _INLINE_XML = frozenset({"hi", "ref", "span", "a", "b", "i", "em", "strong"})
 
@@ -206,7 +214,7 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules,
         include_images=False,
         include_links=False,
         with_metadata=False,
-        favor_recall=True,
+        **_TRAFILATURA_MODES[TRAFILATURA_MODE],
     )
     if document is None or document.body is None:
         return []
