@@ -26,6 +26,20 @@ _NOTE_MARK = re.compile(
     r"\[(?:\d{1,3}|citation needed|clarification needed|edit|note \d+|nb \d+)\]|\[\^[\w-]{1,20}\]:?", re.IGNORECASE
 )
 _LABEL_WORDS = 4
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'‘(\[]?[A-Z0-9@#])")
+_MAX_TRAILING_SENTENCES = 3
+# Kinds of furniture that a site glues to the end of a paragraph as whole sentences.
+_TRAILING_KINDS = frozenset(
+    {
+        "call to action",
+        "author contact line",
+        "share, print or follow prompt",
+        "newsletter sign-up",
+        "sign-up prompt",
+        "copyright line",
+        "link line",
+    }
+)
 _BOX_TITLE_WORDS = 5
 # Furniture that comes in a box with a name of its own above it (a newsletter's, a promo's).
 _BOXED_KINDS = frozenset({"newsletter sign-up", "sign-up prompt"})
@@ -83,12 +97,31 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
             continue  # "The Morning Briefing" above its sign-up pitch: the box's own name
         if not kept and block.kind != "heading":
             text = _without_title_prefix(text, title)
+        if block.kind != "heading":
+            text = _without_trailing_furniture(text, rules)
         kept.append(Block(block.kind, text, block.level))
     # A heading left with nothing under it (its section was all furniture) is not read either.
     # Nor is an author card's residue after the bio went: a name, an employer, bare short lines.
     while kept and (kept[-1].kind == "heading" or (_is_bare_label(kept[-1]) and len(kept) > 1)):
         kept.pop()
     return _without_pull_quotes(kept)
+
+
+def _without_trailing_furniture(text: str, rules: FurnitureRules) -> str:
+    """A paragraph without the furniture sentences glued to its end.
+
+    "… is out now. Follow him on Twitter @name. Follow us on Facebook.": the author's or the
+    site's pitch set in the last paragraph, where the whole block is too long to be furniture.
+    """
+    sentences = _SENTENCE_BREAK.split(text)
+    if len(sentences) < 2:
+        return text
+    cut = len(sentences)
+    while cut > 1 and len(sentences) - cut < _MAX_TRAILING_SENTENCES:
+        if rules.furniture_kind(sentences[cut - 1]) not in _TRAILING_KINDS:
+            break
+        cut -= 1
+    return text if cut == len(sentences) else " ".join(sentences[:cut])
 
 
 def _is_box_title(text: str) -> bool:

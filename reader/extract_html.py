@@ -42,6 +42,7 @@ _HEAD_LEVEL = re.compile(r"h([1-6])")
 _SMALL_PAGE_WORDS = 150
 _EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 _TITLE_SEPARATOR = re.compile(r"\s+[—–|·:-]+\s+\S.{0,80}")
+_TITLE_PREFIX = re.compile(r"\S.{0,80}?\s*[—–|·:»›]+\s+")
 # Trafilatura's main-content detection leans one way or the other. Measured on real pages
 # (bench/extract.py --real --mode …, tuning pages only): see TRAFILATURA_MODE.
 _TRAFILATURA_MODES: dict[str, dict[str, bool]] = {
@@ -168,6 +169,8 @@ def _without_site_suffix(title: str, tree: html.HtmlElement, site_name: str | No
         text = " ".join(" ".join(h1.itertext()).split())
         if text and text != title and title.startswith(text) and _TITLE_SEPARATOR.fullmatch(title[len(text) :]):
             return text
+        if text and text != title and title.endswith(text) and _TITLE_PREFIX.fullmatch(title[: -len(text)]):
+            return text  # "Opinion | The title", "Site: The title": a section or site name before it
     if site_name:
         suffix = re.search(rf"\s+[—–|·:-]+\s+{re.escape(' '.join(site_name.split()))}$", title)
         if suffix and suffix.start() > 0:
