@@ -208,6 +208,7 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules,
         # A snippet or a tiny page: nothing to detect once the furniture is gone, and
         # trafilatura's fallback for small pages flattens headings into the text.
         return blocks_from_dom(body)
+    _unlink_headings(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -222,6 +223,16 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules,
     if document is None or document.body is None:
         return []
     return _with_endnotes(blocks_from_xml(document.body), find_endnotes(tree))
+
+
+def _unlink_headings(tree: html.HtmlElement) -> None:
+    """Headings keep their words but lose their links before main-content detection.
+
+    A linked section heading ("<h3><a>Product name</a></h3>") is all link, and trafilatura's
+    precision mode drops it as a link list; links are never read, so nothing else changes.
+    """
+    for link in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a"):
+        link.drop_tag()
 
 
 def _with_endnotes(blocks: list[Block], notes: list[str]) -> list[Block]:
