@@ -235,6 +235,21 @@ def _unlink_headings(tree: html.HtmlElement) -> None:
         link.drop_tag()
 
 
+def _without_headline(blocks: list[Block], tree: html.HtmlElement, title: str) -> list[Block]:
+    """The body without the page's h1 at its start when the title read is another headline.
+
+    A page may set one headline in its metadata (the title read first) and another in its h1;
+    the listener has heard the title, and the h1 on top of the body is not the article.
+    """
+    if not blocks or not title:
+        return blocks
+    first = normalize_for_compare(blocks[0].text)
+    for h1 in tree.xpath("//body//h1")[:1]:
+        if first and first == normalize_for_compare(" ".join(h1.itertext())):
+            return blocks[1:]
+    return blocks
+
+
 def _with_endnotes(blocks: list[Block], notes: list[str]) -> list[Block]:
     """The body, then the notes under a "Notes" heading, so a listener hears where the notes begin.
 
@@ -271,7 +286,7 @@ def extract_html(
         meta.date = extract_metadata(copy.deepcopy(tree), default_url=url).date
     lang = page_lang(tree) or (meta.language or "").split("-")[0].lower()
     title = _title(meta.title, tree, meta.sitename)
-    subtitle = find_standfirst(tree, title or "")
+    subtitle = find_standfirst(tree, title or "", rules)
 
     body_tree = copy.deepcopy(tree)
     strip_publisher_skips(body_tree)
@@ -279,6 +294,7 @@ def extract_html(
     blocks = _body_blocks(body_tree, url, rules, title or "")
     if not title:
         title, blocks = _title_from_body(blocks)
+    blocks = _without_headline(blocks, tree, title or "")
     blocks = clean_blocks(blocks, rules, title=title or "", subtitle=subtitle)
     if subtitle and rules.furniture_kind(subtitle):
         subtitle = None

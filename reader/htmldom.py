@@ -320,7 +320,7 @@ def drop_title_kickers(tree: html.HtmlElement, title: str) -> None:
         node = parent
 
 
-def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
+def find_standfirst(tree: html.HtmlElement, title: str, rules: FurnitureRules | None = None) -> str | None:
     """The page's standfirst (subtitle, dek) when it has one, between the title and the body.
 
     It is an element named so (class/id such as "standfirst", "subtitle", "dek",
@@ -347,7 +347,7 @@ def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
         if not seen_title or not isinstance(element.tag, str) or h1 in element.iterancestors():
             continue
         named = _tokens(element) & names or element.get("itemprop") == "alternativeHeadline"
-        if named and element.tag in ("p", "h2", "h3", "div", "span"):
+        if named and element.tag in ("p", "h2", "h3", "div", "span") and not _in_furniture(element, scope, rules):
             text = _words(element)
             if 5 <= len(text.split()) <= 80 and text != title:
                 return text
@@ -362,6 +362,18 @@ def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
             if sibling.tag in ("p", "h2") and 8 <= len(_words(sibling).split()) <= 80:
                 return _words(sibling)
     return None
+
+
+def _in_furniture(element: html.HtmlElement, scope: html.HtmlElement, rules: FurnitureRules | None) -> bool:
+    """Whether ``element`` sits in furniture below ``scope`` (a promo box's "summary" is no standfirst)."""
+    if rules is None:
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if _is_furniture(ancestor, rules):
+            return True
+    return False
 
 
 def _heading_dek(h1: html.HtmlElement) -> str | None:

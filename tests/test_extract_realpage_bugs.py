@@ -209,6 +209,11 @@ def test_a_japanese_page_is_not_read_as_a_small_page() -> None:
         "Listen: https://example.com/ep1 Download: https://example.com/ep1.mp3",
         "An error has occurred, please try again later.",
         "This article has been sent to",
+        "Jane Roe may be reached at jroe@example.com.",
+        "Follow @HarbourDeals on Twitter to keep up with the latest deals from around the web.",
+        "Prices are subject to change without notice and coupons may expire at any time.",
+        "Quantities may be limited.",
+        "Harbour Times may receive a commission on orders placed through this article.",
         "(Voir aussi : le port)",
     ],
 )
@@ -251,6 +256,26 @@ def test_an_unnamed_h2_under_the_title_is_the_subtitle_read_once() -> None:
     assert article.subtitle == dek
     assert dek not in body_text(article)
     assert "What happens next" in body_text(article)
+
+
+def test_a_promo_box_summary_beside_the_article_is_not_the_subtitle() -> None:
+    promo = (
+        "<div role='complementary'><h2>Top stories</h2><a><strong>Storm hits the coast</strong>"
+        "<p class='promo-story-summary'>High winds closed roads and ports along the coast overnight.</p></a></div>"
+    )
+    short = "".join(f"<p>{SENTENCE}</p>" for _ in range(12))
+    markup = page(short).replace("</article>", "</article>" + promo).replace("<article>", "<div><article>")
+    markup = markup.replace("</body>", "</div></body>")
+    assert reader.extract(markup).subtitle is None
+
+
+def test_a_second_headline_in_the_h1_is_not_read_after_the_title() -> None:
+    head = "<meta property='og:title' content='Ferry row seems to be over'>"
+    markup = page(LONG_BODY, title="The ferry may run after all")
+    markup = markup.replace("<head>", f"<head>{head}").replace("<title>The ferry may run after all</title>", "")
+    article = reader.extract(markup)
+    assert article.title == "Ferry row seems to be over"
+    assert "may run after all" not in body_text(article)
 
 
 def test_a_title_repeat_with_a_section_prefix_is_dropped() -> None:
