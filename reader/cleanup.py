@@ -46,7 +46,7 @@ _BOXED_KINDS = frozenset({"newsletter sign-up", "sign-up prompt"})
 # Sentence ends in every script: "。", "！" and "？" end Chinese and Japanese sentences.
 _SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？｡」』）]\W*$")
 # The media link an embedded post carries ("pic.twitter.com/…", "t.co/…"): an address, not words.
-_EMBED_LINK = re.compile(r"(?<!\S)(?:https?://)?(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
+_EMBED_LINK = re.compile(r"(?:https?://|(?<!\S))(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
 # A pull quote repeats a sentence of the body nearby, shorter than the paragraph it comes from.
 _PULL_QUOTE_WORDS = 40
 _PULL_QUOTE_REACH = 3  # blocks either side where the paragraph it repeats sits
@@ -99,6 +99,8 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
             text = _without_title_prefix(text, title)
         if block.kind != "heading":
             text = _without_trailing_furniture(text, rules)
+            if not text:
+                continue  # every sentence of it was furniture ("Have a tip? X may be reached at …")
         kept.append(Block(block.kind, text, block.level))
     # A heading left with nothing under it (its section was all furniture) is not read either.
     # Nor is an author card's residue after the bio went: a name, an employer, bare short lines.
@@ -112,12 +114,13 @@ def _without_trailing_furniture(text: str, rules: FurnitureRules) -> str:
 
     "… is out now. Follow him on Twitter @name. Follow us on Facebook.": the author's or the
     site's pitch set in the last paragraph, where the whole block is too long to be furniture.
+    Empty when every sentence is furniture.
     """
     sentences = _SENTENCE_BREAK.split(text)
     if len(sentences) < 2:
         return text
     cut = len(sentences)
-    while cut > 1 and len(sentences) - cut < _MAX_TRAILING_SENTENCES:
+    while cut > 0 and len(sentences) - cut < _MAX_TRAILING_SENTENCES:
         if rules.furniture_kind(sentences[cut - 1]) not in _TRAILING_KINDS:
             break
         cut -= 1

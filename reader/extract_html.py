@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 _HEAD_LEVEL = re.compile(r"h([1-6])")
 _SMALL_PAGE_WORDS = 150
+_QUOTE_WRAPPER_LEVELS = 2
 _EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 _TITLE_SEPARATOR = re.compile(r"\s+[—–|·:-]+\s+\S.{0,80}")
 _TITLE_PREFIX = re.compile(r"\S.{0,80}?\s*[—–|·:»›]+\s+")
@@ -209,6 +210,7 @@ def _body_blocks(tree: html.HtmlElement, url: str | None, rules: FurnitureRules,
         # trafilatura's fallback for small pages flattens headings into the text.
         return blocks_from_dom(body)
     _unlink_headings(tree)
+    _unname_quotations(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -233,6 +235,28 @@ def _unlink_headings(tree: html.HtmlElement) -> None:
     """
     for link in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a"):
         link.drop_tag()
+
+
+def _unname_quotations(tree: html.HtmlElement) -> None:
+    """Quotations and the wrappers that hold only them lose their class and id names.
+
+    An embedded post ("twitter-tweet" inside "social-media-embed") is a quoted source the
+    article cites; trafilatura discards it by those names. Its attribution line and media
+    link are dropped later by wording (``reader.cleanup``).
+    """
+    for quote in tree.xpath("//body//blockquote"):
+        words = _words_in(quote)
+        node = quote
+        for _ in range(_QUOTE_WRAPPER_LEVELS + 1):
+            if node is None or node.tag in ("body", "article", "main") or _words_in(node) != words:
+                break
+            for name in ("class", "id"):
+                node.attrib.pop(name, None)
+            node = node.getparent()
+
+
+def _words_in(element: html.HtmlElement) -> int:
+    return len(" ".join(element.itertext()).split())
 
 
 def _without_headline(blocks: list[Block], tree: html.HtmlElement, title: str) -> list[Block]:

@@ -71,6 +71,8 @@ _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _ALWAYS_DROP = frozenset({"img", "figcaption", "button", "input", "select", "textarea", "audio", "video", "iframe"})
+_QUOTATION_WORDS = 5
+_QUOTATION_SHARE = 0.6
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
 _INLINE_TAGS = frozenset(
     {"a", "span", "em", "strong", "b", "i", "u", "mark", "abbr", "cite", "time", "small", "q", "font", "code"}
@@ -187,12 +189,19 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules, *, title: str
             and element not in spared
             and element.tag not in _TABLE_PARTS
             and not _inside_sentence(element)
+            and not _holds_quotation(element)
             and _text_len(element) / total < rules.keep_share
             and _paragraph_words(element) / paragraphs < rules.keep_share
         ):
             _drop(element)
             continue
         stack.extend(reversed(element))
+
+
+def _holds_quotation(element: html.HtmlElement) -> bool:
+    """A box that is mostly a quotation ("social-media-embed" around an embedded post): a quoted source."""
+    quoted = sum(_text_len(q) for q in element.iter("blockquote"))
+    return quoted >= _QUOTATION_WORDS and quoted >= _QUOTATION_SHARE * _text_len(element)
 
 
 def _inside_sentence(element: html.HtmlElement) -> bool:

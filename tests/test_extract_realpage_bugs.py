@@ -246,6 +246,25 @@ def test_furniture_sentences_at_the_end_of_a_paragraph_are_dropped() -> None:
     assert text.endswith("Tides, is out now.")
 
 
+def test_a_paragraph_made_only_of_furniture_sentences_is_dropped() -> None:
+    last = (
+        "<p>Have a tip? Jane Roe may be reached at jroe@example.com. Follow her on Twitter @janeroe or on Facebook.</p>"
+    )
+    text = body_text(reader.extract(page(LONG_BODY + last)))
+    assert "tip" not in text and "Jane Roe" not in text
+
+
+def test_an_embedded_post_is_read_as_a_quotation_without_its_attribution() -> None:
+    embed = (
+        "<div class='social-media-embed'><blockquote class='twitter-tweet'><p>The new ferry is late again and "
+        "nobody at the harbour will say why. <a href='https://t.co/abc'>https://t.co/abc</a></p>— Jane Roe "
+        "(@janeroe) <a href='https://twitter.com/x/1'>March 3, 2025</a></blockquote></div>"
+    )
+    text = body_text(reader.extract(page(LONG_BODY + embed + LONG_BODY)))
+    assert "nobody at the harbour will say why" in text
+    assert "@janeroe" not in text and "t.co" not in text
+
+
 # 9. Deks and section-prefixed title repeats.
 
 
