@@ -28,6 +28,7 @@ _NOTE_MARK = re.compile(
 _LABEL_WORDS = 4
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'‘(\[]?[A-Z0-9@#])")
 _MAX_TRAILING_SENTENCES = 3
+_TRAILING_BLOCKS = 8  # the author's and the site's pitches close the article
 # Kinds of furniture that a site glues to the end of a paragraph as whole sentences.
 _TRAILING_KINDS = frozenset(
     {
@@ -97,7 +98,7 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
             continue  # "The Morning Briefing" above its sign-up pitch: the box's own name
         if not kept and block.kind != "heading":
             text = _without_title_prefix(text, title)
-        if block.kind != "heading":
+        if block.kind != "heading" and index >= len(blocks) - _TRAILING_BLOCKS:
             text = _without_trailing_furniture(text, rules)
             if not text:
                 continue  # every sentence of it was furniture ("Have a tip? X may be reached at …")
