@@ -74,9 +74,9 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
             return blocks[:index]
         if seen_prose and rules.is_weak_tail_marker(block.text):
             rest = blocks[index + 1 :]
-            if not any(len(b.text.split()) >= _PROSE_WORDS and b.kind != "heading" for b in rest):
+            if not any(count_words(b.text) >= _PROSE_WORDS and b.kind != "heading" for b in rest):
                 return blocks[:index]
-        if block.kind != "heading" and len(block.text.split()) >= 12:
+        if block.kind != "heading" and count_words(block.text) >= 12:
             seen_prose = True
     return blocks
 
@@ -84,12 +84,12 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
 def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subtitle: str | None = None) -> list[Block]:
     """Drop furniture by wording, unspeakable blocks, breadcrumbs, and repeats of the title or subtitle."""
     repeats = {normalize_for_compare(t) for t in (title, subtitle) if t}
-    crumb_words = max(len(title.split()), len((subtitle or "").split())) + _MAX_CRUMB_WORDS
+    crumb_words = max(count_words(title), count_words(subtitle or "")) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
     texts = [" ".join(_EMBED_LINK.sub("", _NOTE_MARK.sub("", block.text)).split()) for block in blocks]
     kinds = [rules.furniture_kind(text) for text in texts]
     for index, (block, text) in enumerate(zip(blocks, texts, strict=True)):
-        short = len(text.split()) <= crumb_words
+        short = count_words(text) <= crumb_words
         if not _SPEAKABLE.search(text) or (short and normalize_for_compare(text) in repeats):
             continue
         if kinds[index] or (short and is_breadcrumb(text, title)):
@@ -129,7 +129,7 @@ def _without_trailing_furniture(text: str, rules: FurnitureRules) -> str:
 
 
 def _is_box_title(text: str) -> bool:
-    return len(text.split()) <= _BOX_TITLE_WORDS and not _SENTENCE_END.search(text)
+    return count_words(text) <= _BOX_TITLE_WORDS and not _SENTENCE_END.search(text)
 
 
 def _is_bare_label(block: Block) -> bool:
@@ -153,7 +153,7 @@ def _without_pull_quotes(blocks: list[Block]) -> list[Block]:
 
     kept = []
     for index, block in enumerate(blocks):
-        if block.kind == "heading" or not 4 <= len(block.text.split()) <= _PULL_QUOTE_WORDS:
+        if block.kind == "heading" or not 4 <= count_words(block.text) <= _PULL_QUOTE_WORDS:
             kept.append(block)
             continue
         key = max(_WORD.findall(block.text), key=len, default="").casefold()  # a cheap first test

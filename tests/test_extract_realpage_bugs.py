@@ -171,6 +171,16 @@ def test_a_japanese_page_is_not_read_as_a_small_page() -> None:
     assert "人気記事3" not in body_text(article)
 
 
+def test_japanese_pasted_text_finds_its_title_and_body() -> None:
+    from reader.extract import extract_text
+
+    sentence = "港湾局は月曜日に新しいフェリーターミナルの計画と費用について長い時間をかけて話し合った。"
+    text = "ホーム\nニュース\n\nフェリー計画に反対の声\n\n" + "\n\n".join(sentence * 3 for _ in range(4))
+    article = extract_text(text)
+    assert article.title == "フェリー計画に反対の声"
+    assert len(article.blocks) == 4 and "ニュース" not in body_text(article)
+
+
 # 8. Wording families that leak (each with its language variants).
 
 
