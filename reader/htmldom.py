@@ -71,6 +71,7 @@ _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _ALWAYS_DROP = frozenset({"img", "figcaption", "button", "input", "select", "textarea", "audio", "video", "iframe"})
+_MIN_PARAGRAPH_WORDS = 50
 _QUOTATION_WORDS = 5
 _QUOTATION_SHARE = 0.6
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
@@ -173,7 +174,9 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules, *, title: str
             _drop(element)  # a note marker ("[3]", "12", "*") links elsewhere and is not read
     _drop_visual_captions(root)
     total = max(_text_len(root), 1)
-    paragraphs = max(_paragraph_words(root), 1)
+    # Pages built without paragraphs (text in divs and line breaks) are measured by all their words.
+    paragraphs = _paragraph_words(root)
+    paragraphs = paragraphs if paragraphs >= _MIN_PARAGRAPH_WORDS else float("inf")
     h1, _ = _title_heading(tree, title)
     spared = set(h1.iterancestors()) | {h1} if h1 is not None else set()
     stack = list(reversed(root))
