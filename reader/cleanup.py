@@ -11,7 +11,7 @@ import re
 
 from reader.article import Block
 from reader.errors import ExtractError
-from reader.furniture import FurnitureRules, normalize_for_compare
+from reader.furniture import FurnitureRules, count_words, normalize_for_compare
 
 __all__ = ["clean_blocks", "cut_tail", "is_breadcrumb", "require_body"]
 
@@ -26,12 +26,28 @@ _NOTE_MARK = re.compile(
     r"\[(?:\d{1,3}|citation needed|clarification needed|edit|note \d+|nb \d+)\]|\[\^[\w-]{1,20}\]:?", re.IGNORECASE
 )
 _LABEL_WORDS = 4
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'‘(\[]?[A-Z0-9@#])")
+_MAX_TRAILING_SENTENCES = 3
+_TRAILING_BLOCKS = 8  # the author's and the site's pitches close the article
+# Kinds of furniture that a site glues to the end of a paragraph as whole sentences.
+_TRAILING_KINDS = frozenset(
+    {
+        "call to action",
+        "author contact line",
+        "share, print or follow prompt",
+        "newsletter sign-up",
+        "sign-up prompt",
+        "copyright line",
+        "link line",
+    }
+)
 _BOX_TITLE_WORDS = 5
 # Furniture that comes in a box with a name of its own above it (a newsletter's, a promo's).
 _BOXED_KINDS = frozenset({"newsletter sign-up", "sign-up prompt"})
-_SENTENCE_END = re.compile(r"[.!?…\"”’)\]]\W*$")
+# Sentence ends in every script: "。", "！" and "？" end Chinese and Japanese sentences.
+_SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？｡」』）]\W*$")
 # The media link an embedded post carries ("pic.twitter.com/…", "t.co/…"): an address, not words.
-_EMBED_LINK = re.compile(r"(?<!\S)(?:https?://)?(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
+_EMBED_LINK = re.compile(r"(?:https?://|(?<!\S))(?:pic\.twitter\.com|t\.co|pic\.x\.com)/\S+", re.IGNORECASE)
 # A pull quote repeats a sentence of the body nearby, shorter than the paragraph it comes from.
 _PULL_QUOTE_WORDS = 40
 _PULL_QUOTE_REACH = 3  # blocks either side where the paragraph it repeats sits
@@ -58,9 +74,9 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
             return blocks[:index]
         if seen_prose and rules.is_weak_tail_marker(block.text):
             rest = blocks[index + 1 :]
-            if not any(len(b.text.split()) >= _PROSE_WORDS and b.kind != "heading" for b in rest):
+            if not any(count_words(b.text) >= _PROSE_WORDS and b.kind != "heading" for b in rest):
                 return blocks[:index]
-        if block.kind != "heading" and len(block.text.split()) >= 12:
+        if block.kind != "heading" and count_words(block.text) >= 12:
             seen_prose = True
     return blocks
 
@@ -68,12 +84,12 @@ def cut_tail(blocks: list[Block], rules: FurnitureRules) -> list[Block]:
 def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subtitle: str | None = None) -> list[Block]:
     """Drop furniture by wording, unspeakable blocks, breadcrumbs, and repeats of the title or subtitle."""
     repeats = {normalize_for_compare(t) for t in (title, subtitle) if t}
-    crumb_words = max(len(title.split()), len((subtitle or "").split())) + _MAX_CRUMB_WORDS
+    crumb_words = max(count_words(title), count_words(subtitle or "")) + _MAX_CRUMB_WORDS
     kept: list[Block] = []
     texts = [" ".join(_EMBED_LINK.sub("", _NOTE_MARK.sub("", block.text)).split()) for block in blocks]
     kinds = [rules.furniture_kind(text) for text in texts]
     for index, (block, text) in enumerate(zip(blocks, texts, strict=True)):
-        short = len(text.split()) <= crumb_words
+        short = count_words(text) <= crumb_words
         if not _SPEAKABLE.search(text) or (short and normalize_for_compare(text) in repeats):
             continue
         if kinds[index] or (short and is_breadcrumb(text, title)):
@@ -82,6 +98,10 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
             continue  # "The Morning Briefing" above its sign-up pitch: the box's own name
         if not kept and block.kind != "heading":
             text = _without_title_prefix(text, title)
+        if block.kind != "heading" and index >= len(blocks) - _TRAILING_BLOCKS:
+            text = _without_trailing_furniture(text, rules)
+            if not text:
+                continue  # every sentence of it was furniture ("Have a tip? X may be reached at …")
         kept.append(Block(block.kind, text, block.level))
     # A heading left with nothing under it (its section was all furniture) is not read either.
     # Nor is an author card's residue after the bio went: a name, an employer, bare short lines.
@@ -90,13 +110,31 @@ def clean_blocks(blocks: list[Block], rules: FurnitureRules, *, title: str, subt
     return _without_pull_quotes(kept)
 
 
+def _without_trailing_furniture(text: str, rules: FurnitureRules) -> str:
+    """A paragraph without the furniture sentences glued to its end.
+
+    "… is out now. Follow him on Twitter @name. Follow us on Facebook.": the author's or the
+    site's pitch set in the last paragraph, where the whole block is too long to be furniture.
+    Empty when every sentence is furniture.
+    """
+    sentences = _SENTENCE_BREAK.split(text)
+    if len(sentences) < 2:
+        return text
+    cut = len(sentences)
+    while cut > 0 and len(sentences) - cut < _MAX_TRAILING_SENTENCES:
+        if rules.furniture_kind(sentences[cut - 1]) not in _TRAILING_KINDS:
+            break
+        cut -= 1
+    return text if cut == len(sentences) else " ".join(sentences[:cut])
+
+
 def _is_box_title(text: str) -> bool:
-    return len(text.split()) <= _BOX_TITLE_WORDS and not _SENTENCE_END.search(text)
+    return count_words(text) <= _BOX_TITLE_WORDS and not _SENTENCE_END.search(text)
 
 
 def _is_bare_label(block: Block) -> bool:
     return (
-        block.kind == "paragraph" and len(block.text.split()) <= _LABEL_WORDS and not _SENTENCE_END.search(block.text)
+        block.kind == "paragraph" and count_words(block.text) <= _LABEL_WORDS and not _SENTENCE_END.search(block.text)
     )
 
 
@@ -115,7 +153,7 @@ def _without_pull_quotes(blocks: list[Block]) -> list[Block]:
 
     kept = []
     for index, block in enumerate(blocks):
-        if block.kind == "heading" or not 4 <= len(block.text.split()) <= _PULL_QUOTE_WORDS:
+        if block.kind == "heading" or not 4 <= count_words(block.text) <= _PULL_QUOTE_WORDS:
             kept.append(block)
             continue
         key = max(_WORD.findall(block.text), key=len, default="").casefold()  # a cheap first test

@@ -14,7 +14,7 @@ import re
 
 from reader.article import Article, Block
 from reader.cleanup import clean_blocks, cut_tail, is_breadcrumb, require_body
-from reader.furniture import FurnitureRules, default_rules
+from reader.furniture import FurnitureRules, count_words, default_rules
 from reader.normalize.language import guess_language
 from reader.script import split_sentences
 
@@ -23,7 +23,7 @@ __all__ = ["extract_text"]
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,3}[.)])\s+")
 _QUOTE_MARKER = re.compile(r"^\s*>\s?")
-_SENTENCE_END = re.compile(r"[.!?…:;,\"”’)]$")
+_SENTENCE_END = re.compile(r"[.!?…:;,\"”’)。！？｡」』）]$")
 _BYLINE = re.compile(r"^(?:by|written by)\s+(.+)$", re.IGNORECASE)
 _MAX_TITLE_WORDS = 30
 _MAX_HEADING_WORDS = 14
@@ -71,12 +71,12 @@ def _units(groups: list[list[str]], rules: FurnitureRules) -> list[tuple[str, bo
     units: list[tuple[str, bool]] = []
     in_body = False  # the header (title, byline, date) is never taken for a widget
     for lines in groups:
-        short = all(len(line.split()) <= _FIGURE_LINE_WORDS for line in lines)
+        short = all(count_words(line) <= _FIGURE_LINE_WORDS for line in lines)
         if len(lines) > 1 and short and any(rules.is_credit_line(line) for line in lines):
             continue  # a caption with its credit: the whole figure goes
         if in_body and len(lines) > 2 and short and _mostly_furniture(lines, rules):
             continue  # a widget in the body (a product card, a deal box): its name and label go with it
-        in_body = in_body or any(len(line.split()) >= _PROSE_WORDS for line in lines)
+        in_body = in_body or any(count_words(line) >= _PROSE_WORDS for line in lines)
         if _is_wrapped_prose(lines):
             units.append((" ".join(lines), True))
         else:
@@ -89,14 +89,14 @@ def _block(text: str, alone: bool, next_text: str | None) -> Block:
         return Block("list_item", _LIST_MARKER.sub("", text, count=1))
     if _QUOTE_MARKER.match(text):
         return Block("quote", _QUOTE_MARKER.sub("", text, count=1))
-    words = len(text.split())
+    words = count_words(text)
     if alone and words <= _MAX_HEADING_WORDS and not _SENTENCE_END.search(text) and next_text is not None:
         return Block("heading", text, 2)
     return Block("paragraph", text)
 
 
 def _is_title_line(text: str) -> bool:
-    return len(text.split()) <= _MAX_TITLE_WORDS and not text.endswith(".")
+    return count_words(text) <= _MAX_TITLE_WORDS and not text.endswith((".", "。"))
 
 
 def _skip_menu(units: list[tuple[str, bool]], rules: FurnitureRules) -> int:
@@ -108,7 +108,7 @@ def _skip_menu(units: list[tuple[str, bool]], rules: FurnitureRules) -> int:
     """
     menu_items = 0
     for index, (text, _alone) in enumerate(units):
-        words = len(text.split())
+        words = count_words(text)
         if words > _MENU_TITLE_WORDS or (not _is_title_line(text) and words >= _TITLE_WORDS):
             return 0  # the body began without a title of several words
         if rules.furniture_kind(text):
@@ -127,13 +127,13 @@ def _dated_title(units: list[tuple[str, bool]], rules: FurnitureRules) -> int | 
     """
     for index, (text, _alone) in enumerate(units[:-2]):
         title, prose = units[index + 1][0], units[index + 2][0]
-        if len(text.split()) >= _PROSE_WORDS or len(title.split()) >= _PROSE_WORDS:
+        if count_words(text) >= _PROSE_WORDS or count_words(title) >= _PROSE_WORDS:
             return None  # the body began
         if (
             rules.furniture_kind(text) == _DATE_KIND
             and _is_title_line(title)
             and not rules.furniture_kind(title)
-            and len(prose.split()) >= _PROSE_WORDS
+            and count_words(prose) >= _PROSE_WORDS
         ):
             return index + 1
     return None
@@ -169,7 +169,7 @@ def extract_text(text: str, *, rules: FurnitureRules | None = None, source: str 
     blocks: list[Block] = []
     for index, (unit, alone) in enumerate(units):
         match = _BYLINE.match(unit)
-        if byline is None and match and len(unit.split()) <= 8 and not blocks:
+        if byline is None and match and count_words(unit) <= 8 and not blocks:
             byline = match.group(1).strip()
         following = units[index + 1][0] if index + 1 < len(units) else None
         blocks.append(_block(unit, alone, following))

@@ -15,14 +15,32 @@ from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["FurnitureRules", "PatternGroup", "default_rules", "load_rules", "normalize_for_compare"]
+__all__ = ["FurnitureRules", "PatternGroup", "count_words", "default_rules", "load_rules", "normalize_for_compare"]
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NAME_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _NOT_WORD = re.compile(r"[^\w]+")
 _SEPARATORS = re.compile(r"\s[·•|]\s|\s[-–—]\s")
 _MAX_ROW_WORDS = 30
+# Scripts written without spaces between words (Chinese, Japanese kana and kanji; not Hangul, which
+# has spaces). Words there average about two characters, so two characters count as one word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_UNSPACED_CHARS_PER_WORD = 2
+_WORDLIKE = re.compile(r"\S*\w\S*")
 _TAIL_CHARS = 200  # end-anchored patterns are short credits and labels
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``: whitespace-separated words, and about one per two CJK characters.
+
+    Counting by whitespace alone makes a Japanese or Chinese paragraph one "word", so a whole
+    article would look like a snippet and a long paragraph like a short label.
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    rest = len(_WORDLIKE.findall(_UNSPACED.sub(" ", text)))
+    return rest + -(-unspaced // _UNSPACED_CHARS_PER_WORD)
 
 
 def _search(pattern: re.Pattern[str], text: str) -> bool:
@@ -41,7 +59,7 @@ class PatternGroup:
     patterns: tuple[re.Pattern[str], ...]
 
     def matches(self, text: str, words: int | None = None) -> bool:
-        if (len(text.split()) if words is None else words) > self.max_words:
+        if (count_words(text) if words is None else words) > self.max_words:
             return False
         return any(_search(pattern, text) for pattern in self.patterns)
 
@@ -90,7 +108,7 @@ class FurnitureRules:
         text = " ".join(text.split())
         if not text:
             return "empty"
-        words = len(text.split())
+        words = count_words(text)
         if self._may_be_furniture(text, words):
             for group in self.groups:
                 if group.matches(text, words):

@@ -20,7 +20,7 @@ import re
 from lxml import etree, html
 
 from reader.article import Block
-from reader.furniture import FurnitureRules
+from reader.furniture import FurnitureRules, count_words
 
 __all__ = [
     "blocks_from_dom",
@@ -52,8 +52,11 @@ _STANDFIRST_SCOPE_LEVELS = 3  # how far above the h1 a standfirst may sit (heade
 _BODY_PARAGRAPH_WORDS = 40
 _MAX_CAPTION_WORDS = 20
 _CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_OPENING_QUOTE = re.compile(r"^[\"“”‘'«»„‚「『]")
 _CAPTION_STYLE_TAGS = frozenset({"i", "em", "small", "cite"})
 _KICKER_LEVELS = 2
+_DEK_LEVELS = 2
+_DEK_WORDS = (6, 60)
 _KICKER_WORDS = 6
 _KICKER_HEADER_WORDS = 150  # a header block, not the article itself
 _KICKER_STOP = frozenset({"body", "main", "article", "html"})
@@ -68,17 +71,31 @@ _NAME_SPLIT = re.compile(r"[^a-z0-9]+")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _ALWAYS_DROP = frozenset({"img", "figcaption", "button", "input", "select", "textarea", "audio", "video", "iframe"})
+_MIN_PARAGRAPH_WORDS = 50
+_QUOTATION_WORDS = 5
+_QUOTATION_SHARE = 0.6
+_TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
+_INLINE_TAGS = frozenset(
+    {"a", "span", "em", "strong", "b", "i", "u", "mark", "abbr", "cite", "time", "small", "q", "font", "code"}
+)
+_WORD = re.compile(r"\w")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "ul", "ol", "li", "blockquote", "table", "tr", "header", "footer"}
     | set(_HEADINGS)
 )
+_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True)
 
 
 def parse_html(markup: str) -> html.HtmlElement:
-    """Parse a page; lxml recovers from malformed markup as browsers do."""
+    """Parse a page; lxml recovers from malformed markup as browsers do.
+
+    Comments and processing instructions are left out: a comment inside a paragraph
+    ("<!-- ad slot -->") would otherwise split its text, and trafilatura keeps only
+    the part before it.
+    """
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)  # lxml refuses str input with an encoding declaration
     try:
-        return html.document_fromstring(markup)
+        return html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return html.document_fromstring("<html><body></body></html>")
 
@@ -101,7 +118,12 @@ def _drop(element: html.HtmlElement) -> None:
 
 
 def _text_len(element: html.HtmlElement) -> int:
-    return len("".join(element.itertext()).split())
+    return count_words(" ".join(element.itertext()))
+
+
+def _paragraph_words(element: html.HtmlElement) -> int:
+    """Words in the paragraphs and quotes inside ``element``: prose, not menus or link lists."""
+    return sum(_text_len(p) for p in element.iter("p", "blockquote", "pre"))
 
 
 def strip_publisher_skips(tree: html.HtmlElement) -> None:
@@ -134,8 +156,15 @@ def _is_furniture(element: html.HtmlElement, rules: FurnitureRules) -> bool:
     )
 
 
-def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
-    """Remove page furniture by structure, keeping any element that holds much of the page's text."""
+def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules, *, title: str = "") -> None:
+    """Remove page furniture by structure, sparing what is plainly the article.
+
+    A furniture name inside a long class list ("layout-with-sidebar", "tag-holiday-deals")
+    must not take the article with it, so the structural rules never remove: an element
+    holding a large share of the page's paragraph words (or of all its words, on pages built
+    without paragraphs), the ancestors of the title's h1, the rows and cells of a table, or an
+    inline element with text on both sides in its paragraph (it is part of a sentence).
+    """
     body = tree.find("body")
     root = body if body is not None else tree
     for element in root.xpath(".//script|.//style|.//noscript|.//template|.//svg"):
@@ -145,17 +174,51 @@ def strip_furniture(tree: html.HtmlElement, rules: FurnitureRules) -> None:
             _drop(element)  # a note marker ("[3]", "12", "*") links elsewhere and is not read
     _drop_visual_captions(root)
     total = max(_text_len(root), 1)
+    # Pages built without paragraphs (text in divs and line breaks) are measured by all their words.
+    paragraphs = _paragraph_words(root)
+    paragraphs = paragraphs if paragraphs >= _MIN_PARAGRAPH_WORDS else float("inf")
+    h1, _ = _title_heading(tree, title)
+    spared = set(h1.iterancestors()) | {h1} if h1 is not None else set()
     stack = list(reversed(root))
     while stack:
         element = stack.pop()
         if not isinstance(element, html.HtmlElement):
             continue  # comments and processing instructions
-        if _is_furniture(element, rules) and (
-            element.tag in _ALWAYS_DROP or _text_len(element) / total < rules.keep_share
+        if element.tag in _ALWAYS_DROP and _is_furniture(element, rules):
+            _drop(element)
+            continue
+        if (
+            _is_furniture(element, rules)
+            and element not in spared
+            and element.tag not in _TABLE_PARTS
+            and not _inside_sentence(element)
+            and not _holds_quotation(element)
+            and _text_len(element) / total < rules.keep_share
+            and _paragraph_words(element) / paragraphs < rules.keep_share
         ):
             _drop(element)
             continue
         stack.extend(reversed(element))
+
+
+def _holds_quotation(element: html.HtmlElement) -> bool:
+    """A box that is mostly a quotation ("social-media-embed" around an embedded post): a quoted source."""
+    quoted = sum(_text_len(q) for q in element.iter("blockquote"))
+    return quoted >= _QUOTATION_WORDS and quoted >= _QUOTATION_SHARE * _text_len(element)
+
+
+def _inside_sentence(element: html.HtmlElement) -> bool:
+    """An inline element with words before and after it in its parent: part of the sentence."""
+    parent = element.getparent()
+    if element.tag not in _INLINE_TAGS or parent is None:
+        return False
+    after = (element.tail or "") + "".join(" ".join(s.itertext()) + (s.tail or "") for s in element.itersiblings())
+    if not _WORD.search(after):
+        return False
+    before = (parent.text or "") + "".join(
+        " ".join(s.itertext()) + (s.tail or "") for s in element.itersiblings(preceding=True)
+    )
+    return bool(_WORD.search(before))
 
 
 def _is_image_only(element: html.HtmlElement) -> bool:
@@ -170,6 +233,8 @@ def _looks_like_caption(element: html.HtmlElement) -> bool:
         return False
     if not _text_len(element) or element.xpath(".//p|.//li|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
         return False
+    if _OPENING_QUOTE.match(_words(element)):
+        return False  # a quotation set in italics is the article's words, not a caption
     if _CENTRED_STYLE.search(element.get("style", "")) or element.get("align", "").lower() == "center":
         return True
     children = [c for c in element if isinstance(c.tag, str)]
@@ -267,7 +332,7 @@ def drop_title_kickers(tree: html.HtmlElement, title: str) -> None:
         node = parent
 
 
-def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
+def find_standfirst(tree: html.HtmlElement, title: str, rules: FurnitureRules | None = None) -> str | None:
     """The page's standfirst (subtitle, dek) when it has one, between the title and the body.
 
     It is an element named so (class/id such as "standfirst", "subtitle", "dek",
@@ -294,17 +359,52 @@ def find_standfirst(tree: html.HtmlElement, title: str) -> str | None:
         if not seen_title or not isinstance(element.tag, str) or h1 in element.iterancestors():
             continue
         named = _tokens(element) & names or element.get("itemprop") == "alternativeHeadline"
-        if named and element.tag in ("p", "h2", "h3", "div", "span"):
+        if named and element.tag in ("p", "h2", "h3", "div", "span") and not _in_furniture(element, scope, rules):
             text = _words(element)
             if 5 <= len(text.split()) <= 80 and text != title:
                 return text
         if element.tag == "p" and len(_words(element).split()) >= _BODY_PARAGRAPH_WORDS:
             break  # the body has begun
+    dek = _heading_dek(h1)
+    if dek is not None:
+        return dek
     header = next((a for a in h1.iterancestors() if a.tag == "header"), None)
     if header is not None:
         for sibling in h1.itersiblings():
             if sibling.tag in ("p", "h2") and 8 <= len(_words(sibling).split()) <= 80:
                 return _words(sibling)
+    return None
+
+
+def _in_furniture(element: html.HtmlElement, scope: html.HtmlElement, rules: FurnitureRules | None) -> bool:
+    """Whether ``element`` sits in furniture below ``scope`` (a promo box's "summary" is no standfirst)."""
+    if rules is None:
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if _is_furniture(ancestor, rules):
+            return True
+    return False
+
+
+def _heading_dek(h1: html.HtmlElement) -> str | None:
+    """A dek set as an unnamed h2 right after the title's h1 (or after the block that holds it).
+
+    A sentence-long h2 straight under the title is its standfirst, not a section heading:
+    section headings come after some body text and are a few words long.
+    """
+    node = h1
+    for _ in range(_DEK_LEVELS):
+        following = next((s for s in node.itersiblings() if isinstance(s.tag, str) and _text_len(s)), None)
+        if following is not None:
+            text = _words(following)
+            if following.tag == "h2" and _DEK_WORDS[0] <= len(text.split()) <= _DEK_WORDS[1]:
+                return text
+            return None
+        node = node.getparent()
+        if node is None or node.tag in _KICKER_STOP:
+            return None
     return None
 
 
