@@ -27,6 +27,7 @@ class ApiError(Exception):
         self.code = code or {
             400: "bad_request",
             401: "unauthorized",
+            403: "forbidden",
             404: "not_found",
             409: "conflict",
             413: "too_large",
