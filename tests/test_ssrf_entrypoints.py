@@ -361,7 +361,7 @@ def test_public_name_redirecting_to_a_private_one_is_refused(
 def web(net: Net, cache_dir: Path) -> Any:
     from web import create_app
 
-    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0})
+    app = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0})
     return app.test_client()
 
 

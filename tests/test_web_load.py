@@ -155,7 +155,7 @@ def _chunked_post(server, payload: bytes) -> tuple[int, bytes]:
 @pytest.fixture
 def make_client(cache_dir):
     def make(**config):
-        return create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), **config}).test_client()
+        return create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), **config}).test_client()
 
     return make
 

@@ -101,15 +101,16 @@ def _accepted(article_id: str, started: Submission | None = None) -> Response:
 def create() -> Response:
     """Start rendering an article (or find it already rendered): 202 with its id and status URL."""
     body = _json_body()
-    args = _render_request(body)
     trusted = token_holder()
     allowed = None
-    if trusted or is_open() or request.headers.get("Authorization") or set(body) != {"url"}:
+    embed = set(body) == {"url"} and isinstance(body["url"], str)
+    if trusted or is_open() or request.headers.get("Authorization") or not embed:
         guard_write()  # a token holder, an --open server, or else 401/403 saying how to enable changes
     else:  # the embed's anonymous render request: only a page on an allowed host, with the defaults
-        check_embed_host(args["url"])
+        check_embed_host(body["url"].strip())
         limit_costly()
         allowed = host_allowed
+    args = _render_request(body)
     submission = get_library().submit(**args, trusted=trusted, allowed=allowed)
     return _accepted(submission.article_id, submission)
 
