@@ -388,7 +388,7 @@ def test_api_post_refuses(name: str, web: Any, hostile_dns: Net, listener: Site)
 def test_page_forms_refuse(name: str, web: Any, hostile_dns: Net, listener: Site) -> None:
     url, _reason = _url(name, listener)
     for path in ("/articles", "/preview"):
-        response = web.post(path, data={"url": url})
+        response = web.post(path, data={"url": url}, headers={"Origin": "http://localhost"})
         assert response.status_code == 422, response.get_data(as_text=True)
         assert b"refused" in response.data and b"Traceback" not in response.data
     _nothing_reached(hostile_dns, listener)

@@ -33,7 +33,9 @@ def test_the_empty_library_offers_the_form(client):
 
 
 def test_pasting_text_in_the_form_goes_to_the_article_page_with_the_player(client, seed_text):
-    response = client.post("/articles", data={"url": "", "content": seed_text.read_text(encoding="utf-8")}, headers=SAME_ORIGIN)
+    response = client.post(
+        "/articles", data={"url": "", "content": seed_text.read_text(encoding="utf-8")}, headers=SAME_ORIGIN
+    )
     assert response.status_code == 303
     page_url = response.headers["Location"]
     article_id = page_url.rsplit("/", 1)[1]
@@ -71,7 +73,9 @@ def test_form_errors_come_back_on_the_library_page(client):
 
 
 def test_the_preview_shows_the_speech_script_beside_the_written_text(client, seed_html):
-    response = client.post("/preview", data={"url": "", "content": seed_html.read_text(encoding="utf-8")}, headers=SAME_ORIGIN)
+    response = client.post(
+        "/preview", data={"url": "", "content": seed_html.read_text(encoding="utf-8")}, headers=SAME_ORIGIN
+    )
     assert response.status_code == 200
     page = unescape(response.get_data(as_text=True))
     assert '<th scope="col">Written</th><th scope="col">Spoken</th>' in page
@@ -131,7 +135,9 @@ def test_cors_is_off_by_default_and_follows_the_allowlist(cache_dir):
         "Access-Control-Allow-Origin" not in closed.get("/healthz", headers={"Origin": "https://news.example"}).headers
     )
 
-    app = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "CORS_ORIGINS": ["https://news.example"]})
+    app = create_app(
+        {"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "CORS_ORIGINS": ["https://news.example"]}
+    )
     client = app.test_client()
     preflight = client.options(
         "/api/articles",

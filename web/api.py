@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from web.embed import check_embed_host, host_allowed
 from web.errors import ApiError
@@ -104,7 +104,8 @@ def create() -> Response:
     trusted = token_holder()
     allowed = None
     embed = set(body) == {"url"} and isinstance(body["url"], str)
-    if trusted or is_open() or request.headers.get("Authorization") or not embed:
+    anonymous_allowed = is_open() and not current_app.config.get("API_TOKEN")
+    if trusted or anonymous_allowed or request.headers.get("Authorization") or not embed:
         guard_write()  # a token holder, an --open server, or else 401/403 saying how to enable changes
     else:  # the embed's anonymous render request: only a page on an allowed host, with the defaults
         check_embed_host(body["url"].strip())

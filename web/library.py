@@ -109,7 +109,7 @@ class Library:
         unless its publisher (a token holder: ``trusted``) vouches for the URL it claims. ``allowed``:
         for an anonymous embed request, whether the page's final address is on an allowed host."""
         if url is not None:
-            if not is_http_url(url.strip()):
+            if not is_http_url(url.strip(), max_chars=len(url)):  # the fetch policy caps the length
                 raise InputError("url must be an http or https address")  # never read as pasted text
             article = extract(url.strip())
             if allowed is not None and not allowed(article.identity_url or ""):

@@ -4,9 +4,9 @@ limit, and a same-origin check for forms.
 Safe by default, whatever address the server binds (behind a proxy every server is "on loopback"):
 ``guard_write()`` runs at the top of every write handler (POST an article, refresh, DELETE, the
 library form, the preview) and lets through a request that carries ``Authorization: Bearer
-<API_TOKEN>``, or any request when the server was started with an explicit ``--open``
-(``OPEN = True``). Otherwise: 401 when a token is configured, 403 when none is (the server is
-read-only until its operator chooses), each with a JSON error that says how to enable changes.
+<API_TOKEN>``, or -- when no token is configured -- any request on a server started with an
+explicit ``--open`` (``OPEN = True``). Otherwise: 401 when a token is configured, 403 when none
+is (the server is read-only until its operator chooses), each with a JSON error that says how to enable changes.
 Then the client's rate limit applies (429 with Retry-After past it). ``limit_costly()`` is the
 rate limit alone, for the embed's anonymous render request for an allowed host.
 
@@ -94,12 +94,11 @@ def token_holder() -> bool:
 
 
 def check_token(what: str = "changes") -> None:
-    """Let a token holder through, or anyone on an ``--open`` server; else 401 (a token is configured
-    and this request lacks it) or 403 (no token configured: the server is read-only)."""
+    """Let a token holder through. With a token configured nobody else passes (401), even with OPEN; with
+    none, anyone on an ``--open`` server does, and on any other server nobody (403): read-only."""
     if token_holder():
         return
-    given = bool(request.headers.get("Authorization"))
-    if current_app.config.get("API_TOKEN") and (given or not is_open()):
+    if current_app.config.get("API_TOKEN"):
         raise ApiError(401, f"this server needs its API token for {what}: send Authorization: Bearer <token>")
     if not is_open():
         raise ApiError(403, f"this server does not accept {what} from anonymous clients: {ENABLE_HINT}")
