@@ -40,7 +40,7 @@ class ApiError(Exception):
 
 
 def _wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path in ("/healthz", "/embed.js"):
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/embed.js", "/metrics"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
