@@ -65,6 +65,11 @@ def serve(
         os.environ["READER_OPEN"] = "true"
     # The feed's links when FEED_BASE_URL is unset: the address given here, never a request's Host.
     os.environ.setdefault("READER_SERVER_URL", public_url(host, port))
+    # The server may read its own pages (the embed demo at /embed/demo sends its own URL), and only
+    # them among loopback addresses: anyone can already read them directly.
+    own = public_url(host, port).removeprefix("http://").rstrip("/")
+    allowed = [entry for entry in os.environ.get("READER_FETCH_ALLOW", "").split(",") if entry.strip()]
+    os.environ["READER_FETCH_ALLOW"] = ",".join([*allowed, own] if own not in allowed else allowed)
     if sys.platform == "win32":  # gunicorn needs fork; waitress is the threaded server that runs everywhere
         import waitress
 
