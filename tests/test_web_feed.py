@@ -8,7 +8,6 @@ enclosure's length against the bytes actually served, the transcript and chapter
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 
@@ -37,9 +36,7 @@ def library(cache_dir, monkeypatch, tmp_path):
     support.fake_env(monkeypatch, tmp_path)
     store = open_store(cache_dir)
     options = RenderOptions(backend="fake")
-    fetched = support.make_article(3, 2, seed=1, url="https://news.example/feed-story")
-    fetched = dataclasses.replace(fetched, identity_url=fetched.url)  # as extract() gives a fetched page
-    with_url = render(fetched, options, store=store)
+    with_url = render(support.make_article(3, 2, seed=1, url="https://news.example/feed-story"), options, store=store)
     pasted = render(support.make_article(2, 2, seed=2, url=None), options, store=store)
     app = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "FEED_TITLE": "Read to me"})
     return app.test_client(), with_url, pasted
