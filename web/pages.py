@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from reader.errors import ReaderError
 from reader.sources import is_http_url
 from web.errors import ApiError
 from web.library import get_library, valid_id
-from web.limits import guard_write, same_origin_form
+from web.limits import guard_write, is_open, same_origin_form
 from web.views import clock, page_blocks, to_json
 
 bp = Blueprint("pages", __name__)
@@ -41,8 +41,14 @@ def _clock(seconds: float | None) -> str:
 def _library_page(error: str | None = None, form: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     library = get_library()
     articles = [to_json(state, sentences=False) for state in library.list()]
+    anonymous_changes = is_open() and not current_app.config.get("API_TOKEN")
     return render_template(
-        "library.html", articles=articles, error=error, form=form or {}, voices=library.voices_for_form()
+        "library.html",
+        articles=articles,
+        error=error,
+        form=form or {},
+        voices=library.voices_for_form(),
+        anonymous_changes=anonymous_changes,
     ), status
 
 
