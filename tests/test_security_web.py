@@ -134,6 +134,30 @@ def page_site() -> Iterator[str]:
         server.server_close()
 
 
+def test_a_fetched_pages_id_is_as_before_and_a_foreign_canonical_link_cannot_claim_it(page_site) -> None:
+    """The id of a page the server fetched still comes from its canonical URL when that is on the same
+    site (old caches are still found); a canonical link to another site does not decide the id."""
+    from reader.article import Article
+    from reader.fetch import FetchPolicy
+    from reader.render import RenderOptions, article_id
+
+    policy = FetchPolicy(allow_private_hosts=(page_site,))
+    fetched = reader.extract(f"http://{page_site}/news/harbour?utm_source=x", policy=policy)
+    assert fetched.identity_url == f"http://{page_site}/news/harbour?utm_source=x"  # no canonical link: its address
+    options = RenderOptions()
+    looked_up = Article(title="", blocks=(), url=fetched.identity_url, identity_url=fetched.identity_url)
+    assert article_id(fetched, options) == article_id(looked_up, options)  # what ?url= and old caches find
+    same_site = Article(title="", blocks=(), url=f"http://{page_site}/news/harbour")
+    from reader.extract import _with_links
+    from reader.sources import Document
+
+    document = Document(text="", kind="html", name="x", url=f"http://{page_site}/news/harbour?utm_source=x")
+    assert _with_links(same_site, document, False).identity_url == same_site.url  # as before: the canonical URL
+    foreign = Article(title="", blocks=(), url=STORY)
+    assert _with_links(foreign, document, False).identity_url == document.url  # not the other site's URL
+    assert _with_links(foreign, Document(text="", kind="html", name="x"), False).identity_url is None  # pasted
+
+
 def test_a_paste_claiming_a_url_never_takes_over_its_article(start_live_server) -> None:
     server = start_live_server()
     ids = []
