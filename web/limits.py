@@ -127,8 +127,9 @@ def _origin_of(url: str) -> str | None:
 
 def _own_origins() -> set[str]:
     own = {_origin_of(request.host_url)}
-    if current_app.config.get("FEED_BASE_URL"):
-        own.add(_origin_of(str(current_app.config["FEED_BASE_URL"])))
+    for key in ("FEED_BASE_URL", "SERVER_URL"):  # the configured public addresses (behind a proxy)
+        if current_app.config.get(key):
+            own.add(_origin_of(str(current_app.config[key])))
     return {origin for origin in own if origin}
 
 
