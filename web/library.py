@@ -262,7 +262,8 @@ class Library:
             raise ApiError(404, f"no article with id {article_id!r}")
         record = self._read_record(article_id) or {}
         source = record.get("source_url") or (manifest.url if self._url_decided_id(manifest) else None)
-        if not is_http_url(source):  # a pasted article's claimed URL, or anything but http(s): never a source
+        # a pasted article's claimed URL, or anything but http(s), is never a source
+        if not is_http_url(source, max_chars=8192):
             raise ApiError(409, "this article was pasted, so there is no source to fetch again; post the new text")
         article = extract(source)  # a URL string: fetched through the guarded fetcher, never read as a path
         options = (
