@@ -368,3 +368,31 @@ def test_a_lone_surrogate_in_json_is_a_400_not_a_500(client) -> None:
         response = client.post("/api/articles", data=body, content_type="application/json")
         assert response.status_code == 400, response.get_data(as_text=True)
         assert "surrogate" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("entries", "url", "allowed"),
+    [
+        (["news.example"], "https://news.example/story", True),
+        (["news.example"], "https://NEWS.example./story", True),
+        (["news.example"], "https://evil.example/?news.example", False),
+        (["news.example"], "https://news.example.evil.example/story", False),
+        (["*.news.example"], "https://www.news.example/story", True),
+        (["*.news.example"], "https://news.example/story", False),
+        (["*.news.example"], "https://evilnews.example/story", False),
+        (["127.0.0.1:8080"], "http://127.0.0.1:8080/story", True),
+        (["127.0.0.1:8080"], "http://127.0.0.1:8081/story", False),
+        (["news.example"], "javascript://news.example/%0aalert(1)", False),
+        ("news.example, other.example", "https://other.example/x", True),
+        ([], "https://news.example/story", False),
+    ],
+)
+def test_allowed_hosts_match_host_names_wildcards_and_ports(
+    entries: Any, url: str, allowed: bool, cache_dir: Path
+) -> None:
+    from web import create_app
+    from web.embed import host_allowed
+
+    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "ALLOWED_HOSTS": entries})
+    with app.test_request_context():
+        assert host_allowed(url) is allowed
