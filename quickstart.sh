@@ -44,7 +44,7 @@ case "$mode" in
   demo)
     install_debs "${RUNTIME_DEBS[@]}"
     install_python ""
-    exec .venv/bin/reader demo "$@"
+    exec .venv/bin/reader demo --open "$@"  # --open: the demo's library form works for anyone who reaches the port
     ;;
   test)
     install_debs "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"

@@ -120,16 +120,25 @@ def script(source: str, output_format: str, lexicon_path: str | None = None) -> 
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Then serve the player for it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--open",
+    "open_server",
+    is_flag=True,
+    help="Let anyone add, refresh, delete and preview articles without the API token (a demo, a private network).",
+)
 @clean_errors
-def demo(output: Path | None, serve: bool, host: str, port: int) -> None:
+def demo(output: Path | None, serve: bool, host: str, port: int, open_server: bool = False) -> None:
     """Run the main job: render the bundled demo article (the seed page), then serve it in the player.
 
     Prints the MP3's path and length, then the URL of the article's page,
     and serves until Ctrl-C (--no-serve stops after the MP3).
 
+    The server is read-only for strangers unless --open (the quick start passes it, so the
+    library's form works) or READER_API_TOKEN is set.
+
     \b
     Example:
-      reader demo --port 8080
+      reader demo --port 8080 --open
     """
     from reader.cli_audio import format_duration, options_from, render_to
 
@@ -144,7 +153,12 @@ def demo(output: Path | None, serve: bool, host: str, port: int) -> None:
         from web.serve import serve as run_server
 
         url = public_url(host, port, f"/articles/{result.article_id}")
-        run_server(host, port, on_ready=lambda: click.echo(f"Listen to the demo article: {url}  (Ctrl-C stops)"))
+        run_server(
+            host,
+            port,
+            open_server=open_server,
+            on_ready=lambda: click.echo(f"Listen to the demo article: {url}  (Ctrl-C stops)"),
+        )
 
 
 def _add_audio_commands() -> None:
@@ -180,17 +194,26 @@ _add_output_commands()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Threads per process.")
+@click.option(
+    "--open",
+    "open_server",
+    is_flag=True,
+    help="Let anyone add, refresh, delete and preview articles without the API token (a demo, a private network).",
+)
 @clean_errors
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+def serve(host: str, port: int, workers: int, threads: int, open_server: bool = False) -> None:
     """Serve the web player, the embed script and the JSON API.
 
     Runs gunicorn with threaded workers (waitress on Windows); each process
     renders in the background, and an article still renders once across them.
     Configure with READER_* environment variables (see the README).
+    Safe by default: changes, previews and /metrics need READER_API_TOKEN,
+    unless --open lets anyone make them.
 
     \b
     Example:
-      reader serve --port 8080
+      READER_API_TOKEN=secret reader serve --port 8080
+      reader serve --open
     """
     from web.serve import check_port_free, public_url
     from web.serve import serve as run_server
@@ -198,7 +221,14 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     check_port_free(host, port)
     url = public_url(host, port)
     run_server(
-        host, port, workers=workers, threads=threads, on_ready=lambda: click.echo(f"reader: serving on {url}", err=True)
+        host,
+        port,
+        workers=workers,
+        threads=threads,
+        open_server=open_server,
+        on_ready=lambda: click.echo(
+            f"reader: serving on {url}" + (" (open: anyone may make changes)" if open_server else ""), err=True
+        ),
     )
 
 

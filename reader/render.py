@@ -153,7 +153,7 @@ def article_id(article: Article, options: RenderOptions) -> str:
 
     A corrected article at the same URL keeps its id (and its podcast guid); its revision changes.
     """
-    source = article.url or ["text", _content(article)]
+    source = article.identity_url or ["text", _content(article)]  # a claimed URL never decides it
     chosen = {k: v for k, v in options.to_dict().items() if k != "fallback_backend"}
     return _digest({"source": source, "options": chosen})
 
@@ -172,7 +172,7 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
     else:
         from reader.extract import extract
 
-        article = extract(source)
+        article = extract(source, allow_paths=True, trust_claimed_url=True)  # a caller's own sources (CLI)
     backend = get_backend(options.backend)
     speech = SpeechOptions(voice=options.voice, rate=options.rate, lang=options.lang or article.lang or "en")
     backend.check(speech)

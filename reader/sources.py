@@ -2,8 +2,12 @@
 
 This is the edge of the text side: the only place it touches files and (through
 ``reader.fetch``) the network. Everything after it is pure. A string source
-is a URL when it is one; a path when it names a file (or looks like a file
-name); otherwise it is the content itself (HTML, Markdown or plain text).
+is a URL when it is one; otherwise it is the content itself (HTML, Markdown or
+plain text) -- and a path only when the caller says paths are allowed
+(``allow_paths=True``: the CLI, for its user's own files). A string from a web
+request, a queue job or a stored record is never read as a path: ``/etc/passwd``
+sent over the web is text, never a file on the server's disk. A ``PathLike``
+is always a file: code has to build one on purpose.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from reader.decode import decode_bytes
 from reader.errors import InputError
 from reader.extract_markdown import looks_like_markdown
 
-__all__ = ["Document", "Kind", "load_source", "sniff_kind"]
+__all__ = ["Document", "Kind", "is_http_url", "load_source", "safe_link", "sniff_kind"]
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["html", "markdown", "text"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a local file larger than this is not an article
+MAX_LINK_CHARS = 2000  # a page-supplied URL (canonical link, front matter) longer than this is dropped
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 # Schemes meant as URLs even without "//" ("data:…", "mailto:…"): fetch refuses all but http(s).
 _URLISH = frozenset({"http", "https", "file", "ftp", "gopher", "data", "javascript", "mailto", "dict", "ldap", "sftp"})
@@ -77,6 +82,26 @@ def is_url(source: str) -> bool:
     return bool(match) and (stripped[match.end() :].startswith("//") or match.group(1).lower() in _URLISH)
 
 
+def is_http_url(value: object, *, max_chars: int = MAX_LINK_CHARS) -> bool:
+    """Whether ``value`` is an absolute http(s) URL with a host, one line, no spaces, at most ``max_chars``."""
+    if not isinstance(value, str) or not value or len(value) > max_chars:
+        return False
+    if any(ch.isspace() or ord(ch) < 0x20 or ch == "\x7f" for ch in value):
+        return False
+    match = re.match(r"^(https?)://([^/?#]+)", value, re.IGNORECASE)
+    return bool(match) and bool(match.group(2).rsplit("@", 1)[-1].strip("[]:"))
+
+
+def safe_link(value: object) -> str | None:
+    """A URL that a page or a paste supplied (canonical link, front-matter ``url:``), kept as metadata
+    only when it is an http(s) address of sane length; anything else (``javascript:``, a path, 10 KB of
+    junk) is dropped. It is never a source: nothing is fetched or read from it."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if is_http_url(value) else None
+
+
 def _from_bytes(data: bytes, name: str, *, kind: Kind | None = None, charset: str | None = None) -> Document:
     text = decode_bytes(data, header_charset=charset, html=kind in (None, "html"), name=name)
     if not text.strip():
@@ -115,8 +140,15 @@ def _is_file(name: str) -> bool:
         return False
 
 
-def load_source(source: str | bytes | os.PathLike[str], *, policy: object | None = None) -> Document:
-    """Read any supported source into a Document (fetching URLs through ``reader.fetch``)."""
+def load_source(
+    source: str | bytes | os.PathLike[str], *, policy: object | None = None, allow_paths: bool = False
+) -> Document:
+    """Read any supported source into a Document (fetching URLs through ``reader.fetch``).
+
+    ``allow_paths``: whether a string may name a local file. Only a caller whose user owns the
+    machine passes True (the CLI); the web app and queue jobs never do, so a string they pass is a
+    URL or content, and no answer reveals whether some file exists.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
         return _from_bytes(bytes(source), "the input")
     if isinstance(source, os.PathLike):
@@ -132,6 +164,12 @@ def load_source(source: str | bytes | os.PathLike[str], *, policy: object | None
         document = _from_bytes(response.body, response.url, kind=response.kind, charset=response.charset)
         return Document(text=document.text, kind=document.kind, name=response.url, url=response.url)
     stripped = source.strip()
-    if "\n" not in stripped and len(stripped) < 4096 and (_FILE_NAME.match(stripped) or _is_file(stripped)):
-        return _from_path(Path(stripped))
+    if "\n" not in stripped and len(stripped) < 4096:
+        if allow_paths and (_FILE_NAME.match(stripped) or _is_file(stripped)):
+            return _from_path(Path(stripped))
+        if not allow_paths and _FILE_NAME.match(stripped):  # decided by the name alone: no file is looked at
+            raise InputError(
+                f"{stripped[:80]!r} looks like a file name, and files are not read here "
+                "(in code: pass a Path, or extract(..., allow_paths=True))"
+            )
     return Document(text=source, kind=sniff_kind(source), name="the text")

@@ -121,7 +121,8 @@ def make_article(
     headings: bool = True,
     url: str | None = "https://news.example/story",
 ) -> Article:
-    """A generated article: a heading every two paragraphs, sentences of 6-12 words."""
+    """A generated article: a heading every two paragraphs, sentences of 6-12 words; as if fetched from
+    ``url`` (which is then its identity, as ``extract`` gives a page the server fetched)."""
     rng = np.random.default_rng(seed)
     blocks = []
     for p in range(paragraphs):
@@ -139,6 +140,7 @@ def make_article(
         site_name="Example News",
         date="2025-02-14",
         url=url,
+        identity_url=url,
     )
 
 

@@ -102,10 +102,11 @@ processes = _services.processes
 
 @pytest.fixture
 def app(cache_dir: Path):
-    """The Flask app over an empty cache; tests pass config as a dict (the factory's test_config)."""
+    """The Flask app over an empty cache, open to anonymous changes (OPEN, as `reader serve --open`);
+    tests pass config as a dict (the factory's test_config)."""
     from web import create_app
 
-    return create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0})
+    return create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0})
 
 
 @pytest.fixture
@@ -124,7 +125,9 @@ def free_port() -> int:
 class LiveServer:
     """`reader serve` (gunicorn, threaded workers) in its own process, on a free port, with its own cache."""
 
-    def __init__(self, cache: Path, workdir: Path, workers: int = 2, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, cache: Path, workdir: Path, workers: int = 2, env: dict[str, str] | None = None, open_server: bool = True
+    ) -> None:
         import os
         import subprocess
         import sys
@@ -144,6 +147,8 @@ class LiveServer:
             **(env or {}),
         }
         command = [sys.executable, "-m", "reader", "serve", "--port", str(self.port), "--workers", str(workers)]
+        if open_server:  # the web tests exercise changes anonymously: they pass --open, as the demo does
+            command.append("--open")
         # cwd outside the checkout, so the installed package is what runs when testing the wheel
         self.process = subprocess.Popen(command, cwd=workdir, env=environment, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 30
@@ -184,13 +189,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def start_live_server(tmp_path_factory: pytest.TempPathFactory):
-    """``start_live_server(env={...}, workers=1)``: another `reader serve`, stopped after the test."""
+    """``start_live_server(env={...}, workers=1, open_server=True)``: another `reader serve` (with --open
+    unless ``open_server=False``), stopped after the test."""
     servers: list[LiveServer] = []
 
-    def start(env: dict[str, str] | None = None, workers: int = 1) -> LiveServer:
+    def start(env: dict[str, str] | None = None, workers: int = 1, open_server: bool = True) -> LiveServer:
         root = tmp_path_factory.mktemp("live")
         (root / "cache").mkdir()
-        servers.append(LiveServer(root / "cache", root, workers=workers, env=env))
+        servers.append(LiveServer(root / "cache", root, workers=workers, env=env, open_server=open_server))
         return servers[-1]
 
     yield start

@@ -70,7 +70,7 @@ def stored_chunks(bucket) -> set[str]:
 def start_web(processes, tmp_path: Path, name: str, **env: str) -> str:
     port = services.free_port()
     local = tmp_path / f"local-{name}"
-    argv = [sys.executable, "-m", "reader", "serve", "--port", str(port), "--workers", "1"]
+    argv = [sys.executable, "-m", "reader", "serve", "--port", str(port), "--workers", "1", "--open"]  # anonymous posts
     processes.start(
         name, argv, services.child_env(READER_CACHE_DIR=str(local), READER_RATE_LIMIT_PER_MINUTE="0", **env)
     )

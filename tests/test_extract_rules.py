@@ -216,12 +216,12 @@ def test_kind_is_sniffed_from_content(text: str, kind: str) -> None:
 
 
 def test_path_string_and_pathlike_are_read_as_files(seed_html: Path) -> None:
-    assert reader.extract(str(seed_html)).title == reader.extract(seed_html).title
+    assert reader.extract(str(seed_html), allow_paths=True).title == reader.extract(seed_html).title
 
 
 def test_missing_file_name_is_an_input_error() -> None:
     with pytest.raises(reader.InputError, match="no such file"):
-        reader.extract("no-such-article.html")
+        reader.extract("no-such-article.html", allow_paths=True)
 
 
 @pytest.mark.parametrize(

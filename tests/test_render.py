@@ -72,7 +72,9 @@ def test_an_edited_paragraph_re_renders_only_its_chunks(tmp_path):
 
 def test_ids_come_from_the_url_or_the_text_and_the_options():
     article = support.make_article()
-    pasted = dataclasses.replace(article, url=None)
+    pasted = dataclasses.replace(article, url=None, identity_url=None)
+    claiming = dataclasses.replace(article, identity_url=None)  # a paste that names the URL: not its identity
+    assert article_id(claiming, RenderOptions()) != article_id(article, RenderOptions())
     assert article_id(article, RenderOptions()) != article_id(article, RenderOptions(rate=150))
     retitled = dataclasses.replace(article, title="New")
     assert article_id(article, RenderOptions()) == article_id(retitled, RenderOptions())

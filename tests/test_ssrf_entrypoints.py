@@ -361,7 +361,7 @@ def test_public_name_redirecting_to_a_private_one_is_refused(
 def web(net: Net, cache_dir: Path) -> Any:
     from web import create_app
 
-    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0})
+    app = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0})
     return app.test_client()
 
 
@@ -388,7 +388,7 @@ def test_api_post_refuses(name: str, web: Any, hostile_dns: Net, listener: Site)
 def test_page_forms_refuse(name: str, web: Any, hostile_dns: Net, listener: Site) -> None:
     url, _reason = _url(name, listener)
     for path in ("/articles", "/preview"):
-        response = web.post(path, data={"url": url})
+        response = web.post(path, data={"url": url}, headers={"Origin": "http://localhost"})
         assert response.status_code == 422, response.get_data(as_text=True)
         assert b"refused" in response.data and b"Traceback" not in response.data
     _nothing_reached(hostile_dns, listener)

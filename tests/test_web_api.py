@@ -128,12 +128,16 @@ def test_binary_content_is_refused_clearly(client):
 
 
 def test_a_body_over_the_limit_gets_413(cache_dir):
-    client = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "MAX_CONTENT_LENGTH": 1000}).test_client()
+    client = create_app(
+        {"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "MAX_CONTENT_LENGTH": 1000}
+    ).test_client()
     _error(client.post("/api/articles", json={"text": "word " * 1000}), 413)
 
 
 def test_write_requests_past_the_rate_limit_get_429_with_retry_after(cache_dir):
-    client = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 2}).test_client()
+    client = create_app(
+        {"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 2}
+    ).test_client()
     for _ in range(2):
         _error(client.post("/api/articles", json={}), 400)
     response = client.post("/api/articles", json={})
@@ -144,7 +148,13 @@ def test_write_requests_past_the_rate_limit_get_429_with_retry_after(cache_dir):
 
 def test_a_full_render_queue_gets_503_with_retry_after(cache_dir, make_article):
     app = create_app(
-        {"TESTING": True, "CACHE_DIR": str(cache_dir), "RENDER_QUEUE_LIMIT": 1, "RATE_LIMIT_PER_MINUTE": 0}
+        {
+            "TESTING": True,
+            "OPEN": True,
+            "CACHE_DIR": str(cache_dir),
+            "RENDER_QUEUE_LIMIT": 1,
+            "RATE_LIMIT_PER_MINUTE": 0,
+        }
     )
     client = app.test_client()
     first = client.post("/api/articles", json={"text": make_article(600, "The first long article")})
@@ -256,7 +266,13 @@ def test_openapi_describes_every_endpoint(client):
 
 
 def test_finished_audio_can_be_handed_to_nginx_with_x_accel_redirect(cache_dir, seed_text):
-    config = {"TESTING": True, "CACHE_DIR": str(cache_dir), "AUDIO_OFFLOAD": "x-accel", "RATE_LIMIT_PER_MINUTE": 0}
+    config = {
+        "TESTING": True,
+        "OPEN": True,
+        "CACHE_DIR": str(cache_dir),
+        "AUDIO_OFFLOAD": "x-accel",
+        "RATE_LIMIT_PER_MINUTE": 0,
+    }
     client = create_app(config).test_client()
     created = client.post("/api/articles", json={"text": seed_text.read_text(encoding="utf-8")}).get_json()
     _wait_complete(client, created["id"])
@@ -306,8 +322,14 @@ def test_refresh_refetches_a_corrected_article_keeping_its_id_and_rendering_only
         server.server_close()
 
 
-def test_an_article_can_be_found_by_its_canonical_url_without_sending_it_again(client, seed_html):
-    created = client.post("/api/articles", json={"html": seed_html.read_text(encoding="utf-8")}).get_json()
+def test_an_article_can_be_found_by_its_canonical_url_without_sending_it_again(cache_dir, seed_html):
+    """A token holder publishes the page's HTML: its canonical URL is then its identity (a stranger's
+    paste is not: tests/test_security_web.py)."""
+    config = {"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0, "API_TOKEN": "s3cret"}
+    client = create_app(config).test_client()
+    publisher = {"Authorization": "Bearer s3cret"}
+    html = seed_html.read_text(encoding="utf-8")
+    created = client.post("/api/articles", json={"html": html}, headers=publisher).get_json()
     data = _wait_complete(client, created["id"])
     assert data["url"]
     found = client.get("/api/articles", query_string={"url": data["url"]}).get_json()["articles"]
@@ -319,7 +341,13 @@ def test_an_article_can_be_found_by_its_canonical_url_without_sending_it_again(c
 
 
 def test_behind_a_trusted_proxy_the_rate_limit_counts_each_listener(cache_dir):
-    config = {"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 1, "TRUSTED_PROXIES": 1}
+    config = {
+        "TESTING": True,
+        "OPEN": True,
+        "CACHE_DIR": str(cache_dir),
+        "RATE_LIMIT_PER_MINUTE": 1,
+        "TRUSTED_PROXIES": 1,
+    }
     client = create_app(config).test_client()
     for address in ("203.0.113.1", "203.0.113.2"):
         _error(client.post("/api/articles", json={}, headers={"X-Forwarded-For": address}), 400)
@@ -329,7 +357,7 @@ def test_behind_a_trusted_proxy_the_rate_limit_counts_each_listener(cache_dir):
 def test_a_relative_cache_dir_serves_audio_from_the_working_directory(tmp_path, monkeypatch, make_article):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("READER_CACHE_DIR", raising=False)
-    app = create_app({"TESTING": True, "RATE_LIMIT_PER_MINUTE": 0})  # the default: ./audio_cache
+    app = create_app({"TESTING": True, "OPEN": True, "RATE_LIMIT_PER_MINUTE": 0})  # the default: ./audio_cache
     assert app.config["CACHE_DIR"] == str(tmp_path / "audio_cache")
     client = app.test_client()
     created = client.post("/api/articles", json={"text": make_article(30, "Relative cache")}).get_json()

@@ -38,7 +38,7 @@ def library(cache_dir, monkeypatch, tmp_path):
     options = RenderOptions(backend="fake")
     with_url = render(support.make_article(3, 2, seed=1, url="https://news.example/feed-story"), options, store=store)
     pasted = render(support.make_article(2, 2, seed=2, url=None), options, store=store)
-    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "FEED_TITLE": "Read to me"})
+    app = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "FEED_TITLE": "Read to me"})
     return app.test_client(), with_url, pasted
 
 

@@ -155,7 +155,7 @@ def _chunked_post(server, payload: bytes) -> tuple[int, bytes]:
 @pytest.fixture
 def make_client(cache_dir):
     def make(**config):
-        return create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), **config}).test_client()
+        return create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), **config}).test_client()
 
     return make
 
@@ -174,7 +174,12 @@ def test_per_client_rate_limit_on_costly_endpoints(make_client):
     assert "at most 3 a minute" in error["message"]
     limited = client.post("/api/articles/abcdefgh/refresh")
     assert limited.status_code == 429 and 0 < int(limited.headers["Retry-After"]) <= 61
-    assert client.post("/preview", data={"content": "Some text to preview."}).status_code == 429
+    assert (
+        client.post(
+            "/preview", data={"content": "Some text to preview."}, headers={"Origin": "http://localhost"}
+        ).status_code
+        == 429
+    )
     assert client.get("/healthz").status_code == 200  # reads are not limited
     assert client.get("/api/articles").status_code == 200
     other = client.post("/api/articles", json={}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
@@ -185,7 +190,7 @@ def test_bodies_past_the_limit_get_413(make_client):
     client = make_client(MAX_CONTENT_LENGTH=2000, RATE_LIMIT_PER_MINUTE=0)
     error = _error(client.post("/api/articles", json={"text": "word " * 1000}), 413)
     assert error["message"] == "the request body is too large"
-    page = client.post("/articles", data={"content": "word " * 1000})
+    page = client.post("/articles", data={"content": "word " * 1000}, headers={"Origin": "http://localhost"})
     assert page.status_code == 413 and b"Traceback" not in page.data
 
 
@@ -200,7 +205,10 @@ def test_with_an_api_token_writes_need_it_and_reads_stay_open(make_client):
     _error(wrong, 401)
     right = client.post("/api/articles", json={"nope": 1}, headers={"Authorization": "Bearer s3cret-token"})
     assert "unknown field" in _error(right, 400)["message"]  # past the token, on to the body's checks
-    assert client.post("/articles", data={"content": "Some text."}).status_code == 401  # the library form too
+    assert (
+        client.post("/articles", data={"content": "Some text."}, headers={"Origin": "http://localhost"}).status_code
+        == 401
+    )  # the library form too
     assert client.get("/api/articles").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/feed.xml").status_code == 200

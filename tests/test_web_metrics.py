@@ -59,7 +59,9 @@ ARTICLE = "The river story\n\n" + "\n\n".join(
 @pytest.fixture
 def client(cache_dir, monkeypatch, tmp_path):
     support.fake_env(monkeypatch, tmp_path)
-    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0, "BACKEND": "fake"})
+    app = create_app(
+        {"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0, "BACKEND": "fake"}
+    )
     return app.test_client()
 
 
@@ -137,5 +139,5 @@ def test_key_value_lines_quote_values_with_spaces():
 
 
 def test_metrics_can_be_turned_off(cache_dir):
-    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "METRICS": False})
+    app = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "METRICS": False})
     assert app.test_client().get("/metrics").status_code == 404

@@ -11,6 +11,8 @@ from pathlib import Path
 from web import create_app
 from web.embed import EMBED_VERSION
 
+SAME_ORIGIN = {"Origin": "http://localhost"}  # forms must come from the server's own pages (web/limits.py)
+
 
 def _complete(client, article_id: str) -> dict:
     for _ in range(600):
@@ -31,7 +33,9 @@ def test_the_empty_library_offers_the_form(client):
 
 
 def test_pasting_text_in_the_form_goes_to_the_article_page_with_the_player(client, seed_text):
-    response = client.post("/articles", data={"url": "", "content": seed_text.read_text(encoding="utf-8")})
+    response = client.post(
+        "/articles", data={"url": "", "content": seed_text.read_text(encoding="utf-8")}, headers=SAME_ORIGIN
+    )
     assert response.status_code == 303
     page_url = response.headers["Location"]
     article_id = page_url.rsplit("/", 1)[1]
@@ -61,15 +65,17 @@ def test_the_library_lists_articles_newest_first(client, make_article):
 
 
 def test_form_errors_come_back_on_the_library_page(client):
-    response = client.post("/articles", data={"url": "", "content": "   "})
+    response = client.post("/articles", data={"url": "", "content": "   "}, headers=SAME_ORIGIN)
     assert response.status_code == 400
     assert 'role="alert"' in response.get_data(as_text=True)
-    response = client.post("/articles", data={"url": "ftp://example.com/x", "content": ""})
+    response = client.post("/articles", data={"url": "ftp://example.com/x", "content": ""}, headers=SAME_ORIGIN)
     assert response.status_code == 400
 
 
 def test_the_preview_shows_the_speech_script_beside_the_written_text(client, seed_html):
-    response = client.post("/preview", data={"url": "", "content": seed_html.read_text(encoding="utf-8")})
+    response = client.post(
+        "/preview", data={"url": "", "content": seed_html.read_text(encoding="utf-8")}, headers=SAME_ORIGIN
+    )
     assert response.status_code == 200
     page = unescape(response.get_data(as_text=True))
     assert '<th scope="col">Written</th><th scope="col">Spoken</th>' in page
@@ -87,7 +93,7 @@ def test_unknown_article_page_is_a_404_page_not_a_traceback(client):
 def test_config_comes_from_defaults_then_env_then_test_config(cache_dir, monkeypatch):
     monkeypatch.setenv("READER_CORS_ORIGINS", '["https://news.example"]')
     monkeypatch.setenv("READER_RENDER_QUEUE_LIMIT", "3")
-    app = create_app({"CACHE_DIR": str(cache_dir), "RENDER_QUEUE_LIMIT": 5})
+    app = create_app({"OPEN": True, "CACHE_DIR": str(cache_dir), "RENDER_QUEUE_LIMIT": 5})
     assert app.config["CORS_ORIGINS"] == ["https://news.example"]
     assert app.config["RENDER_QUEUE_LIMIT"] == 5
     assert app.config["STREAM_WAIT_SECONDS"] == 120.0
@@ -120,7 +126,7 @@ def test_embed_script_is_small_versioned_and_safe_for_a_strict_csp(client):
 
 
 def test_cors_is_off_by_default_and_follows_the_allowlist(cache_dir):
-    closed = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir)}).test_client()
+    closed = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir)}).test_client()
     preflight = closed.options(
         "/api/articles", headers={"Origin": "https://news.example", "Access-Control-Request-Method": "POST"}
     )
@@ -129,7 +135,9 @@ def test_cors_is_off_by_default_and_follows_the_allowlist(cache_dir):
         "Access-Control-Allow-Origin" not in closed.get("/healthz", headers={"Origin": "https://news.example"}).headers
     )
 
-    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), "CORS_ORIGINS": ["https://news.example"]})
+    app = create_app(
+        {"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache_dir), "CORS_ORIGINS": ["https://news.example"]}
+    )
     client = app.test_client()
     preflight = client.options(
         "/api/articles",

@@ -6,14 +6,16 @@ none synthesizes speech. Errors are JSON with the right status (see errors.py).
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from web.embed import check_embed_host, host_allowed
 from web.errors import ApiError
 from web.library import ArticleState, Submission, get_library, valid_id
-from web.limits import guard_write
+from web.limits import guard_write, is_open, limit_costly, token_holder
 from web.openapi import openapi_document
 from web.streaming import audio_response
 from web.views import to_json, webvtt
@@ -30,6 +32,10 @@ def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, 'the body must be a JSON object, like {"url": "https://…"}')
+    try:  # JSON may spell a lone surrogate ("\ud800"): text no file, page or feed can hold
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "the body holds a lone surrogate (like \\ud800): send valid Unicode text") from None
     return body
 
 
@@ -94,9 +100,19 @@ def _accepted(article_id: str, started: Submission | None = None) -> Response:
 @bp.post("/api/articles")
 def create() -> Response:
     """Start rendering an article (or find it already rendered): 202 with its id and status URL."""
-    guard_write()
-    args = _render_request(_json_body())
-    submission = get_library().submit(**args)
+    body = _json_body()
+    trusted = token_holder()
+    allowed = None
+    embed = set(body) == {"url"} and isinstance(body["url"], str)
+    anonymous_allowed = is_open() and not current_app.config.get("API_TOKEN")
+    if trusted or anonymous_allowed or request.headers.get("Authorization") or not embed:
+        guard_write()  # a token holder, an --open server, or else 401/403 saying how to enable changes
+    else:  # the embed's anonymous render request: only a page on an allowed host, with the defaults
+        check_embed_host(body["url"].strip())
+        limit_costly()
+        allowed = host_allowed
+    args = _render_request(body)
+    submission = get_library().submit(**args, trusted=trusted, allowed=allowed)
     return _accepted(submission.article_id, submission)
 
 

@@ -42,15 +42,26 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # Start renders in background threads of this process (False: a queue worker renders them).
     "RENDER_IN_PROCESS": True,
-    # Bearer token for the write endpoints (POST, refresh, DELETE, the library form); unset: open.
-    # READER_API_TOKEN=... ; requests without "Authorization: Bearer <token>" get 401. Reads stay open.
+    # Bearer token for changes and costly or private endpoints: POST, refresh, DELETE, the library form,
+    # /preview, choosing a backend (gtts sends the text to Google) and /metrics. READER_API_TOKEN=... ;
+    # requests without "Authorization: Bearer <token>" get 401. Reads stay anonymous (pages, audio,
+    # captions, the feed, the embed's lookup and its render request for ALLOWED_HOSTS).
     "API_TOKEN": None,
+    # Let anyone make changes without the token (`reader serve --open`, READER_OPEN=true): for a demo or
+    # a private network. Off by default: with neither a token nor OPEN, changes get 403 saying so.
+    "OPEN": False,
+    # Hosts whose pages the embed may ask this server to fetch and read anonymously, e.g.
+    # ["news.example", "*.news.example", "127.0.0.1:8080"] (separate from CORS_ORIGINS, which says
+    # which pages may call the API at all). Empty: the embed only plays what a token holder published.
+    "ALLOWED_HOSTS": [],
     # Log lines of `reader serve`: "json" (one object a line) or "text" (key=value); and the level
     # ("info" adds one line per request with its id, status and time).
     "LOG_FORMAT": "json",
     "LOG_LEVEL": "warning",
-    # The library's podcast feed (/feed.xml): the show's details. The base URL defaults to the address
-    # requests come in by; the artwork is drawn from the title unless FEED_IMAGE names a square cover.
+    # The library's podcast feed (/feed.xml): the show's details. Its links start with FEED_BASE_URL
+    # (set it on a public server: "https://listen.example/"); unset, with the address `reader serve` was
+    # started on (SERVER_URL, set by the server), never with a request's Host header. The artwork is
+    # drawn from the title unless FEED_IMAGE names a square cover.
     "FEED_TITLE": "Article reader",
     "FEED_DESCRIPTION": None,
     "FEED_AUTHOR": None,
@@ -62,4 +73,6 @@ DEFAULTS: dict[str, Any] = {
     "FEED_COPYRIGHT": None,
     "FEED_IMAGE": None,
     "FEED_BASE_URL": None,
+    # Set by `reader serve` to the address it listens on (http://127.0.0.1:8000/): the feed's fallback.
+    "SERVER_URL": None,
 }

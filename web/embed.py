@@ -10,8 +10,11 @@ cookies are read or set, so credentials are never allowed cross-origin.
 from __future__ import annotations
 
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, request
+
+from web.errors import ApiError
 
 bp = Blueprint("embed", __name__)
 
@@ -51,6 +54,57 @@ def demo_page() -> Response:
     from flask import render_template
 
     return Response(render_template("embed_demo.html"), mimetype="text/html")
+
+
+def _allowed_hosts() -> list[str]:
+    hosts = current_app.config.get("ALLOWED_HOSTS") or []
+    if isinstance(hosts, str):
+        hosts = hosts.split(",")
+    return [str(host).strip().lower().rstrip(".") for host in hosts if str(host).strip()]
+
+
+def _split_entry(entry: str) -> tuple[str, str]:
+    """``host``, ``host:port``, ``[v6]:port`` → (host, port or "")."""
+    if entry.startswith("["):
+        name, _, rest = entry[1:].partition("]")
+        return name, rest.lstrip(":")
+    if entry.count(":") == 1:
+        name, _, port = entry.partition(":")
+        return name, port
+    return entry, ""  # a host name, or a bare IPv6 address
+
+
+def host_allowed(url: str) -> bool:
+    """Whether ``url`` is on a host the publisher listed in ALLOWED_HOSTS: ``news.example`` (that host,
+    any port), ``*.news.example`` (its subdomains), ``127.0.0.1:8080`` (that host and port)."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return False
+    for entry in _allowed_hosts():
+        name, wanted = _split_entry(entry)
+        if wanted and wanted != str(port):
+            continue
+        if host == name or (name.startswith("*.") and host.endswith(name[1:])):
+            return True
+    return False
+
+
+def check_embed_host(url: str) -> None:
+    """An anonymous render request (the embed's) may only name a page on an allowed host: 403 otherwise,
+    with what the operator can do about it."""
+    if not _allowed_hosts():
+        raise ApiError(
+            403,
+            "this server reads no pages for anonymous embeds: its operator can list the sites in "
+            "READER_ALLOWED_HOSTS (or publish articles with the API token)",
+        )
+    if not host_allowed(url):
+        raise ApiError(403, "this server does not read pages from that site for embeds (see READER_ALLOWED_HOSTS)")
 
 
 def _allowed_origin(origin: str | None) -> str | None:

@@ -27,6 +27,7 @@ class ApiError(Exception):
         self.code = code or {
             400: "bad_request",
             401: "unauthorized",
+            403: "forbidden",
             404: "not_found",
             409: "conflict",
             413: "too_large",
@@ -39,7 +40,7 @@ class ApiError(Exception):
 
 
 def _wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path in ("/healthz", "/embed.js"):
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/embed.js", "/metrics"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"

@@ -18,6 +18,7 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request, send_file, url_for
 
@@ -25,6 +26,7 @@ from reader.artwork import make_artwork, prepare_artwork
 from reader.cache import atomic_write
 from reader.chapters import chapters_from_manifest, chapters_json
 from reader.podcast import Episode, Show, build_feed, episode_guid
+from reader.sources import is_http_url
 from web.errors import ApiError
 from web.library import ArticleState, Library, get_library, valid_id
 
@@ -40,10 +42,14 @@ def _config(name: str) -> Any:
     return current_app.config.get(name)
 
 
+FALLBACK_BASE_URL = "http://localhost/"
+
+
 def _base_url() -> str:
-    """The public address: FEED_BASE_URL, else the one this request came in by (ProxyFix makes it right
-    behind a proxy when TRUSTED_PROXIES is set)."""
-    return (_config("FEED_BASE_URL") or request.host_url).rstrip("/") + "/"
+    """The public address, from configuration only: FEED_BASE_URL, else the address `reader serve` was
+    started on (SERVER_URL). Never the request's Host header: a feed is cached (here for 300 s, and
+    by proxies), and one client's forged Host must not write the links every listener gets."""
+    return (_config("FEED_BASE_URL") or _config("SERVER_URL") or FALLBACK_BASE_URL).rstrip("/") + "/"
 
 
 def _external(endpoint: str, **values: Any) -> str:
@@ -52,7 +58,7 @@ def _external(endpoint: str, **values: Any) -> str:
 
 def _show() -> Show:
     title = _config("FEED_TITLE") or "Article reader"
-    host = (request.host or "localhost").rsplit(":", 1)[0].strip("[]") or "localhost"
+    host = urlsplit(_base_url()).hostname or "localhost"
     author = _config("FEED_AUTHOR") or title
     return Show(
         title=title,
@@ -99,10 +105,13 @@ def _description(state: ArticleState) -> str:
     return words or state.title
 
 
-def guid_for(state: ArticleState) -> str:
-    """The episode guid: from the canonical URL as the podcast site builder derives it, else the id
-    (pasted text has no URL; its id comes from its content)."""
-    return episode_guid(f"url:{state.url}" if state.url else f"article:{state.id}")
+def guid_for(state: ArticleState, library: Library | None = None) -> str:
+    """The episode guid: from the URL as the podcast site builder derives it when that URL decided the
+    article's id (the server fetched the page from it, or a token holder published it), else from the
+    id: a paste that claims someone's URL gets a guid of its own, not the real story's."""
+    library = library or get_library()
+    trusted = bool(state.url) and library.url_decided_id(state.id)
+    return episode_guid(f"url:{state.url}" if trusted else f"article:{state.id}")
 
 
 def _episodes(library: Library) -> list[Episode]:
@@ -115,14 +124,14 @@ def _episodes(library: Library) -> list[Episode]:
     rows.sort(key=lambda row: (row[0], row[1].id))
     return [
         Episode(
-            guid=guid_for(state),
+            guid=guid_for(state, library),
             title=state.title or "Untitled article",
             pubdate=published,
             enclosure_url=_external("api.audio", article_id=state.id, rev=state.revision),
             enclosure_length=path.stat().st_size,
             duration=float(state.duration or 0.0),
             description=_description(state),
-            link=state.url or _external("pages.article", article_id=state.id),
+            link=state.url if is_http_url(state.url) else _external("pages.article", article_id=state.id),
             number=number,
             transcript_url=_external("api.captions", article_id=state.id),
             chapters_url=_external("feed.chapters", article_id=state.id),

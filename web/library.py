@@ -15,6 +15,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from reader.pools import get_pool
 from reader.render import Plan, RenderOptions, plan, revision, submit_plan
 from reader.render import article_id as id_for
 from reader.script import Script, make_script
+from reader.sources import is_http_url
 from web.accepted import (
     STALLED_MESSAGE,
     STALLED_SECONDS,
@@ -94,16 +96,29 @@ class Library:
     # --- sources ------------------------------------------------------------
 
     @staticmethod
-    def _article(url: str | None = None, html: str | None = None, text: str | None = None) -> Any:
-        """Extract an article; pasted content goes in as bytes so it is never taken for a path or URL."""
+    def _article(
+        url: str | None = None,
+        html: str | None = None,
+        text: str | None = None,
+        *,
+        trusted: bool = False,
+        allowed: Callable[[str], bool] | None = None,
+    ) -> Any:
+        """Extract an article. A URL is fetched through the guarded fetcher and decides the article's id;
+        pasted content goes in as bytes (never taken for a path or URL) and is identified by its content,
+        unless its publisher (a token holder: ``trusted``) vouches for the URL it claims. ``allowed``:
+        for an anonymous embed request, whether the page's final address is on an allowed host."""
         if url is not None:
-            if not url.lower().startswith(("http://", "https://")) or any(ch.isspace() for ch in url.strip()):
+            if not is_http_url(url.strip(), max_chars=len(url)):  # the fetch policy caps the length
                 raise InputError("url must be an http or https address")  # never read as pasted text
-            return extract(url)
+            article = extract(url.strip())
+            if allowed is not None and not allowed(article.identity_url or ""):
+                raise ApiError(403, "the page moved to a site this server does not read for embeds")
+            return article
         content = html if html is not None else text
         if content is None or not content.strip():
             raise InputError("give an article's address, or paste its HTML or text")
-        return extract(content.encode("utf-8"))
+        return extract(content.encode("utf-8"), trust_claimed_url=trusted)
 
     def preview(self, *, url: str | None = None, html: str | None = None, text: str | None = None) -> Script:
         return make_script(self._article(url, html, text))
@@ -135,14 +150,18 @@ class Library:
         rate: float | None = None,
         lang: str | None = None,
         fallback_backend: str | None = None,
+        trusted: bool = False,
+        allowed: Callable[[str], bool] | None = None,
     ) -> Submission:
-        """Start (or find) the render of an article; returns at once with its id."""
-        article = self._article(url, html, text)
+        """Start (or find) the render of an article; returns at once with its id. ``trusted``: the
+        request comes from a token holder, whose pasted content may claim a URL's identity;
+        ``allowed``: an anonymous embed request's host check (see ``_article``)."""
+        article = self._article(url, html, text, trusted=trusted, allowed=allowed)
         options = self._options(backend, voice, rate, lang)
         fallback = fallback_backend or self.config.get("FALLBACK_BACKEND") or None
         if fallback and fallback != options.backend:  # a failure policy: not part of the article's id
             options = dataclasses.replace(options, fallback_backend=fallback)
-        return self._start(article, options, source_url=url)
+        return self._start(article, options, source_url=url.strip() if url else None)
 
     def _start(self, article: Article, options: RenderOptions, *, source_url: str | None = None) -> Submission:
         """Plan the head of the article (checking the options), start its first chunks, and answer: the
@@ -242,10 +261,11 @@ class Library:
         if manifest is None:
             raise ApiError(404, f"no article with id {article_id!r}")
         record = self._read_record(article_id) or {}
-        source = record.get("source_url") or manifest.url
-        if not source:
+        source = record.get("source_url") or (manifest.url if self._url_decided_id(manifest) else None)
+        # a pasted article's claimed URL, or anything but http(s), is never a source
+        if not is_http_url(source, max_chars=8192):
             raise ApiError(409, "this article was pasted, so there is no source to fetch again; post the new text")
-        article = extract(source)
+        article = extract(source)  # a URL string: fetched through the guarded fetcher, never read as a path
         options = (
             RenderOptions.from_dict(manifest.options) if manifest.options else self._options(None, None, None, None)
         )
@@ -253,6 +273,22 @@ class Library:
         if submission.article_id != article_id:  # the page now names another canonical URL
             log.info("refresh of %s gave article %s", article_id, submission.article_id)
         return submission
+
+    def _url_decided_id(self, manifest: Manifest) -> bool:
+        """Whether the article's id came from its URL (fetched by a server, or vouched for by its
+        publisher) rather than from its content: only then is that URL its source and identity."""
+        if not manifest.url:
+            return False
+        options = self._options(None, None, None, None)
+        if manifest.options:
+            options = RenderOptions.from_dict(manifest.options)
+        claimed = Article(title="", blocks=(), url=manifest.url, identity_url=manifest.url)
+        return id_for(claimed, options) == manifest.article_id
+
+    def url_decided_id(self, article_id: str) -> bool:
+        """``_url_decided_id`` for a stored article (the feed's guid uses it)."""
+        manifest = self._manifest(article_id)
+        return manifest is not None and self._url_decided_id(manifest)
 
     def delete(self, article_id: str) -> None:
         with self._lock:
@@ -272,9 +308,10 @@ class Library:
         rate: float | None = None,
         lang: str | None = None,
     ) -> ArticleState | None:
-        """The article whose canonical URL is ``url`` (ids come from it and the options), if known."""
+        """The article fetched from ``url`` (or published under it by a token holder), if known: ids come
+        from the URL and the options only for such articles, so a paste claiming ``url`` is not found."""
         options = self._options(backend, voice, rate, lang)
-        return self.get(id_for(Article(title="", blocks=(), url=url), options))
+        return self.get(id_for(Article(title="", blocks=(), url=url, identity_url=url), options))
 
     def _manifest(self, article_id: str) -> Manifest | None:
         """The manifest, parsed once per version: a finished 5,000-word article's is ~200 KB of JSON, and

@@ -1,9 +1,21 @@
-"""Guards for the requests that cost CPU or network: the API token, and a per-client rate limit.
+"""Guards for the requests that change things or cost CPU or network: the token, a per-client rate
+limit, and a same-origin check for forms.
 
-``guard_write()`` runs at the top of every write handler (POST an article, refresh, DELETE,
-the library form): when ``API_TOKEN`` is set it needs ``Authorization: Bearer <token>``
-(401 otherwise), then the client's rate limit applies (429 with Retry-After past it).
-``limit_costly()`` is the rate limit alone, for reads that fetch or parse (the preview).
+Safe by default, whatever address the server binds (behind a proxy every server is "on loopback"):
+``guard_write()`` runs at the top of every write handler (POST an article, refresh, DELETE, the
+library form, the preview) and lets through a request that carries ``Authorization: Bearer
+<API_TOKEN>``, or -- when no token is configured -- any request on a server started with an
+explicit ``--open`` (``OPEN = True``). Otherwise: 401 when a token is configured, 403 when none
+is (the server is read-only until its operator chooses), each with a JSON error that says how to enable changes.
+Then the client's rate limit applies (429 with Retry-After past it). ``limit_costly()`` is the
+rate limit alone, for the embed's anonymous render request for an allowed host.
+
+Forms are checked by origin, not by a CSRF token: the app sets no cookies and keeps no sessions,
+so a cross-site request carries nothing a token would protect besides the server's openness, and
+every browser sends ``Origin`` (or at least ``Referer``) on a form POST. A stateless check needs
+no shared secret between several servers behind one address. A POST, DELETE or PUT whose
+``Origin`` names another site (not this server, FEED_BASE_URL's, nor one of CORS_ORIGINS) gets
+403; a form POST must name this server in ``Origin`` or ``Referer``.
 
 The rate limit is kept in this process's memory: with several server processes each counts
 its own share, which is enough to stop one client from flooding the renderer. Behind a
@@ -17,12 +29,28 @@ import io
 import threading
 import time
 from collections import deque
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 
 from web.errors import ApiError
 
-__all__ = ["RateLimiter", "check_token", "guard_write", "init_app", "limit_costly"]
+__all__ = [
+    "RateLimiter",
+    "check_token",
+    "guard_write",
+    "init_app",
+    "is_open",
+    "limit_costly",
+    "same_origin_form",
+    "token_holder",
+]
+
+ENABLE_HINT = (
+    "start the server with --open (READER_OPEN=true) to let anyone make changes, or set READER_API_TOKEN "
+    "and send Authorization: Bearer <token>"
+)
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class RateLimiter:
@@ -48,15 +76,32 @@ class RateLimiter:
                     del self._hits[key]
 
 
-def check_token() -> None:
-    """With API_TOKEN set, a write needs ``Authorization: Bearer <token>`` (compared in constant time)."""
+def is_open() -> bool:
+    """Whether the operator started the server with ``--open`` (config ``OPEN``): anyone may change things."""
+    value = current_app.config.get("OPEN")
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def token_holder() -> bool:
+    """Whether the request carries ``Authorization: Bearer <API_TOKEN>`` (compared in constant time)."""
     token = current_app.config.get("API_TOKEN")
     if not token:
+        return False
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), str(token).encode())
+
+
+def check_token(what: str = "changes") -> None:
+    """Let a token holder through. With a token configured nobody else passes (401), even with OPEN; with
+    none, anyone on an ``--open`` server does, and on any other server nobody (403): read-only."""
+    if token_holder():
         return
-    given = request.headers.get("Authorization", "")
-    scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), str(token).encode()):
-        raise ApiError(401, "this server needs an API token for changes: send Authorization: Bearer <token>")
+    if current_app.config.get("API_TOKEN"):
+        raise ApiError(401, f"this server needs its API token for {what}: send Authorization: Bearer <token>")
+    if not is_open():
+        raise ApiError(403, f"this server does not accept {what} from anonymous clients: {ENABLE_HINT}")
 
 
 def limit_costly() -> None:
@@ -65,10 +110,64 @@ def limit_costly() -> None:
     limiter.check(int(current_app.config["RATE_LIMIT_PER_MINUTE"]))
 
 
-def guard_write() -> None:
+def guard_write(what: str = "changes") -> None:
     """Call at the top of a write handler: the token first (no rate budget spent on strangers), then the limit."""
-    check_token()
+    check_token(what)
     limit_costly()
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    default = {"http": ":80", "https": ":443"}[parts.scheme]
+    netloc = parts.netloc.lower().rsplit("@", 1)[-1]
+    return f"{parts.scheme}://{netloc.removesuffix(default)}"
+
+
+def _own_origins() -> set[str]:
+    own = {_origin_of(request.host_url)}
+    for key in ("FEED_BASE_URL", "SERVER_URL"):  # the configured public addresses (behind a proxy)
+        if current_app.config.get(key):
+            own.add(_origin_of(str(current_app.config[key])))
+    return {origin for origin in own if origin}
+
+
+def _cors_origins() -> set[str]:
+    allowed = current_app.config.get("CORS_ORIGINS") or []
+    if isinstance(allowed, str):
+        allowed = [item.strip() for item in allowed.split(",") if item.strip()]
+    return {origin for origin in (_origin_of(str(item)) for item in allowed) if origin}
+
+
+def same_origin_form() -> None:
+    """A form POST must come from this server's own pages: its ``Origin`` (or, without one, its
+    ``Referer``) names this server. 403 otherwise, before anything is read or started."""
+    origin = request.headers.get("Origin")
+    source = _origin_of(origin) if origin and origin != "null" else None
+    if source is None and not origin:
+        referer = request.headers.get("Referer")
+        source = _origin_of(referer) if referer else None
+    if source is None or source not in _own_origins():
+        raise ApiError(403, "this form must be sent from this server's own page (its Origin or Referer)")
+
+
+def _refuse_cross_site() -> None:
+    """An unsafe request from another site's page (a cross-site form, say) is refused unless that site
+    is one of CORS_ORIGINS: its Origin header says where it came from."""
+    if request.method not in _UNSAFE:
+        return
+    origin = request.headers.get("Origin")
+    if not origin:
+        return  # not sent by a browser from another page (browsers send Origin on cross-site unsafe requests)
+    source = _origin_of(origin) if origin != "null" else None
+    if source is None or (source not in _own_origins() and source not in _cors_origins() and "*" not in _cors_all()):
+        raise ApiError(403, "requests from another site's page are refused (see CORS_ORIGINS)")
+
+
+def _cors_all() -> set[str]:
+    allowed = current_app.config.get("CORS_ORIGINS") or []
+    return {"*"} if (allowed == "*" or (isinstance(allowed, list) and "*" in allowed)) else set()
 
 
 def _bound_chunked_body() -> None:
@@ -86,4 +185,5 @@ def _bound_chunked_body() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_cross_site)
     app.before_request(_bound_chunked_body)

@@ -137,6 +137,10 @@ def _count_errors(response: Response) -> Response:
 
 @bp.get("/metrics")
 def metrics() -> Response:
+    """The Prometheus exposition: the token (or --open) is needed, as it tells strangers about load."""
+    from web.limits import check_token
+
+    check_token("metrics")
     found = get_metrics()
     if found is None:
         return Response("metrics are off\n", status=404, mimetype="text/plain")

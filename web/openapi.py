@@ -22,6 +22,10 @@ def _error(description: str) -> dict[str, Any]:
 _ERRORS = {
     "400": _error("Bad request: the body or a field is wrong"),
     "401": _error("The server has an API token and the request did not send it (Authorization: Bearer)"),
+    "403": _error(
+        "The server has no token and was not started with --open (read-only to strangers); or an anonymous "
+        "embed request named a page outside ALLOWED_HOSTS; or the request came from another site's page"
+    ),
     "413": _error("The body is larger than the server accepts"),
     "415": _error("The body is not JSON"),
     "422": _error("The source holds no article that can be spoken, or could not be fetched"),
@@ -30,7 +34,8 @@ _ERRORS = {
 }
 
 
-# Writes need the token only when the server has one (API_TOKEN): open, or bearer.
+# Changes need the token (API_TOKEN); anonymous only on a server started with --open, or for the
+# embed's {"url"} render request for a page on an ALLOWED_HOSTS host.
 _WRITE_SECURITY: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 
@@ -82,6 +87,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "responses": {
                         "204": {"description": "Removed"},
                         "401": _ERRORS["401"],
+                        "403": _ERRORS["403"],
                         "404": _error("No such article"),
                         "429": _ERRORS["429"],
                     },

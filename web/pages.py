@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from reader.errors import ReaderError
+from reader.sources import is_http_url
 from web.errors import ApiError
 from web.library import get_library, valid_id
-from web.limits import guard_write, limit_costly
+from web.limits import guard_write, is_open, same_origin_form
 from web.views import clock, page_blocks, to_json
 
 bp = Blueprint("pages", __name__)
@@ -40,8 +41,14 @@ def _clock(seconds: float | None) -> str:
 def _library_page(error: str | None = None, form: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     library = get_library()
     articles = [to_json(state, sentences=False) for state in library.list()]
+    anonymous_changes = is_open() and not current_app.config.get("API_TOKEN")
     return render_template(
-        "library.html", articles=articles, error=error, form=form or {}, voices=library.voices_for_form()
+        "library.html",
+        articles=articles,
+        error=error,
+        form=form or {},
+        voices=library.voices_for_form(),
+        anonymous_changes=anonymous_changes,
     ), status
 
 
@@ -68,6 +75,7 @@ def add() -> Response | tuple[str, int]:
     """The library form: start a render and go to the article's page, where the player waits."""
     form = {key: request.form.get(key, "") for key in ("url", "content", "voice")}
     try:
+        same_origin_form()
         guard_write()
         source = _form_source()
         submission = get_library().submit(**source, voice=form["voice"] or None)
@@ -83,7 +91,8 @@ def preview() -> tuple[str, int] | str:
     """The speech script of pasted content or a URL, beside the written text, without rendering audio."""
     form = {key: request.form.get(key, "") for key in ("url", "content", "voice")}
     try:
-        limit_costly()
+        same_origin_form()
+        guard_write("previews")  # a preview parses (or fetches) what it is sent: the same guard as a POST
         script = get_library().preview(**_form_source())
     except ApiError as error:
         return _library_page(error.message, form, error.status)
@@ -101,6 +110,7 @@ def article(article_id: str) -> str:
         abort(404, description="no article with this id")
     view = to_json(state, sentences=False)
     view["estimated_duration"] = state.estimated_duration
+    view["original_url"] = state.url if is_http_url(state.url) else None  # never a javascript: link
     return render_template("article.html", a=view, blocks=page_blocks(state))
 
 

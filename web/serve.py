@@ -54,11 +54,22 @@ def serve(
     *,
     workers: int = DEFAULT_WORKERS,
     threads: int = DEFAULT_THREADS,
+    open_server: bool = False,
     on_ready: Callable[[], None] | None = None,
 ) -> None:
-    """Serve until interrupted. ``on_ready`` runs once the socket is bound (to print the URL)."""
+    """Serve until interrupted. ``on_ready`` runs once the socket is bound (to print the URL).
+    ``open_server`` (``--open``): anyone may make changes without the API token."""
     configure_logging(os.environ.get("READER_LOG_FORMAT") or "json", os.environ.get("READER_LOG_LEVEL") or "warning")
     os.environ["READER_SERVER_THREADS"] = str(threads)  # the app keeps threads free of live streams
+    if open_server:
+        os.environ["READER_OPEN"] = "true"
+    # The feed's links when FEED_BASE_URL is unset: the address given here, never a request's Host.
+    os.environ.setdefault("READER_SERVER_URL", public_url(host, port))
+    # The server may read its own pages (the embed demo at /embed/demo sends its own URL), and only
+    # them among loopback addresses: anyone can already read them directly.
+    own = public_url(host, port).removeprefix("http://").rstrip("/")
+    allowed = [entry for entry in os.environ.get("READER_FETCH_ALLOW", "").split(",") if entry.strip()]
+    os.environ["READER_FETCH_ALLOW"] = ",".join([*allowed, own] if own not in allowed else allowed)
     if sys.platform == "win32":  # gunicorn needs fork; waitress is the threaded server that runs everywhere
         import waitress
 
@@ -71,12 +82,20 @@ def serve(
 
 
 def _run_gunicorn(host: str, port: int, workers: int, threads: int, on_ready: Callable[[], None] | None) -> None:
+    from web import slowclients
+
+    slowclients.configure(threads, float(os.environ.get("READER_REQUEST_READ_SECONDS") or slowclients.READ_SECONDS))
     _gunicorn_app(
         {
             "bind": bind_address(host, port),
             "workers": workers,
-            "worker_class": "gthread",
+            # gthread, with a deadline for reading each request (headers and body): see web/slowclients.py
+            "worker_class": slowclients.guarded_worker_class(),
             "threads": threads,
+            # What a request line and its headers may hold (gunicorn's defaults, stated): past them, 400.
+            "limit_request_line": 4094,
+            "limit_request_fields": 100,
+            "limit_request_field_size": 8190,
             # Streams of renders in progress are long requests; gthread workers keep their heartbeat meanwhile.
             "timeout": 120,
             "graceful_timeout": 10,
@@ -124,9 +143,14 @@ def _app_with_warm_renderers() -> Any:
     """The app, with this process's render workers starting in the background now, so the first
     listener's click does not wait for the speech engines to start."""
     from web import create_app
+    from web.slowclients import read_body_first
 
     app = create_app()
     app.extensions["reader_library"].warm()
+    if sys.platform == "win32":
+        return app  # waitress buffers each request body before the app runs
+    flask_app = app
+    app.wsgi_app = read_body_first(app.wsgi_app, lambda: flask_app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
     return app
 
 

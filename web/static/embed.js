@@ -1,8 +1,11 @@
 /* article-reader embed v1: <script src="(your reader server)/embed/v1/embed.js" async></script>
  *
  * Finds the article on the page (or data-selector / data-url on the script tag), asks the
- * reader server for it, and puts a "Listen to this article" player above it inside a
- * Shadow DOM, so the page's CSS cannot touch it. No cookies, no third-party requests,
+ * reader server for the audio of this page's URL (its canonical link, else its address), and
+ * puts a "Listen to this article" player above it inside a Shadow DOM, so the page's CSS cannot
+ * touch it. Only the URL is sent, never the page's HTML: the server fetches and reads the page
+ * itself, and only from hosts its operator allowed (READER_ALLOWED_HOSTS), so no page can put
+ * its own text under another page's address. No cookies, no third-party requests,
  * no inline code or styles (a strict Content-Security-Policy allows it once the reader's
  * origin is in script-src, connect-src and media-src). Events on the host page, for a
  * site's own analytics: reader:play, reader:pause, reader:progress {percent}, reader:complete.
@@ -52,19 +55,8 @@
     return found || document.body;
   }
 
-  function requestBody(target) {
-    if (script.dataset.url) return { url: script.dataset.url };
-    var head = "<title>" + escapeHtml(document.title) + "</title>";
-    head += '<link rel="canonical" href="' + escapeHtml(pageUrl()) + '">';
-    var lang = document.documentElement.lang;
-    return {
-      html: "<!doctype html><html" + (lang ? ' lang="' + escapeHtml(lang) + '"' : "") + "><head>" + head +
-        "</head><body>" + target.outerHTML + "</body></html>",
-    };
-  }
-
-  function escapeHtml(s) {
-    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  function requestBody() {
+    return { url: pageUrl() };
   }
 
   function api(path, options) {
@@ -198,7 +190,7 @@
       .then(function (found) {
         var known = found.articles[0];
         if (known && known.status !== "failed") return known;
-        var body = JSON.stringify(requestBody(target));
+        var body = JSON.stringify(requestBody());
         return api("/api/articles", { method: "POST", headers: { "Content-Type": "application/json" }, body: body });
       })
       .then(function (created) { return api(created.status_url); })
