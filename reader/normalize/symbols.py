@@ -12,7 +12,7 @@ from collections.abc import Callable
 from reader.normalize.acronyms import dotted
 from reader.normalize.data import RuleData
 
-__all__ = ["rules"]
+__all__ = ["rules", "symbol_pattern"]
 
 _AMPERSAND_INITIALS = re.compile(r"\b([A-Z]{1,3})&([A-Z]{1,3})\b")
 
@@ -21,9 +21,15 @@ def _initials(letters: str) -> str:
     return letters if len(letters) == 1 else dotted(letters)
 
 
+def symbol_pattern(symbol: str) -> str:
+    """A symbol that is also a letter (π, µ) is one only between non-letters: inside a Greek word it is Greek."""
+    escaped = re.escape(symbol)
+    return rf"(?<![^\W\d_]){escaped}(?![^\W\d_])" if symbol.isalpha() else escaped
+
+
 def _read_symbols(data: RuleData) -> Callable[[str], str]:
     table = dict(data.symbols)
-    pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))))
+    pattern = re.compile("|".join(symbol_pattern(key) for key in sorted(table, key=len, reverse=True)))
 
     def read_symbols(text: str) -> str:
         """& → and, + → plus, ° → degrees, = → equals; ™ ® © * vanish."""
