@@ -119,7 +119,9 @@ MISSES: dict[str, str] = {
 
 
 def _acceptable(spoken: Expected) -> tuple[str, ...]:
-    return (spoken,) if isinstance(spoken, str) else spoken
+    """The examiner's readings, its letters ("F B I", "a m") heard as letters (test_normalize_cases.as_letters)."""
+    readings = (spoken,) if isinstance(spoken, str) else spoken
+    return tuple(dict.fromkeys(_judge.as_letters(r) for r in readings))
 
 
 def phonemes(texts: list[str], voice: str = "en-us") -> dict[str, str]:

@@ -45,6 +45,10 @@ class RuleData:
     names: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     symbols: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     tlds: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+    site_labels: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # nytimes → N.Y. times
+    street_types: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # Ave → Avenue
+    compass: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # NE → Northeast, in addresses
+    route_words: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # Hwy → Highway, before numbers
     words: MappingProxyType[str, Any] = field(default_factory=lambda: _EMPTY)  # language words: "percent", month names…
 
 
@@ -79,6 +83,10 @@ def rule_data_from_dict(raw: dict[str, Any], lang: str) -> RuleData:
         names=_table(raw, "names"),
         symbols=_table(raw, "symbols"),
         tlds=_table(raw, "tlds"),
+        site_labels=_table(raw, "site_labels"),
+        street_types=_table(raw, "addresses", "street_types"),
+        compass=_table(raw, "addresses", "compass"),
+        route_words=_table(raw, "addresses", "route_words"),
         words=_table(raw, "words"),
     )
 

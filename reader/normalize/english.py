@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
-from reader.normalize import abbreviations, acronyms, dates, money, numbers, symbols, times, units, web
+from reader.normalize import abbreviations, acronyms, addresses, dates, money, numbers, symbols, times, units, web
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData
 from reader.normalize.phones import read_phone_numbers
@@ -35,6 +35,7 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         clean_unicode,
         web.rules(data)["web"],
         read_phone_numbers,
+        addresses.rules(data)["addresses"],
         date["names"],
         abbr["party_tags"],
         abbreviations.expand_numero,
