@@ -649,8 +649,10 @@ MARKER = "qqxzk."
 # (acronyms.dotted: "eh" for a leading A), whose reading in every context is checked on its own in
 # test_letters_are_heard_as_letters_in_every_context. Nothing else in a reading is changed.
 _LETTER_RUN = re.compile(r"(?<![\w'.])(?:[A-Z](?: [A-Z])+|[a-z](?: [a-z])+)(?![\w'])")
-_LONE_A = re.compile(r"(?<=\b[Aa]n )A\b|(?<![\w'.])A(?= (?:one|two|three|four|five|six|seven|eight|nine|ten|twenty)\b)")
+_NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred)"
+_LONE_A = re.compile(rf"\b([Aa]n |{_NUMBER_WORD} )A(?=\b(?! [a-z]+-)(?: {_NUMBER_WORD}\b|$| [a-z]))")
 _DOTTED_A = re.compile(r"(?<![\w.])A\.(?!M\.)(?=(?:[A-Z]\.)+)")
+_MID_A = re.compile(r"(?<=[a-z,'] )A(?= [a-z])")  # mid-sentence, a capital A is a letter: "the airline's A three…"
 
 
 def as_letters(reading: str) -> str:
@@ -658,7 +660,8 @@ def as_letters(reading: str) -> str:
     if "A" not in reading and " " not in reading:
         return reading
     reading = _LETTER_RUN.sub(lambda m: dotted(m.group().replace(" ", "")), reading)
-    return _DOTTED_A.sub("eh ", _LONE_A.sub("eh", reading))
+    reading = _MID_A.sub("eh", _LONE_A.sub(r"\1eh", reading))
+    return _DOTTED_A.sub("eh ", reading)
 
 
 @pytest.fixture(scope="session")

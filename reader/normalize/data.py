@@ -45,6 +45,7 @@ class RuleData:
     names: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     symbols: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     tlds: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+    rate_periods: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # /mo → a month
     site_labels: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # nytimes → N.Y. times
     street_types: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # Ave → Avenue
     compass: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # NE → Northeast, in addresses
@@ -84,6 +85,7 @@ def rule_data_from_dict(raw: dict[str, Any], lang: str) -> RuleData:
         symbols=_table(raw, "symbols"),
         tlds=_table(raw, "tlds"),
         site_labels=_table(raw, "site_labels"),
+        rate_periods=_table(raw, "rate_periods"),
         street_types=_table(raw, "addresses", "street_types"),
         compass=_table(raw, "addresses", "compass"),
         route_words=_table(raw, "addresses", "route_words"),

@@ -38,6 +38,12 @@ def _year4(text: str) -> str:
     return str(value + (2000 if value < 50 else 1900)) if len(text) == 2 else text
 
 
+_CAPITAL_MONTH = re.compile(
+    r"(?=[JFMASOND])\b(JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
+    r"|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT|SEP|OCT|NOV|DEC)(?=\.? \d{1,2}(?:st|nd|rd|th)?\b(?![:.]\d))"
+)
+
+
 def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     keys = sorted({**data.months, **data.weekdays}, key=len, reverse=True)
     dotted = [k for k in data.months if k.endswith(".")]
@@ -57,13 +63,19 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
         return table[key] + "." if key.endswith(".") and not rest else table[key]  # "in Nov." ends the sentence
 
     def expand_month_and_weekday_abbreviations(text: str) -> str:
-        """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number)."""
+        """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number).
+
+        A month in capitals before a day ("OCT. 9", "APRIL 17, 2025" in a headline or notice) is the month.
+        """
+        if _CAPITAL_MONTH.search(text):
+            text = _CAPITAL_MONTH.sub(lambda m: m.group(1).capitalize(), text)
         return pattern.sub(_say, text)
 
     return expand_month_and_weekday_abbreviations
 
 
 _ISO = re.compile(r"(?=\d)(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+_YEAR_FIRST = re.compile(r"(?=\d)(?<![\w/.])(1[89]\d\d|20\d\d)/(\d{1,2})/(\d{1,2})(?![\w/]|\.\d)")  # 2021/11/05
 _MONTH_FIRST = re.compile(
     rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)"
     r"(?:(,?) (\d{4})(?!\d))?"
@@ -131,6 +143,8 @@ def _read_dates(day_first: bool) -> Callable[[str], str]:
         if not has_digit(text):
             return text
         text = _ISO.sub(_iso, text)
+        if "/" in text:
+            text = _YEAR_FIRST.sub(_iso, text)
         text = _NUMERIC.sub(numeric, text)
         text = _ON_NUMERIC.sub(on_numeric, text)
         text = _MONTH_FIRST.sub(_month_first, _MONTH_SPAN.sub(r"\1 to ", text))  # Feb. 28-March 2
@@ -160,9 +174,21 @@ def _decade(match: re.Match[str]) -> str:
     return f"{spell.cardinal(century)} {_DECADE_TENS[tens]}"
 
 
+_DECADE_RANGE = re.compile(r"(?=\d)(?<![\w.,$€£])(1\d|20)(\d0s)\s?[-–]\s?(1\d|20)?(\d0s)\b")
+
+
+def _decade_range(match: re.Match[str]) -> str:
+    century, first, second_century, second = match.groups()
+    return f"{century}{first} to {second_century or century}{second}"  # 1950s-70s → 1950s to 1970s
+
+
 def read_decades(text: str) -> str:
-    """1990s → nineteen nineties, '80s / the 80s → eighties, 2000s → two thousands."""
-    return _DECADE.sub(_decade, text) if "0s" in text or "0's" in text else text
+    """1990s → nineteen nineties, '80s / the 80s → eighties, 2000s → two thousands; 1950s-70s → … to …."""
+    if "0s" not in text and "0's" not in text:
+        return text
+    if "0s-" in text or "0s–" in text or "0s -" in text or "0s –" in text:
+        text = _DECADE_RANGE.sub(_decade_range, text)
+    return _DECADE.sub(_decade, text)
 
 
 _YEAR = re.compile(r"(?=[12])(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]\d|\s?(?:°|percent\b))")

@@ -36,6 +36,7 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         web.rules(data)["web"],
         read_phone_numbers,
         addresses.rules(data)["addresses"],
+        money.rules(data)["rate_periods"],
         date["names"],
         abbr["party_tags"],
         abbreviations.expand_numero,
