@@ -652,7 +652,9 @@ _LETTER_RUN = re.compile(r"(?<![\w'.])(?:[A-Z](?: [A-Z])+|[a-z](?: [a-z])+)(?![\
 _NUMBER_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred)"
 _LONE_A = re.compile(rf"\b([Aa]n |{_NUMBER_WORD} )A(?=\b(?! [a-z]+-)(?: {_NUMBER_WORD}\b|$| [a-z]))")
 _DOTTED_A = re.compile(r"(?<![\w.])A\.(?!M\.)(?=(?:[A-Z]\.)+)")
-_MID_A = re.compile(r"(?<=[a-z,'] )A(?= [a-z])")  # mid-sentence, a capital A is a letter: "the airline's A three…"
+_MID_A = re.compile(
+    r"(?<=[a-z'] )A(?= [a-z])|^A(?= (?:one|two|three|four|five|six|seven|eight|nine|ten)\b(?!-))"
+)  # mid-sentence, a capital A is a letter: "the airline's A three…"
 
 
 def as_letters(reading: str) -> str:

@@ -18,7 +18,7 @@ _AMPERSAND_INITIALS = re.compile(r"\b([A-Z]{1,3})&([A-Z]{1,3})\b")
 
 
 def _initials(letters: str) -> str:
-    return letters if len(letters) == 1 else dotted(letters)
+    return letters if len(letters) == 1 and letters != "A" else dotted(letters)  # a lone A: "eh", never the article
 
 
 def symbol_pattern(symbol: str) -> str:

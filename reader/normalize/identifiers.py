@@ -1,0 +1,54 @@
+"""Digit strings that are identifiers, not amounts: IP addresses, card endings, case numbers.
+
+An identifier is read as people read it aloud: an IP address group by group with "dot"
+("one nine two dot one six eight dot one dot one"), the digits after "ending in" or "account"
+one by one, and a case or docket number's two parts with "dash" ("twenty-four dash oh three
+one eight"), never as a quantity ("four thousand…") or a range ("twenty-four to…").
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize import spell
+from reader.normalize.addresses import read_number_in_pairs
+from reader.normalize.patterns import has_digit
+
+__all__ = ["read_identifiers"]
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IP = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
+_CUED_DIGITS = re.compile(
+    r"(?i)\b(ending in|ending with|ending|ends in|ends with|last (?:four |4 )?digits(?: of)?|account(?: number)?"
+    r"|card(?: number)?|PIN|serial(?: number)?|badge(?: number)?|tail number|routing number|ZIP code)"
+    r"( |: ?|,? (?:No\.|#) ?)(\d{3,})\b(?![.,]\d)"
+)
+_CASE_NUMBER = re.compile(
+    r"\b(case|docket|file|claim|complaint|order|ticket|reference|indictment|bill|motion|No\.|no\.|number|Number)"
+    r"((?: (?:number|No\.|no\.|#))? ?#? ?)(\d{1,4})-(\d{2,8})\b(?![.,]\d|-)"
+)
+
+
+def _digits(group: str) -> str:
+    return spell.digits(group).replace("zero", "oh")
+
+
+def _case_part(group: str) -> str:
+    return _digits(group) if group.startswith("0") or len(group) > 4 else read_number_in_pairs(group)
+
+
+def _case(match: re.Match[str]) -> str:
+    cue, between, first, second = match.groups()
+    cue = "number" if cue.lower() == "no." else cue
+    between = " number " if "No." in between or "no." in between else between.replace("#", " number ")
+    return f"{cue}{between or ' '}{spell.cardinal(int(first))} dash {_case_part(second)}".replace("  ", " ")
+
+
+def read_identifiers(text: str) -> str:
+    """192.168.1.1 → one nine two dot…; ending in 4821 → four eight two one; No. 22-1234 → number twenty-two dash…."""
+    if not has_digit(text):
+        return text
+    if text.count(".") >= 3:
+        text = _IP.sub(lambda m: " dot ".join(_digits(part) for part in m.group().split(".")), text)
+    text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
+    return _CASE_NUMBER.sub(_case, text) if "-" in text else text
