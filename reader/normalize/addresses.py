@@ -89,7 +89,7 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
         return f"{name_} {spell.digits(zip_code)}" if zip_code else name_
 
     def read_addresses(text: str) -> str:
-        """418 S. Elm St. → four eighteen South Elm Street; Austin, TX 78701 → Austin, Texas seven eight seven oh one."""
+        """418 S. Elm St. → four eighteen South Elm Street; Austin, TX 78701 → Austin, Texas seven eight…."""
         text = street.sub(one_street, text)
         if not has_digit(text) and ", " not in text:
             return text

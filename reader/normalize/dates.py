@@ -87,7 +87,10 @@ _DAY_FIRST = re.compile(
 _MONTH_SPAN = re.compile(rf"(?=[JFMASOND])\b((?:{_MONTH}) \d{{1,2}}){_ORD}\s?[-–]\s?(?=(?:{_MONTH}) \d)")
 _MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b({_MONTH}),? (\d{{4}})(?!\d)")
 _NUMERIC = re.compile(r"(?=\d)(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
-_ON_NUMERIC = re.compile(r"(?=[obsufaOBSUFA])\b((?i:on|by|since|until|from|before|after)) (\d{1,2})/(\d{1,2})(?![\w/])")
+_ON_NUMERIC = re.compile(
+    r"(?=[obsufaOBSUFA])\b((?i:on|by|since|until|from|before|after)) (\d{1,2})/(\d{1,2})(?![\w/])"
+    r"(?! (?:of|point|points|percentage|mile|miles|inch|inches|cup|cups|pound|pounds|share|stake|hour|hours)\b)"
+)  # "cut by 1/4 point" is a fraction
 
 
 def _iso(match: re.Match[str]) -> str:

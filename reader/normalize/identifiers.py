@@ -1,4 +1,4 @@
-"""Digit strings that are identifiers, not amounts: IP addresses, card endings, case numbers.
+"""Digit strings that are identifiers, not amounts: IP addresses, card endings, case and model numbers.
 
 An identifier is read as people read it aloud: an IP address group by group with "dot"
 ("one nine two dot one six eight dot one dot one"), the digits after "ending in" or "account"
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize import spell
+from reader.normalize.acronyms import dotted
 from reader.normalize.addresses import read_number_in_pairs
 from reader.normalize.patterns import has_digit
 
@@ -27,6 +28,15 @@ _CASE_NUMBER = re.compile(
     r"\b(case|docket|file|claim|complaint|order|ticket|reference|indictment|bill|motion|No\.|no\.|number|Number)"
     r"((?: (?:number|No\.|no\.|#))? ?#? ?)(\d{1,4})-(\d{2,8})\b(?![.,]\d|-)"
 )
+
+
+# A model and its variant: A220-300, B737-800 (a letter, the model in pairs, "dash", the variant).
+_MODEL_VARIANT = re.compile(r"(?<![\w.-])([A-Z]{1,2})-?(\d{3})-(\d{3})(?![\w-]|[.,]\d)")
+
+
+def _model(match: re.Match[str]) -> str:
+    letters, model, variant = match.groups()
+    return f"{dotted(letters)} {read_number_in_pairs(model)} dash {spell.cardinal(int(variant))}"
 
 
 def _digits(group: str) -> str:
@@ -51,4 +61,6 @@ def read_identifiers(text: str) -> str:
     if text.count(".") >= 3:
         text = _IP.sub(lambda m: " dot ".join(_digits(part) for part in m.group().split(".")), text)
     text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
-    return _CASE_NUMBER.sub(_case, text) if "-" in text else text
+    if "-" not in text:
+        return text
+    return _MODEL_VARIANT.sub(_model, _CASE_NUMBER.sub(_case, text))
