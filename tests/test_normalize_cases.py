@@ -618,7 +618,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("(Reuters) The talks", "Reuters, The talks"),
         ("[sic]", "sic"),
         ("rock 'n' roll", "rock n roll"),
-        ("and/or", "and or"),
+        ("and/or", "and slash or"),
         ("~50 people", "about fifty people"),
         ("S&P 500", "S and P five hundred"),
         ("Q&A", "Q and A"),

@@ -341,7 +341,7 @@ CASES: dict[str, list[tuple[str, Expected]]] = {
         ("open 24/7", "open twenty-four seven"),
         ("a 50/50 chance", "a fifty-fifty chance"),
         ("the 49ers", "the forty-niners"),
-        ("USD/JPY", ("U.S.D. J.P.Y.", "dollar yen")),
+        ("USD/JPY", ("U.S.D. J.P.Y.", "dollar yen", "U.S.D. slash J.P.Y.")),  # issue 15: a slash is said
         ("3D printing", "three D printing"),
         ("5G networks", "five G networks"),
         ("MP3 files", "M.P. three files"),

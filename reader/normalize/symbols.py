@@ -15,6 +15,10 @@ from reader.normalize.data import RuleData
 __all__ = ["rules", "symbol_pattern"]
 
 _AMPERSAND_INITIALS = re.compile(r"\b([A-Z]{1,3})&([A-Z]{1,3})\b")
+# A slash between two words is said "slash" (he/him, owner/operator, and/or, AM/FM): the word keeps
+# both sides apart and never changes the meaning, as "or" would for singer/songwriter. Units (km/h),
+# web addresses, dates and fractions are read before this rule and hold no slash by then.
+_WORD_SLASH = re.compile(r"(?<=[A-Za-z]) ?/ ?(?=[A-Za-z])")
 
 
 def _initials(letters: str) -> str:
@@ -32,7 +36,9 @@ def _read_symbols(data: RuleData) -> Callable[[str], str]:
     pattern = re.compile("|".join(symbol_pattern(key) for key in sorted(table, key=len, reverse=True)))
 
     def read_symbols(text: str) -> str:
-        """& → and, + → plus, ° → degrees, = → equals; ™ ® © * vanish."""
+        """& → and, + → plus, ° → degrees, = → equals, he/him → he slash him; ™ ® © * vanish."""
+        if "/" in text:
+            text = _WORD_SLASH.sub(" slash ", text)
         if "&" in text:
             text = _AMPERSAND_INITIALS.sub(lambda m: f"{_initials(m.group(1))} and {_initials(m.group(2))}", text)
         return pattern.sub(lambda m: f" {table[m.group()]} ", text)
