@@ -24,7 +24,7 @@ _ONSETS = frozenset(
 )
 _CODA = re.compile(r"[^AEIOUY]{3,}$")
 _THREE_CODAS = tuple(
-    "NTS NDS RST RTH NGS STS RLD RLS NKS LDS RDS RKS RMS LTS MPS CTS PTS NCH RCH TCH GHT THS CKS SHT".split()
+    "NTS NDS RST RTH NGS STS RLD RLS NKS LDS RDS RKS RMS LTS MPS CTS PTS NCH RCH TCH GHT THS CKS SHT LLS".split()
 )
 _RUN = re.compile(r"(?<=[AEIOUY])[^AEIOUY]{3,}(?=[AEIOUY])")
 _MIDDLE_RUNS = frozenset(
@@ -69,11 +69,19 @@ def is_pronounceable(word: str) -> bool:
     return not (_CODA.search(word) and not word.endswith(_THREE_CODAS))
 
 
-_DOTTED_A = re.compile(r"(?<![\w.])A\.(?!M\.)(?=(?:[A-Z]\.)+)")  # an initialism written dotted: A.B.C., A.P.
+def _letter_a(nouns: frozenset[str]) -> re.Pattern[str] | None:
+    """A lone A after a noun that names by letter (Grade A, Plan A, Exhibit A) is the letter."""
+    if not nouns:
+        return None
+    return re.compile(r"\b(" + "|".join(sorted(nouns)) + r") A(?![\w'-])")
+
+
+_DOTTED_A = re.compile(r"(?<![\w.])A\.(?!M\.(?![A-Z]\.))(?=(?:[A-Z]\.)+)")  # an initialism written dotted: A.B.C., A.P.
 
 
 def _spell_initialisms(data: RuleData) -> Callable[[str], str]:
     words, letters, caps_words = data.acronym_words, data.acronym_letters, data.caps_words
+    letter_a = _letter_a(data.letter_nouns)
 
     def is_headline(text: str) -> bool:
         plain = [t for t, _ in _TOKEN.findall(text) if t.isupper() and t not in words and t not in letters]
@@ -83,6 +91,8 @@ def _spell_initialisms(data: RuleData) -> Callable[[str], str]:
         """GDP → G.D.P., FBI's → F.B.I.'s, CEOs → C.E.O.'s; NATO, NASA stay words; A.B.C. → eh B.C."""
         if "A." in text:
             text = _DOTTED_A.sub("eh ", text)
+        if letter_a is not None and " A" in text:
+            text = letter_a.sub(r"\1 eh", text)
         if not _TOKEN.search(text):
             return text
         headline = is_headline(text)

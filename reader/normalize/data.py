@@ -42,6 +42,7 @@ class RuleData:
     acronym_words: frozenset[str] = frozenset()
     acronym_letters: frozenset[str] = frozenset()
     caps_words: frozenset[str] = frozenset()
+    letter_nouns: frozenset[str] = frozenset()  # Grade, Plan, Exhibit: a lone A after them is the letter
     names: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     symbols: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     tlds: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
@@ -81,6 +82,7 @@ def rule_data_from_dict(raw: dict[str, Any], lang: str) -> RuleData:
         acronym_words=frozenset(acronyms.get("words", ())),
         acronym_letters=frozenset(acronyms.get("letters", ())),
         caps_words=frozenset(acronyms.get("caps_words", ())),
+        letter_nouns=frozenset(acronyms.get("letter_nouns", ())),
         names=_table(raw, "names"),
         symbols=_table(raw, "symbols"),
         tlds=_table(raw, "tlds"),

@@ -16,7 +16,7 @@ from reader.normalize import spell
 from reader.normalize.data import RuleData
 from reader.normalize.patterns import alternation, has_digit, starts_with
 
-__all__ = ["read_decades", "read_years", "rules"]
+__all__ = ["read_decades", "read_quarters", "read_years", "rules"]
 
 MONTHS = "January February March April May June July August September October November December".split()
 _MONTH_INDEX = {name: i for i, name in enumerate(MONTHS, 1)}
@@ -77,7 +77,7 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
 _ISO = re.compile(r"(?=\d)(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
 _YEAR_FIRST = re.compile(r"(?=\d)(?<![\w/.])(1[89]\d\d|20\d\d)/(\d{1,2})/(\d{1,2})(?![\w/]|\.\d)")  # 2021/11/05
 _MONTH_FIRST = re.compile(
-    rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)"
+    rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:\d|\.\d)"
     r"(?:(,?) (\d{4})(?!\d))?"
 )
 _DAY_FIRST = re.compile(
@@ -233,6 +233,32 @@ def _read_number_names(data: RuleData) -> Callable[[str], str]:
         return pattern.sub(lambda m: data.names[m.group(1)], text)
 
     return read_number_names
+
+
+_PERIOD_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+_QUARTER_FIRST = re.compile(r"(?<![\w.])([1-4])(Q|H) ?('?\d{2}|\d{4})(?![\w]|[.,]\d)")  # 1Q25, 4Q 2021, 2H24
+_QUARTER_AFTER = re.compile(
+    r"(?<![\w.])(Q|H)([1-4])(?:-| (?:of )?)('\d{2}|\d{4})(?![\w]|[.,]\d)"
+)  # Q4 2023, H2 of 2026
+
+
+def _period(number: str, letter: str, year: str) -> str:
+    if letter == "H" and number not in "12":
+        return f"{letter}{number} {year}"
+    year = year.lstrip("'")
+    full = str(2000 + int(year)) if len(year) == 2 else year
+    return f"{_PERIOD_ORDINALS[number]} {'quarter' if letter == 'Q' else 'half'} of {spell.year(full)}"
+
+
+def read_quarters(text: str) -> str:
+    """1Q25 / Q1 2025 → first quarter of twenty twenty-five; H2 2026 / 2H26 → second half of twenty twenty-six.
+
+    A quarter with no year ("Q4 EPS") is left to the other rules ("Q four").
+    """
+    if "Q" not in text and "H" not in text:
+        return text
+    text = _QUARTER_FIRST.sub(lambda m: _period(m.group(1), m.group(2), m.group(3)), text)
+    return _QUARTER_AFTER.sub(lambda m: _period(m.group(2), m.group(1), m.group(3)), text)
 
 
 def rules(data: RuleData, lang: str = "en") -> dict[str, Callable[[str], str]]:

@@ -39,6 +39,7 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         read_identifiers,
         addresses.rules(data)["addresses"],
         money.rules(data)["rate_periods"],
+        dates.read_quarters,
         date["names"],
         abbr["party_tags"],
         abbreviations.expand_numero,

@@ -35,7 +35,7 @@ _GROUP = re.compile(r"\d+")
 # premium prefix, then groups of digits or capital words, at least one of them a word.
 _VANITY = re.compile(
     r"(?<![\w-])(?:1[ -])?(?:8[0-8]{2}|900|0800|0808|0845|0870|1300|1800)"
-    r"(?=(?:-[0-9]{2,4})*-[A-Z]{2,})(?:-(?:[0-9]{2,4}|[A-Z]{2,}(?:[-][A-Z]{2,})*)){1,4}(?![\w-])"
+    r"(?=(?:-[0-9]{1,4})*-[A-Z]{2,})(?:-(?:[0-9]{1,4}|[A-Z]{2,}(?:[-][A-Z]{2,})*)){1,4}(?![\w-])"
 )
 _EXTENSION = re.compile(r"(?<![\w.])(?i:ext\.?|extension) ?(\d{1,6})\b")
 
