@@ -836,3 +836,42 @@ def test_there_are_at_least_400_cases_across_every_kind():
 def test_a_listener_hears_the_expected_words(kind, written, spoken, heard):
     said = normalize(written)
     assert heard[said] == heard[as_letters(spoken)], f"{kind}: {written!r} → {said!r}, expected {spoken!r}"
+
+
+LETTER_CONTEXTS = (
+    "at {} on Friday.",
+    "{} was first.",
+    "Fans of {} cheered.",
+    "an {} lawyer",
+    "the {} network",
+    "at {}.",
+)
+INITIALISMS_WITH_A = ("ASU", "AP", "ABC", "ATM", "AI", "AARP", "FAA", "CIA", "NAACP", "A.B.C.", "A.P.")
+
+
+def _espeak_key(text: str) -> str:
+    out = subprocess.run(["espeak-ng", "-q", "-x", "-v", "en-us"], input=text, capture_output=True, text=True)
+    return _phoneme_key(out.stdout).replace(";", "")  # ";" marks a linking, not a sound
+
+
+@pytest.mark.parametrize("initialism", INITIALISMS_WITH_A)
+def test_letters_are_heard_as_letters_in_every_context(initialism):
+    """Issue 15: eSpeak NG says "at A.B.C." as "at a dot B C" and a spaced or lone A as the article.
+
+    Whatever spelling the normalizer uses, each letter must be heard as the letter's name (each
+    letter said alone, "A." → "eh") after "at", at a sentence start, after "an" and before a noun.
+    """
+    if not shutil.which("espeak-ng"):
+        pytest.fail("espeak-ng is not installed (./quickstart.sh installs it)")
+    letters = [c for c in initialism if c.isalpha()]
+    names = "".join(_espeak_key(f"{c}.") for c in letters)
+    for context in LETTER_CONTEXTS:
+        said = _espeak_key(normalize(context.format(initialism)))
+        assert names in said, f"{context.format(initialism)!r} → {normalize(context.format(initialism))!r}: {said}"
+
+
+@pytest.mark.parametrize("written", ["an A350", "the A380 fleet", "an A-10", "Grade A beef", "Plan A failed"])
+def test_a_lone_a_before_a_number_or_after_a_naming_noun_is_the_letter(written):
+    if not shutil.which("espeak-ng"):
+        pytest.fail("espeak-ng is not installed (./quickstart.sh installs it)")
+    assert _espeak_key("A.") in _espeak_key(normalize(written)), normalize(written)
