@@ -63,6 +63,7 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
     zip_after_name = re.compile(
         r"(?<=, )(?P<st>" + _alternation(set(states.values())) + r") (?P<zip>\d{5})(?:-(?P<plus>\d{4}))?(?![\w-])"
     )
+    type_hint = re.compile(r"(?<=[a-z0-9] )(?:" + _alternation(types) + r")\b")  # cheap: most text has no street
     box = re.compile(r"\b(?P<po>P\. ?O\.|PO) Box (?P<num>\d{1,6})\b")
     block = re.compile(r"(?<![\w.,])(?P<num>[1-9]\d?00) block\b")
 
@@ -90,7 +91,8 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
 
     def read_addresses(text: str) -> str:
         """418 S. Elm St. → four eighteen South Elm Street; Austin, TX 78701 → Austin, Texas seven eight…."""
-        text = street.sub(one_street, text)
+        if type_hint.search(text):
+            text = street.sub(one_street, text)
         if not has_digit(text) and ", " not in text:
             return text
         text = routes.sub(lambda m: f"{data.route_words[m.group('word')]} {read_number_in_pairs(m.group('num'))}", text)

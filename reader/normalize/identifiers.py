@@ -39,6 +39,9 @@ def _model(match: re.Match[str]) -> str:
     return f"{dotted(letters)} {read_number_in_pairs(model)} dash {spell.cardinal(int(variant))}"
 
 
+_CUE_HINTS = ("nding", "nds ", "igits", "ccount", "ard", "PIN", "erial", "adge", "umber", "ZIP")
+
+
 def _digits(group: str) -> str:
     return spell.digits(group).replace("zero", "oh")
 
@@ -60,7 +63,8 @@ def read_identifiers(text: str) -> str:
         return text
     if text.count(".") >= 3:
         text = _IP.sub(lambda m: " dot ".join(_digits(part) for part in m.group().split(".")), text)
-    text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
+    if any(cue in text for cue in _CUE_HINTS):
+        text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
     if "-" not in text:
         return text
     return _MODEL_VARIANT.sub(_model, _CASE_NUMBER.sub(_case, text))
