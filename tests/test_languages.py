@@ -107,31 +107,21 @@ for _lang, _sentence, _accepted in SPOKEN_NUMBERS:
 
 def _heard_key(phonemes: str) -> str:
     """Consonants only: eSpeak NG colours a vowel by its neighbours ("ratus" alone, "ratos" in a sentence)."""
-    return re.sub(r"[aeiouyAEIOUV@0-9&#^.*~]+", "", phonemes.lower())
+    phonemes = re.sub(r"\([a-z]+\)", "", phonemes)  # "(en)", "(cmn)": eSpeak NG's switches of language, no sound
+    return re.sub(r"[aeiouyAEIOUV@0-9&#^.*~|]+", "", phonemes.lower())
 
 
 # Sentences whose numbers the language's voice still says wrong, each with why (xfail, not strict).
 _MISS = {
-    "ms": "eSpeak NG reads RM500 as 'ringgit five hundred': the currency word goes after the number in Malay",
-    "id": "eSpeak NG reads Rp5.000 as 'R P five thousand': the currency word goes after the number",
-    "zh": "eSpeak NG's Mandarin voice reads Arabic digits in English",
-    "ta": "eSpeak NG's Tamil voice reads the number without the sandhi and ₹ before it",
+    "ta": "eSpeak NG's Tamil voice reads the number without the sandhi the examiner writes",
     "ar": "eSpeak NG's Arabic voice does not inflect the number (gender, case) nor read % as the examiner does",
     "el": "eSpeak NG's Greek voice uses the neuter form and assimilates ντ; no Greek number rules yet",
     "ru": "eSpeak NG's Russian voice does not inflect the number for case (ordinal years, 'процентов')",
-    "hi": "eSpeak NG's Hindi voice reads ₹ before the number and % differently",
+    "hi": "eSpeak NG's Hindi voice reads 2024 and % with other sounds than the examiner's words",
 }
-SPOKEN_MISSES: dict[str, str] = {
-    "Setiap isi rumah akan menerima bantuan tunai RM500.": _MISS["ms"],
-    "Tarif bus itu hanya Rp5.000 sekali jalan.": _MISS["id"],
-    "当地已有300名居民被紧急转移。": _MISS["zh"],
-    "该法律于2024年正式生效。": _MISS["zh"],
-    "共有2000名运动员参加本届比赛。": _MISS["zh"],
-    "上个月居民消费价格同比上涨5%。": _MISS["zh"],
-    "演唱会门票售价为200元。": _MISS["zh"],
+SPOKEN_MISSES: dict[str, str] = {  # (filled from a run; see the reasons above)
     "இந்த வழக்கில் 15 பேர் கைது செய்யப்பட்டனர்.": _MISS["ta"],
     "பால் விலை 10% உயர்த்தப்பட்டுள்ளது.": _MISS["ta"],
-    "ஒவ்வொரு குடும்பத்துக்கும் ₹500 நிவாரணம் வழங்கப்படும்.": _MISS["ta"],
     "أقيمت البطولة في عام 2024.": _MISS["ar"],
     "أسفر الحادث عن إصابة 15 شخصا.": _MISS["ar"],
     "ارتفع معدل التضخم بنسبة 5% خلال الشهر الماضي.": _MISS["ar"],
@@ -145,7 +135,6 @@ SPOKEN_MISSES: dict[str, str] = {
     "Цены на бензин выросли на 5%.": _MISS["ru"],
     "यह कानून 2024 में लागू हुआ।": _MISS["hi"],
     "पिछले साल दूध की कीमतों में 10% की बढ़ोतरी हुई।": _MISS["hi"],
-    "हर परिवार को ₹500 की सहायता दी जाएगी।": _MISS["hi"],
 }
 
 

@@ -6,7 +6,8 @@ may pass its own ``rules`` (any sequence of such functions), its own ``data``,
 or a :class:`Lexicon` (applied before the built-in rules). English is complete
 for news; German, French and Spanish read numbers, percentages, ordinals, money
 and dates in their own words; any other language passes through with only
-punctuation made into pauses, so no English words are ever injected. A sentence in another
+punctuation made into pauses, so no English words are ever injected; a few languages get what their
+voice needs from ``data/local.toml`` (a currency said after the amount, Chinese numerals). A sentence in another
 script than its language's (a Greek sentence given as English) gets no language's rules either.
 ``detect_language`` is the project's one language detector (see :mod:`reader.normalize.language`).
 
@@ -27,6 +28,7 @@ from reader.normalize.english import english_rules, with_word_lists
 from reader.normalize.european import european_rules
 from reader.normalize.language import block_language, detect_language, dominant_script, script_of_language
 from reader.normalize.lexicon import Lexicon, configured_lexicon, load_lexicon
+from reader.normalize.local import local_rules
 from reader.normalize.spell import base_lang
 
 __all__ = [
@@ -62,7 +64,8 @@ def default_rules(
         return english_rules(data, lang.replace("_", "-").lower())
     if base in EUROPEAN:
         return european_rules(data or load_rule_data(base))
-    return PASS_THROUGH_RULES
+    local = local_rules(base)
+    return (clean_unicode, *local, pause_on_punctuation, tidy_spacing) if local else PASS_THROUGH_RULES
 
 
 def normalize(
