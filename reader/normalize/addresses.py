@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from reader.normalize import spell
 from reader.normalize.data import RuleData
-from reader.normalize.patterns import has_digit
+from reader.normalize.patterns import has_digit, starts_with
 
 __all__ = ["read_number_in_pairs", "rules"]
 
@@ -50,7 +50,7 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
     states = dict(data.postal_states)
     name = r"(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))"
     street = re.compile(
-        r"(?<![\w.])(?:(?P<num>\d{1,5}) )?(?:(?P<dir>" + _alternation(compass) + r")\.? )?"
+        r"(?=[\dA-Z])(?<![\w.])(?:(?P<num>\d{1,5}) )?(?:(?P<dir>" + _alternation(compass) + r")\.? )?"
         rf"(?P<name>{name}(?: {name}){{0,2}}) (?P<type>" + _alternation(types) + r")(?P<dot>\.)?(?![\w])"
         r"(?P<post> (?:NE|NW|SE|SW)\b\.?)?"
     )
@@ -63,7 +63,12 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
     zip_after_name = re.compile(
         r"(?<=, )(?P<st>" + _alternation(set(states.values())) + r") (?P<zip>\d{5})(?:-(?P<plus>\d{4}))?(?![\w-])"
     )
-    type_hint = re.compile(r"(?<=[a-z0-9] )(?:" + _alternation(types) + r")\b")  # cheap: most text has no street
+    type_hint = re.compile(
+        starts_with(types) + r"(?<=[a-z0-9] )(?:" + _alternation(types) + r")\b"
+    )  # most text has none
+    route_hints = tuple(data.route_words)
+    state_hint = re.compile(starts_with(states) + r"(?<=[a-z], )(?:" + _alternation(states) + r")\b")
+    zip_hint = re.compile(r"(?<=[a-z] )\d{5}\b")
     box = re.compile(r"\b(?P<po>P\. ?O\.|PO) Box (?P<num>\d{1,6})\b")
     block = re.compile(r"(?<![\w.,])(?P<num>[1-9]\d?00) block\b")
 
@@ -93,15 +98,21 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
         """418 S. Elm St. → four eighteen South Elm Street; Austin, TX 78701 → Austin, Texas seven eight…."""
         if type_hint.search(text):
             text = street.sub(one_street, text)
-        if not has_digit(text) and ", " not in text:
+        if ", " in text and state_hint.search(text):
+            text = state_code.sub(state, text)
+        if not has_digit(text):
             return text
-        text = routes.sub(lambda m: f"{data.route_words[m.group('word')]} {read_number_in_pairs(m.group('num'))}", text)
-        text = state_code.sub(state, text)
-        text = zip_after_name.sub(
-            lambda m: f"{m.group('st')} {spell.digits(m.group('zip') + (m.group('plus') or ''))}", text
-        )
-        text = box.sub(lambda m: f"{m.group('po')} Box {spell.digits(m.group('num'))}", text)
-        return block.sub(lambda m: f"{read_number_in_pairs(m.group('num'))} block", text)
+        if any(word in text for word in route_hints):
+            text = routes.sub(
+                lambda m: f"{data.route_words[m.group('word')]} {read_number_in_pairs(m.group('num'))}", text
+            )
+        if ", " in text and zip_hint.search(text):
+            text = zip_after_name.sub(
+                lambda m: f"{m.group('st')} {spell.digits(m.group('zip') + (m.group('plus') or ''))}", text
+            )
+        if "Box" in text:
+            text = box.sub(lambda m: f"{m.group('po')} Box {spell.digits(m.group('num'))}", text)
+        return block.sub(lambda m: f"{read_number_in_pairs(m.group('num'))} block", text) if " block" in text else text
 
     return read_addresses
 

@@ -25,13 +25,14 @@ _CUED_DIGITS = re.compile(
     r"( |: ?|,? (?:No\.|#) ?)(\d{3,})\b(?![.,]\d)"
 )
 _CASE_NUMBER = re.compile(
-    r"\b(case|docket|file|claim|complaint|order|ticket|reference|indictment|bill|motion|No\.|no\.|number|Number)"
+    r"(?=[cdfotribmnNC])\b(case|docket|file|claim|complaint|order|ticket|reference|indictment|bill|motion|No\.|no\.|number"
+    r"|Number)"
     r"((?: (?:number|No\.|no\.|#))? ?#? ?)(\d{1,4})-(\d{2,8})\b(?![.,]\d|-)"
 )
 
 
 # A model and its variant: A220-300, B737-800 (a letter, the model in pairs, "dash", the variant).
-_MODEL_VARIANT = re.compile(r"(?<![\w.-])([A-Z]{1,2})-?(\d{3})-(\d{3})(?![\w-]|[.,]\d)")
+_MODEL_VARIANT = re.compile(r"(?=[A-Z])(?<![\w.-])([A-Z]{1,2})-?(\d{3})-(\d{3})(?![\w-]|[.,]\d)")
 
 
 def _model(match: re.Match[str]) -> str:
@@ -39,7 +40,10 @@ def _model(match: re.Match[str]) -> str:
     return f"{dotted(letters)} {read_number_in_pairs(model)} dash {spell.cardinal(int(variant))}"
 
 
-_CUE_HINTS = ("nding", "nds ", "igits", "ccount", "ard", "PIN", "erial", "adge", "umber", "ZIP")
+_DIGIT_DASH_DIGIT = re.compile(r"\d-\d")
+_IP_HINT = re.compile(r"\d\.\d{1,3}\.\d")
+_CUE_HINTS = ("nding", "nds ", "igits", "ccount", "card", "Card", "PIN", "erial", "adge", "umber", "ZIP", "outing")
+_THREE_DIGITS = re.compile(r"\d{3}")
 
 
 def _digits(group: str) -> str:
@@ -61,10 +65,10 @@ def read_identifiers(text: str) -> str:
     """192.168.1.1 → one nine two dot…; ending in 4821 → four eight two one; No. 22-1234 → number twenty-two dash…."""
     if not has_digit(text):
         return text
-    if text.count(".") >= 3:
+    if text.count(".") >= 3 and _IP_HINT.search(text):
         text = _IP.sub(lambda m: " dot ".join(_digits(part) for part in m.group().split(".")), text)
-    if any(cue in text for cue in _CUE_HINTS):
+    if _THREE_DIGITS.search(text) and any(cue in text for cue in _CUE_HINTS):
         text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
-    if "-" not in text:
+    if "-" not in text or not _DIGIT_DASH_DIGIT.search(text):
         return text
     return _MODEL_VARIANT.sub(_model, _CASE_NUMBER.sub(_case, text))

@@ -33,7 +33,10 @@ def symbol_pattern(symbol: str) -> str:
 
 def _read_symbols(data: RuleData) -> Callable[[str], str]:
     table = dict(data.symbols)
-    pattern = re.compile("|".join(symbol_pattern(key) for key in sorted(table, key=len, reverse=True)))
+    plain = sorted((k for k in table if not k.isalpha()), key=len, reverse=True)
+    letters = sorted((k for k in table if k.isalpha()), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, plain)))
+    letter_pattern = re.compile("|".join(symbol_pattern(key) for key in letters)) if letters else None
 
     def read_symbols(text: str) -> str:
         """& → and, + → plus, ° → degrees, = → equals, he/him → he slash him; ™ ® © * vanish."""
@@ -41,6 +44,8 @@ def _read_symbols(data: RuleData) -> Callable[[str], str]:
             text = _WORD_SLASH.sub(" slash ", text)
         if "&" in text:
             text = _AMPERSAND_INITIALS.sub(lambda m: f"{_initials(m.group(1))} and {_initials(m.group(2))}", text)
+        if letter_pattern is not None and not text.isascii() and any(key in text for key in letters):
+            text = letter_pattern.sub(lambda m: f" {table[m.group()]} ", text)
         return pattern.sub(lambda m: f" {table[m.group()]} ", text)
 
     return read_symbols
