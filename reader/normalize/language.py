@@ -39,7 +39,8 @@ _MIN_CONFIDENCE = 0.5
 # The script each language is written in; any language not listed is written in Latin letters.
 _SCRIPTS: dict[str, frozenset[str]] = {
     **dict.fromkeys(["el"], frozenset({"GREEK"})),
-    **dict.fromkeys(["ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn", "tg"], frozenset({"CYRILLIC"})),
+    **dict.fromkeys(["ru", "uk", "bg", "mk", "be", "kk", "ky", "mn", "tg"], frozenset({"CYRILLIC"})),
+    "sr": frozenset({"CYRILLIC", "LATIN"}),  # Serbian is written in both
     **dict.fromkeys(["ar", "fa", "ur", "ps", "ug", "ku"], frozenset({"ARABIC"})),
     **dict.fromkeys(["he", "yi"], frozenset({"HEBREW"})),
     **dict.fromkeys(["hi", "mr", "ne", "sa"], frozenset({"DEVANAGARI"})),
