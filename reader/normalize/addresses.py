@@ -40,6 +40,11 @@ def read_number_in_pairs(written: str) -> str:
     return spell.digits(written)
 
 
+def _zip_digits(code: str) -> str:
+    """ZIP codes digit by digit, zero said "oh" as in phone numbers: 02139 → oh two one three nine."""
+    return spell.digits(code).replace("zero", "oh")
+
+
 def _alternation(keys: object) -> str:
     return "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))  # type: ignore[arg-type]
 
@@ -92,7 +97,7 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
     def state(match: re.Match[str]) -> str:
         zip_code = match.group("zip")
         name_ = states[match.group("st")]
-        return f"{name_} {spell.digits(zip_code)}" if zip_code else name_
+        return f"{name_} {_zip_digits(zip_code)}" if zip_code else name_
 
     def read_addresses(text: str) -> str:
         """418 S. Elm St. → four eighteen South Elm Street; Austin, TX 78701 → Austin, Texas seven eight…."""
@@ -108,7 +113,7 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
             )
         if ", " in text and zip_hint.search(text):
             text = zip_after_name.sub(
-                lambda m: f"{m.group('st')} {spell.digits(m.group('zip') + (m.group('plus') or ''))}", text
+                lambda m: f"{m.group('st')} {_zip_digits(m.group('zip') + (m.group('plus') or ''))}", text
             )
         if "Box" in text:
             text = box.sub(lambda m: f"{m.group('po')} Box {spell.digits(m.group('num'))}", text)

@@ -250,6 +250,14 @@ def _period(number: str, letter: str, year: str) -> str:
     return f"{_PERIOD_ORDINALS[number]} {'quarter' if letter == 'Q' else 'half'} of {spell.year(full)}"
 
 
+_BEFORE_THE = re.compile(r"\b(?:in|for|during|of|by|from|since|until|through|over|after|before|to|into) $", re.I)
+
+
+def _the(match: re.Match[str]) -> str:
+    """ "in Q3 2024" → "in the third quarter of…"; "its Q3" keeps its own determiner."""
+    return "the " if _BEFORE_THE.search(match.string[max(0, match.start() - 10) : match.start()]) else ""
+
+
 def read_quarters(text: str) -> str:
     """1Q25 / Q1 2025 → first quarter of twenty twenty-five; H2 2026 / 2H26 → second half of twenty twenty-six.
 
@@ -257,8 +265,8 @@ def read_quarters(text: str) -> str:
     """
     if "Q" not in text and "H" not in text:
         return text
-    text = _QUARTER_FIRST.sub(lambda m: _period(m.group(1), m.group(2), m.group(3)), text)
-    return _QUARTER_AFTER.sub(lambda m: _period(m.group(2), m.group(1), m.group(3)), text)
+    text = _QUARTER_FIRST.sub(lambda m: _the(m) + _period(m.group(1), m.group(2), m.group(3)), text)
+    return _QUARTER_AFTER.sub(lambda m: _the(m) + _period(m.group(2), m.group(1), m.group(3)), text)
 
 
 def rules(data: RuleData, lang: str = "en") -> dict[str, Callable[[str], str]]:

@@ -46,6 +46,16 @@ _CUE_HINTS = ("nding", "nds ", "igits", "ccount", "card", "Card", "PIN", "erial"
 _THREE_DIGITS = re.compile(r"\d{3}")
 
 
+# A federal court case number: year, kind, number (21-cv-1234, 22-cr-00451).
+_COURT_CASE = re.compile(r"(?:\b(No\.|no\.) ?)?(?<![\w-])(\d{1,2})-([a-z]{2,4})-(\d{2,6})(?![\w-])")
+
+
+def _court_case(match: re.Match[str]) -> str:
+    numero, year, kind, number = match.groups()
+    head = "number " if numero else ""
+    return f"{head}{spell.cardinal(int(year))} {dotted(kind)} {_digits(number)}"
+
+
 def _digits(group: str) -> str:
     return spell.digits(group).replace("zero", "oh")
 
@@ -69,6 +79,9 @@ def read_identifiers(text: str) -> str:
         text = _IP.sub(lambda m: " dot ".join(_digits(part) for part in m.group().split(".")), text)
     if _THREE_DIGITS.search(text) and any(cue in text for cue in _CUE_HINTS):
         text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
-    if "-" not in text or not _DIGIT_DASH_DIGIT.search(text):
+    if "-" not in text:
+        return text
+    text = _COURT_CASE.sub(_court_case, text)
+    if not _DIGIT_DASH_DIGIT.search(text):
         return text
     return _MODEL_VARIANT.sub(_model, _CASE_NUMBER.sub(_case, text))
