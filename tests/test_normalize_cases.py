@@ -651,6 +651,9 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("The parade crossed St. Mark's Pl. at noon.", "The parade crossed Saint Mark's Place at noon."),
         ("the 4500 block of Elm Ct.", "the forty-five hundred block of Elm Court."),
         ("Dr. Smith spoke.", "Doctor Smith spoke."),
+        ("He said yes, OK, and left.", "He said yes, okay, and left."),
+        ("They met in Paris, ME, last year.", "They met in Paris, Maine, last year."),
+        ("Sure, IN the end it worked.", "Sure, in the end it worked."),
     ],
     "letters": [
         ("Students rallied at AUM on Friday.", "Students rallied at eh U.M. on Friday."),

@@ -40,6 +40,11 @@ def read_number_in_pairs(written: str) -> str:
     return spell.digits(written)
 
 
+# State codes that are also words in capitals: a state only after a city that is not the sentence's
+# first word ("Fine, OK." is no city), or before a ZIP code.
+_WORD_CODES = frozenset({"OK", "IN", "ME", "OR", "HI", "OH", "AL", "LA", "PA", "MA", "DE", "CO", "ID", "AS"})
+
+
 def _zip_digits(code: str) -> str:
     """ZIP codes digit by digit, zero said "oh" as in phone numbers: 02139 → oh two one three nine."""
     return spell.digits(code).replace("zero", "oh")
@@ -63,7 +68,8 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
         r"(?<![\w.])(?P<word>" + _alternation(data.route_words) + r")\.?(?P<sep>[ -])(?P<num>\d{3,4})(?![\w]|[.,]\d)"
     )
     state_code = re.compile(
-        r"(?<=[a-z], )(?P<st>" + _alternation(states) + r")(?P<zip> \d{5}(?:-\d{4})?)?(?=[,.;:!?)]|$| [a-z])"
+        r"(?P<city>\b[A-Z][a-z]+), (?P<st>" + _alternation(states) + r")(?P<zip> \d{5}(?:-\d{4})?)?"
+        r"(?=[,.;:!?)]|$| [a-z])"
     )
     zip_after_name = re.compile(
         r"(?<=, )(?P<st>" + _alternation(set(states.values())) + r") (?P<zip>\d{5})(?:-(?P<plus>\d{4}))?(?![\w-])"
@@ -95,9 +101,12 @@ def _read_addresses(data: RuleData) -> Callable[[str], str]:
         return spoken + "." if ends and not rest.strip(" \"')]") else spoken
 
     def state(match: re.Match[str]) -> str:
-        zip_code = match.group("zip")
-        name_ = states[match.group("st")]
-        return f"{name_} {_zip_digits(zip_code)}" if zip_code else name_
+        code, zip_code, city = match.group("st"), match.group("zip"), match.group("city")
+        first_word = not match.string[: match.start()].strip(" \"'(")
+        if code in _WORD_CODES and not zip_code and first_word:
+            return match.group()  # "Fine, OK." / "Sure, IN the end": a word, not a state
+        name_ = states[code]
+        return f"{city}, {name_} {_zip_digits(zip_code)}" if zip_code else f"{city}, {name_}"
 
     def read_addresses(text: str) -> str:
         """418 S. Elm St. → four eighteen South Elm Street; Austin, TX 78701 → Austin, Texas seven eight…."""
