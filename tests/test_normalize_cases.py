@@ -731,6 +731,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
     "identifiers": [
         ("The server at 10.0.0.254 went down.", "The server at one oh dot oh dot oh dot two five four went down."),
         ("a card ending in 0912", "a card ending in oh nine one two"),
+        ("the fiscal year ending in 2025", "the fiscal year ending in twenty twenty-five"),
         ("The account ending 7730 was frozen.", "The account ending seven seven three oh was frozen."),
         ("The judge heard case No. 23-0456.", "The judge heard case number twenty-three dash oh four five six."),
         ("docket 19-1392", "docket nineteen dash thirteen ninety-two"),

@@ -60,6 +60,17 @@ def _digits(group: str) -> str:
     return spell.digits(group).replace("zero", "oh")
 
 
+_PERIOD_BEFORE = re.compile(r"(?i)\b(?:year|years|season|decade|period|term|month|quarter|fiscal|FY)\b")
+
+
+def _cued(match: re.Match[str]) -> str:
+    cue, between, number = match.groups()
+    before = match.string[max(0, match.start() - 30) : match.start()]
+    if re.fullmatch(r"(?:19|20)\d\d", number) and cue.lower().startswith("end") and _PERIOD_BEFORE.search(before):
+        return match.group()  # "the year ending in 2025": a year
+    return f"{cue}{between}{_digits(number)}"
+
+
 def _case_part(group: str) -> str:
     return _digits(group) if group.startswith("0") or len(group) > 4 else read_number_in_pairs(group)
 
@@ -78,7 +89,7 @@ def read_identifiers(text: str) -> str:
     if text.count(".") >= 3 and _IP_HINT.search(text):
         text = _IP.sub(lambda m: " dot ".join(_digits(part) for part in m.group().split(".")), text)
     if _THREE_DIGITS.search(text) and any(cue in text for cue in _CUE_HINTS):
-        text = _CUED_DIGITS.sub(lambda m: f"{m.group(1)}{m.group(2)}{_digits(m.group(3))}", text)
+        text = _CUED_DIGITS.sub(_cued, text)
     if "-" not in text:
         return text
     text = _COURT_CASE.sub(_court_case, text)
