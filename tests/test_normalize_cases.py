@@ -776,6 +776,7 @@ CASES: dict[str, list[tuple[str, str]]] = {
         ("Go to cdc.gov/flu/season-2024.", "Go to C.D.C. dot gov slash flu slash season dash twenty twenty-four."),
         ("Visit https://www.bbc.co.uk/news/uk-politics-68123456?at_medium=RSS.", "Visit B.B.C. dot co dot U.K.."),
         ("Read it at https://bit.ly/3AbCdE.", "Read it at bit dot L.Y.."),
+        ("Visit t.co/xyz.", "Visit T. dot co."),
         ("Tips at fbi.gov/tips", "Tips at F.B.I. dot gov slash tips"),
         ("Details at example.com/2025/plan.", "Details at example dot com slash twenty twenty-five slash plan."),
         ("the site nasa.gov/artemis", "the site nasa dot gov slash artemis"),

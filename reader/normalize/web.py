@@ -29,6 +29,8 @@ _CAMEL_HANDLE = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-z])(?=[A-Z])")
 # paths, query strings and fragments (tracking links, slugs of whole headlines) and codes that mix
 # letters and digits or cases (short links such as bit.ly/3xYz, t.co/abc123).
 _PLAIN_PATH = re.compile(r"(?:/(?:[a-z]{2,20}|\d{1,4})(?:-(?:[a-z]{1,20}|\d{1,4})){0,3}){1,3}/?")
+# Link shorteners: their path is always a code, whatever it looks like (t.co/xyz).
+_SHORT_LINK_HOSTS = frozenset({"t.co", "bit.ly", "ow.ly", "goo.gl", "tinyurl.com", "buff.ly", "dlvr.it", "trib.al"})
 _DOTTED_WORD = re.compile(r"[A-Za-z0-9]\.[a-z]")
 _LOCAL_SYMBOLS = {".": " dot ", "_": " underscore ", "-": " dash ", "+": " plus "}
 
@@ -80,7 +82,7 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
         host, _, path = rest.partition("/")
         host = host.split("@")[-1].split(":")[0]
         words = _host_words(host, tlds, sites, data.acronym_letters)
-        if path and _PLAIN_PATH.fullmatch("/" + path):
+        if path and _PLAIN_PATH.fullmatch("/" + path) and host.lower() not in _SHORT_LINK_HOSTS:
             words += _path_words(path)
         return words + tail
 
@@ -88,7 +90,7 @@ def _read_web(data: RuleData) -> Callable[[str], str]:
         host, path = match.group(1), match.group(2) or ""
         words = _host_words(host, tlds, sites, data.acronym_letters)
         clean_path = path.rstrip(_TRAILING)
-        if clean_path and _PLAIN_PATH.fullmatch(clean_path):
+        if clean_path and _PLAIN_PATH.fullmatch(clean_path) and host.lower() not in _SHORT_LINK_HOSTS:
             words += _path_words(clean_path)
         return words + path[len(clean_path) :]
 
