@@ -37,6 +37,8 @@ TEMPLATES = [
     "NATO allies agreed to spend {pct} of GDP on defense by {year}, up from {pct} in {year}.",
     "The {ordinal} round ended {score} after {duration} minutes; attendance was {count}.",
     "Prices rose {range}% in {month}, and {money} was wiped off the {acr} index (approx. {pct}).",
+    "Police were called to {street}, {city}, after a tip to {vanity} about a card ending in {digits}.",
+    "Rents average {rate} in {quarter}, and the owner/operator said the {units} site at {path} opens {capdate}.",
 ]
 FILL = {
     "pct": ["2%", "5.5%", "0.3%", "12%", "2.5 percent", "-1.2%"],
@@ -66,6 +68,15 @@ FILL = {
     "address": ["10 Downing St.", "1600 Pennsylvania Ave."],
     "duration": ["90", "120", "45"],
     "month": ["May", "Jan.", "Oct."],
+    "street": ["2315 Oak Ave.", "418 S. Elm St.", "E 9th St", "1600 Pennsylvania Ave. NW", "Hwy 101"],
+    "city": ["Austin, TX 78701", "Boise, ID", "Portland, OR", "St. Paul, MN"],
+    "vanity": ["1-888-FLY-HOME", "(555)-123-4567", "03-2345 6789", "1-800-222-TIPS"],
+    "digits": ["4821", "0912"],
+    "rate": ["$15/mo.", "€8/wk", "£2/day", "$4.10/gal"],
+    "quarter": ["1Q25", "Q4 2023", "H2 2026"],
+    "units": ["2 billion lb", "3.4 million sq m", "6 million m³", "25KM"],
+    "path": ["example.com/help", "www.gov.uk/apply-passport", "192.168.1.1"],
+    "capdate": ["OCT. 9", "APRIL 17, 2025", "2021/11/05", "in the 1950s-70s"],
 }
 
 

@@ -15,7 +15,7 @@ import re
 from reader.article import Article, Block
 from reader.cleanup import clean_blocks, cut_tail, is_breadcrumb, require_body
 from reader.furniture import FurnitureRules, count_words, default_rules
-from reader.normalize.language import guess_language
+from reader.normalize.language import detect_language
 from reader.script import split_sentences
 
 __all__ = ["extract_text"]
@@ -176,5 +176,5 @@ def extract_text(text: str, *, rules: FurnitureRules | None = None, source: str 
     blocks = cut_tail(blocks, rules)
     blocks = clean_blocks(blocks, rules, title=title)
     require_body(blocks, source)
-    lang = guess_language(text) or "en"  # plain text declares no language
+    lang = detect_language(text) or "en"  # plain text declares no language: the one detector says
     return Article(title=title, blocks=tuple(blocks), byline=byline, lang=lang, source_text=text)

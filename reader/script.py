@@ -15,6 +15,7 @@ from functools import lru_cache
 import pysbd
 
 from reader.article import Article
+from reader.normalize import block_language
 from reader.normalize import normalize as default_normalize
 
 __all__ = ["Script", "Sentence", "make_script", "split_sentences"]
@@ -106,9 +107,10 @@ def make_script(article: Article, normalize: Normalizer = default_normalize) -> 
 
     sentences: list[Sentence] = []
     for block_index, (kind, text) in enumerate(units):
-        pieces = [text.strip()] if kind in ("title", "subtitle", "heading") else split_sentences(text, lang)
+        text_lang = block_language(text, lang)  # a block in another script is never read by lang's rules
+        pieces = [text.strip()] if kind in ("title", "subtitle", "heading") else split_sentences(text, text_lang)
         for written in pieces:
-            spoken = normalize(written, lang)
+            spoken = normalize(written, text_lang)
             if written and _SPEAKABLE.search(spoken):
                 sentences.append(Sentence(len(sentences), block_index, kind, written, spoken))
     return Script(title=article.title, lang=lang, sentences=tuple(sentences))

@@ -6,7 +6,10 @@ may pass its own ``rules`` (any sequence of such functions), its own ``data``,
 or a :class:`Lexicon` (applied before the built-in rules). English is complete
 for news; German, French and Spanish read numbers, percentages, ordinals, money
 and dates in their own words; any other language passes through with only
-punctuation made into pauses, so no English words are ever injected.
+punctuation made into pauses, so no English words are ever injected; a few languages get what their
+voice needs from ``data/local.toml`` (a currency said after the amount, Chinese numerals). A sentence in another
+script than its language's (a Greek sentence given as English) gets no language's rules either.
+``detect_language`` is the project's one language detector (see :mod:`reader.normalize.language`).
 
 The function works on one sentence at a time (as ``reader.script`` calls it)
 and never adds or removes a sentence boundary the player relies on.
@@ -23,7 +26,9 @@ from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_s
 from reader.normalize.data import RuleData, load_rule_data
 from reader.normalize.english import english_rules, with_word_lists
 from reader.normalize.european import european_rules
+from reader.normalize.language import block_language, detect_language, dominant_script, script_of_language
 from reader.normalize.lexicon import Lexicon, configured_lexicon, load_lexicon
+from reader.normalize.local import local_rules
 from reader.normalize.spell import base_lang
 
 __all__ = [
@@ -31,7 +36,9 @@ __all__ = [
     "Lexicon",
     "Rule",
     "RuleData",
+    "block_language",
     "default_rules",
+    "detect_language",
     "load_lexicon",
     "load_rule_data",
     "normalize",
@@ -57,7 +64,8 @@ def default_rules(
         return english_rules(data, lang.replace("_", "-").lower())
     if base in EUROPEAN:
         return european_rules(data or load_rule_data(base))
-    return PASS_THROUGH_RULES
+    local = local_rules(base)
+    return (clean_unicode, *local, pause_on_punctuation, tidy_spacing) if local else PASS_THROUGH_RULES
 
 
 def normalize(
@@ -81,6 +89,18 @@ def normalize(
     text = unicodedata.normalize("NFC", text)
     if lexicon:
         text = lexicon.apply(text)
-    for rule in rules if rules is not None else default_rules(lang or "en", data=data, lexicon=lexicon):
+    if rules is None:
+        lang = lang or "en"
+        rules = default_rules(lang, data=data, lexicon=lexicon) if _in_its_script(text, lang) else PASS_THROUGH_RULES
+    for rule in rules:
         text = rule(text)
     return text
+
+
+def _in_its_script(text: str, lang: str) -> bool:
+    """False for a sentence in another script than ``lang``'s (Greek text under English rules): such a
+    sentence gets no language's rules, only pauses, and its digits are left to the voice."""
+    if text.isascii():
+        return True
+    script = dominant_script(text)
+    return script is None or script in script_of_language(lang)

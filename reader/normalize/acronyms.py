@@ -24,7 +24,7 @@ _ONSETS = frozenset(
 )
 _CODA = re.compile(r"[^AEIOUY]{3,}$")
 _THREE_CODAS = tuple(
-    "NTS NDS RST RTH NGS STS RLD RLS NKS LDS RDS RKS RMS LTS MPS CTS PTS NCH RCH TCH GHT THS CKS SHT".split()
+    "NTS NDS RST RTH NGS STS RLD RLS NKS LDS RDS RKS RMS LTS MPS CTS PTS NCH RCH TCH GHT THS CKS SHT LLS".split()
 )
 _RUN = re.compile(r"(?<=[AEIOUY])[^AEIOUY]{3,}(?=[AEIOUY])")
 _MIDDLE_RUNS = frozenset(
@@ -37,8 +37,17 @@ _FINAL_PAIRS = frozenset(
 
 
 def dotted(letters: str) -> str:
-    """GDP → G.D.P."""
-    return "".join(f"{c.upper()}." for c in letters if c.isalnum())
+    """GDP → G.D.P.; a leading A is "eh" (ASU → eh S.U.).
+
+    eSpeak NG reads a dotted or spaced A after "at" as the article ("at A.S.U." → "at a dot S U"),
+    and a lone A before a number as the article too ("an A 350"); "eh" is the letter's name in
+    every context, and dotted capitals are the letters everywhere else (tests/test_normalize_cases.py
+    checks each spelling through eSpeak NG's phonemes).
+    """
+    spelled = "".join(f"{c.upper()}." for c in letters if c.isalnum())
+    if spelled.startswith("A."):
+        return "eh " + spelled[2:] if len(spelled) > 2 else "eh"
+    return spelled
 
 
 def is_pronounceable(word: str) -> bool:
@@ -60,15 +69,30 @@ def is_pronounceable(word: str) -> bool:
     return not (_CODA.search(word) and not word.endswith(_THREE_CODAS))
 
 
+def _letter_a(nouns: frozenset[str]) -> re.Pattern[str] | None:
+    """A lone A after a noun that names by letter (Grade A, Plan A, Exhibit A) is the letter."""
+    if not nouns:
+        return None
+    return re.compile(r"\b(" + "|".join(sorted(nouns)) + r") A(?![\w'-])")
+
+
+_DOTTED_A = re.compile(r"(?<![\w.])A\.(?!M\.(?![A-Z]\.))(?=(?:[A-Z]\.)+)")  # an initialism written dotted: A.B.C., A.P.
+
+
 def _spell_initialisms(data: RuleData) -> Callable[[str], str]:
     words, letters, caps_words = data.acronym_words, data.acronym_letters, data.caps_words
+    letter_a = _letter_a(data.letter_nouns)
 
     def is_headline(text: str) -> bool:
         plain = [t for t, _ in _TOKEN.findall(text) if t.isupper() and t not in words and t not in letters]
         return sum(1 for t in plain if t in caps_words or is_pronounceable(t)) >= 2
 
     def spell_initialisms(text: str) -> str:
-        """GDP → G.D.P., FBI's → F.B.I.'s, CEOs → C.E.O.'s; NATO, NASA stay words."""
+        """GDP → G.D.P., FBI's → F.B.I.'s, CEOs → C.E.O.'s; NATO, NASA stay words; A.B.C. → eh B.C."""
+        if "A." in text:
+            text = _DOTTED_A.sub("eh ", text)
+        if letter_a is not None and " A" in text:
+            text = letter_a.sub(r"\1 eh", text)
         if not _TOKEN.search(text):
             return text
         headline = is_headline(text)

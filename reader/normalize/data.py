@@ -42,9 +42,15 @@ class RuleData:
     acronym_words: frozenset[str] = frozenset()
     acronym_letters: frozenset[str] = frozenset()
     caps_words: frozenset[str] = frozenset()
+    letter_nouns: frozenset[str] = frozenset()  # Grade, Plan, Exhibit: a lone A after them is the letter
     names: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     symbols: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
     tlds: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)
+    rate_periods: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # /mo → a month
+    site_labels: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # nytimes → N.Y. times
+    street_types: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # Ave → Avenue
+    compass: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # NE → Northeast, in addresses
+    route_words: MappingProxyType[str, str] = field(default_factory=lambda: _EMPTY)  # Hwy → Highway, before numbers
     words: MappingProxyType[str, Any] = field(default_factory=lambda: _EMPTY)  # language words: "percent", month names…
 
 
@@ -76,9 +82,15 @@ def rule_data_from_dict(raw: dict[str, Any], lang: str) -> RuleData:
         acronym_words=frozenset(acronyms.get("words", ())),
         acronym_letters=frozenset(acronyms.get("letters", ())),
         caps_words=frozenset(acronyms.get("caps_words", ())),
+        letter_nouns=frozenset(acronyms.get("letter_nouns", ())),
         names=_table(raw, "names"),
         symbols=_table(raw, "symbols"),
         tlds=_table(raw, "tlds"),
+        site_labels=_table(raw, "site_labels"),
+        rate_periods=_table(raw, "rate_periods"),
+        street_types=_table(raw, "addresses", "street_types"),
+        compass=_table(raw, "addresses", "compass"),
+        route_words=_table(raw, "addresses", "route_words"),
         words=_table(raw, "words"),
     )
 

@@ -16,7 +16,7 @@ from reader.normalize import spell
 from reader.normalize.data import RuleData
 from reader.normalize.patterns import alternation, has_digit, starts_with
 
-__all__ = ["read_decades", "read_years", "rules"]
+__all__ = ["read_decades", "read_quarters", "read_years", "rules"]
 
 MONTHS = "January February March April May June July August September October November December".split()
 _MONTH_INDEX = {name: i for i, name in enumerate(MONTHS, 1)}
@@ -38,6 +38,12 @@ def _year4(text: str) -> str:
     return str(value + (2000 if value < 50 else 1900)) if len(text) == 2 else text
 
 
+_CAPITAL_MONTH = re.compile(
+    r"(?=[JFMASOND])\b(JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
+    r"|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT|SEP|OCT|NOV|DEC)(?=\.? \d{1,2}(?:st|nd|rd|th)?\b(?![:.]\d))"
+)
+
+
 def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
     keys = sorted({**data.months, **data.weekdays}, key=len, reverse=True)
     dotted = [k for k in data.months if k.endswith(".")]
@@ -57,15 +63,21 @@ def _expand_abbreviations(data: RuleData) -> Callable[[str], str]:
         return table[key] + "." if key.endswith(".") and not rest else table[key]  # "in Nov." ends the sentence
 
     def expand_month_and_weekday_abbreviations(text: str) -> str:
-        """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number)."""
+        """Feb. 13 → February 13, Sept. → September, Thu., Feb. 13 → Thursday (a bare "Feb" only before a number).
+
+        A month in capitals before a day ("OCT. 9", "APRIL 17, 2025" in a headline or notice) is the month.
+        """
+        if _CAPITAL_MONTH.search(text):
+            text = _CAPITAL_MONTH.sub(lambda m: m.group(1).capitalize(), text)
         return pattern.sub(_say, text)
 
     return expand_month_and_weekday_abbreviations
 
 
 _ISO = re.compile(r"(?=\d)(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+_YEAR_FIRST = re.compile(r"(?=\d)(?<![\w/.])(1[89]\d\d|20\d\d)/(\d{1,2})/(\d{1,2})(?![\w/]|\.\d)")  # 2021/11/05
 _MONTH_FIRST = re.compile(
-    rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:|\.\d)"
+    rf"(?=[JFMASOND])\b({_MONTH})\.? (\d{{1,2}}){_ORD}(?:\s?(?:-|to|and)\s?(\d{{1,2}}){_ORD})?(?!\d|:\d|\.\d)"
     r"(?:(,?) (\d{4})(?!\d))?"
 )
 _DAY_FIRST = re.compile(
@@ -75,7 +87,10 @@ _DAY_FIRST = re.compile(
 _MONTH_SPAN = re.compile(rf"(?=[JFMASOND])\b((?:{_MONTH}) \d{{1,2}}){_ORD}\s?[-–]\s?(?=(?:{_MONTH}) \d)")
 _MONTH_YEAR = re.compile(rf"(?=[JFMASOND])\b({_MONTH}),? (\d{{4}})(?!\d)")
 _NUMERIC = re.compile(r"(?=\d)(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|[.]\d)")
-_ON_NUMERIC = re.compile(r"(?=[obsufaOBSUFA])\b((?i:on|by|since|until|from|before|after)) (\d{1,2})/(\d{1,2})(?![\w/])")
+_ON_NUMERIC = re.compile(
+    r"(?=[obsufaOBSUFA])\b((?i:on|by|since|until|from|before|after)) (\d{1,2})/(\d{1,2})(?![\w/])"
+    r"(?! (?:of|point|points|percentage|mile|miles|inch|inches|cup|cups|pound|pounds|share|stake|hour|hours)\b)"
+)  # "cut by 1/4 point" is a fraction
 
 
 def _iso(match: re.Match[str]) -> str:
@@ -131,6 +146,8 @@ def _read_dates(day_first: bool) -> Callable[[str], str]:
         if not has_digit(text):
             return text
         text = _ISO.sub(_iso, text)
+        if "/" in text:
+            text = _YEAR_FIRST.sub(_iso, text)
         text = _NUMERIC.sub(numeric, text)
         text = _ON_NUMERIC.sub(on_numeric, text)
         text = _MONTH_FIRST.sub(_month_first, _MONTH_SPAN.sub(r"\1 to ", text))  # Feb. 28-March 2
@@ -160,9 +177,21 @@ def _decade(match: re.Match[str]) -> str:
     return f"{spell.cardinal(century)} {_DECADE_TENS[tens]}"
 
 
+_DECADE_RANGE = re.compile(r"(?=\d)(?<![\w.,$€£])(1\d|20)(\d0s)\s?[-–]\s?(1\d|20)?(\d0s)\b")
+
+
+def _decade_range(match: re.Match[str]) -> str:
+    century, first, second_century, second = match.groups()
+    return f"{century}{first} to {second_century or century}{second}"  # 1950s-70s → 1950s to 1970s
+
+
 def read_decades(text: str) -> str:
-    """1990s → nineteen nineties, '80s / the 80s → eighties, 2000s → two thousands."""
-    return _DECADE.sub(_decade, text) if "0s" in text or "0's" in text else text
+    """1990s → nineteen nineties, '80s / the 80s → eighties, 2000s → two thousands; 1950s-70s → … to …."""
+    if "0s" not in text and "0's" not in text:
+        return text
+    if "0s-" in text or "0s–" in text or "0s -" in text or "0s –" in text:
+        text = _DECADE_RANGE.sub(_decade_range, text)
+    return _DECADE.sub(_decade, text)
 
 
 _YEAR = re.compile(r"(?=[12])(?<![\w$€£.,:/-])(1\d\d\d|20\d\d)(?![\d%]|[.,:/]\d|\s?(?:°|percent\b))")
@@ -204,6 +233,40 @@ def _read_number_names(data: RuleData) -> Callable[[str], str]:
         return pattern.sub(lambda m: data.names[m.group(1)], text)
 
     return read_number_names
+
+
+_PERIOD_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+_QUARTER_FIRST = re.compile(r"(?<![\w.])([1-4])(Q|H) ?('?\d{2}|\d{4})(?![\w]|[.,]\d)")  # 1Q25, 4Q 2021, 2H24
+_QUARTER_AFTER = re.compile(
+    r"(?<![\w.])(Q|H)([1-4])(?:-| (?:of )?)('\d{2}|\d{4})(?![\w]|[.,]\d)"
+)  # Q4 2023, H2 of 2026
+
+
+def _period(number: str, letter: str, year: str) -> str:
+    if letter == "H" and number not in "12":
+        return f"{letter}{number} {year}"
+    year = year.lstrip("'")
+    full = str(2000 + int(year)) if len(year) == 2 else year
+    return f"{_PERIOD_ORDINALS[number]} {'quarter' if letter == 'Q' else 'half'} of {spell.year(full)}"
+
+
+_BEFORE_THE = re.compile(r"\b(?:in|for|during|of|by|from|since|until|through|over|after|before|to|into) $", re.I)
+
+
+def _the(match: re.Match[str]) -> str:
+    """ "in Q3 2024" → "in the third quarter of…"; "its Q3" keeps its own determiner."""
+    return "the " if _BEFORE_THE.search(match.string[max(0, match.start() - 10) : match.start()]) else ""
+
+
+def read_quarters(text: str) -> str:
+    """1Q25 / Q1 2025 → first quarter of twenty twenty-five; H2 2026 / 2H26 → second half of twenty twenty-six.
+
+    A quarter with no year ("Q4 EPS") is left to the other rules ("Q four").
+    """
+    if "Q" not in text and "H" not in text:
+        return text
+    text = _QUARTER_FIRST.sub(lambda m: _the(m) + _period(m.group(1), m.group(2), m.group(3)), text)
+    return _QUARTER_AFTER.sub(lambda m: _the(m) + _period(m.group(2), m.group(1), m.group(3)), text)
 
 
 def rules(data: RuleData, lang: str = "en") -> dict[str, Callable[[str], str]]:

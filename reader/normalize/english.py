@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
-from reader.normalize import abbreviations, acronyms, dates, money, numbers, symbols, times, units, web
+from reader.normalize import abbreviations, acronyms, addresses, dates, money, numbers, symbols, times, units, web
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData
+from reader.normalize.identifiers import read_identifiers
 from reader.normalize.phones import read_phone_numbers
 from reader.normalize.roman import read_roman_numerals
 
@@ -35,6 +36,10 @@ def english_rules(data: RuleData, lang: str = "en") -> tuple[Rule, ...]:
         clean_unicode,
         web.rules(data)["web"],
         read_phone_numbers,
+        read_identifiers,
+        addresses.rules(data)["addresses"],
+        money.rules(data)["rate_periods"],
+        dates.read_quarters,
         date["names"],
         abbr["party_tags"],
         abbreviations.expand_numero,

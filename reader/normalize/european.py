@@ -19,6 +19,7 @@ from reader.normalize import spell
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData
 from reader.normalize.roman import roman_value
+from reader.normalize.symbols import symbol_pattern
 
 __all__ = ["european_rules"]
 
@@ -245,7 +246,7 @@ def _number_rule(data: RuleData) -> Rule:
 
 def _symbol_rule(data: RuleData) -> Rule:
     table = dict(data.symbols)
-    pattern = re.compile(_alternation(table))
+    pattern = re.compile("|".join(symbol_pattern(key) for key in sorted(table, key=len, reverse=True)))
     leftover = re.compile(r"\d+")
 
     def read_symbols(text: str) -> str:

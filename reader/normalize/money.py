@@ -112,5 +112,23 @@ def _read_money(data: RuleData) -> Callable[[str], str]:
     return read_money
 
 
+def _read_rate_periods(data: RuleData) -> Callable[[str], str]:
+    periods = dict(data.rate_periods)
+    pattern = re.compile(r"(?<=[\d%])/(" + _alternation(periods) + r")(\.)?(?![\w/])")
+
+    def read_rate_periods(text: str) -> str:
+        """$15/mo. → $15 a month, €8/wk → €8 a week, $4.10/gal → $4.10 a gallon (the money rule reads the rest)."""
+        if "/" not in text:
+            return text
+
+        def period(match: re.Match[str]) -> str:
+            ends = match.group(2) and not match.string[match.end() :].strip(" \"')]")
+            return f" {periods[match.group(1)]}" + ("." if ends else "")
+
+        return pattern.sub(period, text)
+
+    return read_rate_periods
+
+
 def rules(data: RuleData) -> dict[str, Callable[[str], str]]:
-    return {"money": _read_money(data)}
+    return {"money": _read_money(data), "rate_periods": _read_rate_periods(data)}

@@ -111,12 +111,15 @@ def read_negatives(text: str) -> str:
 
 _LETTER_THEN_DIGIT = re.compile(r"(?=[\d-])(?<=[^\W\d_])-?(?=\d)")  # both open on a digit or hyphen: fast to scan
 _DIGIT_THEN_LETTER = re.compile(r"(\d)(?=[^\W\d_])")
+_MODEL_A = re.compile(r"(?<![\w.-])A-?(?=\d)")
 
 
 def separate_letters_from_digits(text: str) -> str:
     """G7 → G 7, F-35 → F 35, 3D → 3 D: once units and ordinals are read, the rest are names with numbers."""
     if not has_digit(text):
         return text
+    if "A" in text:
+        text = _MODEL_A.sub("eh ", text)  # A350, A-10: the letter, which eSpeak NG reads as the article
     return _DIGIT_THEN_LETTER.sub(r"\1 ", _LETTER_THEN_DIGIT.sub(" ", text))
 
 

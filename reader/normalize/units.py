@@ -43,15 +43,21 @@ def _read_measures(data: RuleData) -> Callable[[str], str]:
     glued = _alternation(k for k in data.units if k in _GLUED_ONLY)
     spaced_only = _alternation(k for k in data.units if k in _SPACED_ONLY)
     pattern = re.compile(
-        rf"(?=[\d.])(?<![\w.,])({_NUMBER})(?:(-)|\s?)(?:({spaced})|(?<=\d)({glued})|(?<= )({spaced_only}))(?![\w])"
+        rf"(?=[\d.])(?<![\w.,])({_NUMBER})(?: (million|billion|trillion|thousand))?"
+        rf"(?:(-)|\s?)(?:({spaced})|(?<=\d)({glued})|(?<= )({spaced_only}))(?![\w])"
         r"(?: ([A-Za-z]+))?"
     )
     per_unit = re.compile(rf"(?=[/p])(?:/|\bper )({spaced})(?![\w])")
     scales = {k: v for k, v in data.scales.items() if len(k) > 1}
 
     def measure(match: re.Match[str]) -> str:
-        number, hyphen, unit_spaced, unit_glued, unit_apart, next_word = match.groups()
+        number, scale, hyphen, unit_spaced, unit_glued, unit_apart, next_word = match.groups()
         unit = unit_spaced or unit_glued or unit_apart
+        if scale:  # 2 billion lb, 3.4 million sq m: a count of units, always plural
+            if unit in scales or unit in ("k", "b", "m", "s", "x"):
+                return match.group()
+            tail = f" {next_word}" if next_word else ""
+            return f"{spell.number(number)} {scale} {data.units[unit][1]}{tail}"
         if unit == "s" and "." not in number:
             return match.group()  # 9.79s is a sprint time; a bare "5s" is left to other rules
         words = spell.number(number)
