@@ -31,7 +31,7 @@ from reader.htmldom import (
     strip_publisher_skips,
 )
 from reader.input_limits import InputLimits, check_markup, check_tree, drop_huge_inline
-from reader.normalize.language import guess_language
+from reader.normalize import page_language
 from reader.script import split_sentences
 
 __all__ = ["extract_html"]
@@ -330,7 +330,7 @@ def extract_html(
         byline=meta.author or None,
         site_name=meta.sitename or None,
         date=meta.date or None,
-        lang=lang or guess_language(" ".join(block.text for block in blocks[:30])) or "en",
+        lang=page_language(lang, " ".join(block.text for block in blocks[:30])) or "en",
         url=meta.url or url,
         image=meta.image or None,
         source_text=None,

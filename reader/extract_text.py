@@ -15,7 +15,7 @@ import re
 from reader.article import Article, Block
 from reader.cleanup import clean_blocks, cut_tail, is_breadcrumb, require_body
 from reader.furniture import FurnitureRules, count_words, default_rules
-from reader.normalize.language import detect_language
+from reader.normalize import detect_language
 from reader.script import split_sentences
 
 __all__ = ["extract_text"]

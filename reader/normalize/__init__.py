@@ -26,7 +26,13 @@ from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_s
 from reader.normalize.data import RuleData, load_rule_data
 from reader.normalize.english import english_rules, with_word_lists
 from reader.normalize.european import european_rules
-from reader.normalize.language import block_language, detect_language, dominant_script, script_of_language
+from reader.normalize.language import (
+    block_language,
+    detect_language,
+    dominant_script,
+    page_language,
+    script_of_language,
+)
 from reader.normalize.lexicon import Lexicon, configured_lexicon, load_lexicon
 from reader.normalize.local import local_rules
 from reader.normalize.spell import base_lang
@@ -42,6 +48,7 @@ __all__ = [
     "load_lexicon",
     "load_rule_data",
     "normalize",
+    "page_language",
 ]
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,14 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["block_language", "detect_language", "dominant_script", "guess_language", "script_of_language"]
+__all__ = [
+    "block_language",
+    "detect_language",
+    "dominant_script",
+    "guess_language",
+    "page_language",
+    "script_of_language",
+]
 
 log = logging.getLogger(__name__)
 
@@ -165,3 +172,26 @@ def block_language(text: str, lang: str) -> str:
 def guess_language(text: str, *, sample: int = 2000) -> str | None:
     """The language of an article's text when its page declares none: :func:`detect_language`."""
     return detect_language(text, sample=sample)
+
+
+_OVERRIDE_LETTERS = 200  # below this a page's own declaration wins over a guess
+
+
+def page_language(declared: str | None, text: str) -> str | None:
+    """The language to read a page in: what its text is written in, even when the page says otherwise.
+
+    Pages declare ``lang="de"`` on English text (a template copied from another edition) or tag
+    Portuguese as Spanish; the voice must follow the words. The declaration stands when the text is
+    too short to judge (under 200 letters), when the detector is unsure, or when both agree on the
+    language (a declared region, ``en-GB``, is kept).
+    """
+    declared = (declared or "").strip().lower() or None
+    detected = detect_language(text)
+    if detected is None:
+        return declared
+    if declared is None:
+        return detected
+    if declared.split("-")[0] == detected:
+        return declared
+    letters = sum(1 for c in text[:4000] if c.isalpha())
+    return detected if letters >= _OVERRIDE_LETTERS else declared
