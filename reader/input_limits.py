@@ -17,6 +17,11 @@ took 96 s), so ``check_tree`` unwraps, keeping their text, the inline elements p
 ``MAX_INLINE`` of the page and those nested more than ``MAX_INLINE_DEPTH`` inline elements deep. No
 article needs more to be read aloud: the formatting is not spoken.
 
+A "word" of thousands of characters without a space is no word, and costs the furniture rules' regexes
+hundreds of bytes per character (a 1 MB one took 2 GB): in a page such runs are cut every
+``MAX_WORD_CHARS`` characters; a text or Markdown paste holding one is refused. HTML comments are
+removed from the parsed page (never spoken; 500,000 of them took 48 s of main-content detection).
+
 Separately, libxml2 stops parsing at a single text node over 10 MB (an inline
 script or style, a comment) and silently drops the rest of the page, so
 ``drop_huge_inline`` removes such script, style and comment bodies first.
@@ -38,7 +43,7 @@ from typing import Any
 
 from lxml import etree, html
 
-from reader.errors import InputError
+from reader.errors import InputError, InputTooCostly
 
 __all__ = [
     "InputLimits",
@@ -48,6 +53,7 @@ __all__ = [
     "check_tree",
     "drop_huge_inline",
     "limit_inline",
+    "split_long_words",
 ]
 
 MAX_ELEMENTS = 250_000  # opening tags in the raw markup: bounds the parsed tree's memory
@@ -57,6 +63,7 @@ MAX_SENTENCES = 20_000  # a 20,000-word long read has ~1,000; scripting costs 0.
 MAX_INLINE_CHARS = 1_000_000  # a script, style or comment larger than this is dropped before parsing
 MAX_INLINE = 5_000  # inline elements (links, emphasis, spans) kept on a page; the rest are unwrapped
 MAX_INLINE_DEPTH = 12  # inline elements nested deeper inside inline elements are unwrapped
+MAX_WORD_CHARS = 10_000  # a longer run without spaces is no word: split in a page, refused in text
 MAX_INLINE_COST = 50_000_000  # sum over blocks of inline elements × characters (~1 byte each at peak)
 
 # Elements that only format a run of text: unwrapping one keeps its text and tail in place.
@@ -74,6 +81,9 @@ _TEXT_BLOCKS = (
     "div", "section", "article", "figcaption", "caption",
 )  # fmt: skip
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# A run of non-space characters longer than MAX_WORD_CHARS, found only from its start (linear).
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1}}}")
+_RUN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?。！？…]+(?=\s|$)")
 _INLINE_START = re.compile(r"<(script|style)\b[^>]*>|<!--", re.IGNORECASE)
 _INLINE_END = {
@@ -107,7 +117,7 @@ class InputLimits:
 
 
 def _too_many(count: int, what: str, limit: int, source: str) -> InputError:
-    return InputError(
+    return InputTooCostly(
         f"{source} has {count:,} {what}, more than the {limit:,} an article may have",
         cause="not an article (a data dump, an archive page or a hostile page); READER_MAX_BLOCKS raises the limit",
     )
@@ -143,6 +153,41 @@ def check_markup(markup: str, source: str, limits: InputLimits) -> None:
         raise _too_many(count, "HTML elements", limits.max_elements, source)
 
 
+def _unwrap_marked(tree: html.HtmlElement) -> None:
+    """Replace every element tagged ``_UNWRAP`` by its text, children and tail, in one pass per parent.
+
+    Neither ``strip_tags`` nor ``drop_tag`` will do: the first leaves each unwrapped run as its own text
+    node, and lxml joins a run of text nodes by repeated concatenation each time ``.text`` is read
+    (quadratic: 240,000 of them took 25 s); the second concatenates onto a growing text one by one."""
+    parents: dict[html.HtmlElement, None] = {}
+    for element in tree.iter(_UNWRAP):
+        parent = element.getparent()
+        if parent is not None and parent.tag != _UNWRAP:
+            parents[parent] = None
+    for parent in parents:
+        head: list[str] = [parent.text or ""]
+        kept: list[tuple[Any, list[str]]] = []
+        _flatten(parent, head, kept)
+        parent[:] = [child for child, _ in kept]
+        parent.text = "".join(head) or None
+        for child, tail in kept:
+            child.tail = "".join(tail) or None
+
+
+def _flatten(node: Any, run: list[str], kept: list[tuple[Any, list[str]]]) -> list[str]:
+    """Gather ``node``'s children into ``kept`` (the elements that stay, each with its tail's pieces) and
+    the texts of unwrapped ones into the current ``run``; return the run the next text goes to."""
+    for child in node:
+        if child.tag == _UNWRAP:
+            run.append(child.text or "")
+            run = _flatten(child, run, kept)
+            run.append(child.tail or "")
+        else:
+            run = [child.tail or ""]
+            kept.append((child, run))
+    return run
+
+
 def limit_inline(
     tree: html.HtmlElement,
     max_inline: int = MAX_INLINE,
@@ -157,7 +202,7 @@ def limit_inline(
     blocks are taken in document order until their sum passes ``max_cost``, and every inline element of
     a block past it is unwrapped. Of the rest, those past the first ``max_inline`` of the page and those
     inside more than ``max_depth`` inline ancestors are unwrapped (the walk costs the square of their
-    number: 80,000 took 96 s). Linear: one ``iterwalk`` with a stack, one ``strip_tags`` in C.
+    number: 80,000 took 96 s). Linear: one ``iterwalk`` with a stack, then ``_unwrap_marked``.
     """
     inline = frozenset(INLINE_TAGS)
     stack: list[tuple[list[Any], int]] = []  # for each open element: its block's record, its inline depth
@@ -196,16 +241,28 @@ def limit_inline(
                 kept += 1
     for element in excess:
         element.tag = _UNWRAP
-    if excess:
-        etree.strip_tags(tree, _UNWRAP)
-        # strip_tags leaves the unwrapped runs as separate text nodes, which later readers of .text walk
-        # again and again (slower than before); setting each text to itself joins its nodes into one.
-        for element in tree.iter(etree.Element):
-            if element.text:
-                element.text = element.text
-            if element.tail:
-                element.tail = element.tail
+    _unwrap_marked(tree)
     return len(excess)
+
+
+def _cut_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if len(run) <= MAX_WORD_CHARS:
+        return run
+    return " ".join(run[i : i + MAX_WORD_CHARS] for i in range(0, len(run), MAX_WORD_CHARS))
+
+
+def split_long_words(tree: html.HtmlElement) -> int:
+    """Cut every run of more than ``MAX_WORD_CHARS`` non-space characters in the page's text with spaces;
+    return how many texts changed. Run after ``limit_inline``, which can join runs into one."""
+    changed = 0
+    for element in tree.iter(etree.Element):
+        for name in ("text", "tail"):
+            value = getattr(element, name)
+            if value and len(value) > MAX_WORD_CHARS and _LONG_RUN.search(value):
+                setattr(element, name, _RUN.sub(_cut_run, value))
+                changed += 1
+    return changed
 
 
 def check_tree(tree: html.HtmlElement, source: str, limits: InputLimits) -> None:
@@ -220,9 +277,11 @@ def check_tree(tree: html.HtmlElement, source: str, limits: InputLimits) -> None
             count += 1
     if count > limits.max_blocks:
         raise _too_many(count, "blocks of text", limits.max_blocks, source)
+    etree.strip_elements(tree, etree.Comment, with_tail=False)
     unwrapped = limit_inline(tree)
     if unwrapped:
         log.info("%s: unwrapped %d inline elements past the caps (their text is kept)", source, unwrapped)
+    split_long_words(tree)
 
 
 def check_plain(text: str, source: str, limits: InputLimits, *, markdown: bool = False) -> None:
@@ -230,9 +289,17 @@ def check_plain(text: str, source: str, limits: InputLimits, *, markdown: bool =
     Markdown also no more table cells or link brackets than ``limits.max_blocks`` (markdown-it takes ~55 µs
     per unclosed ``[a](`` and is quadratic in a table's columns: 2,000 columns took 14 s)."""
     if len(text) > 2 * limits.max_article_chars:
-        raise InputError(
+        raise InputTooCostly(
             f"{source} is {len(text):,} characters long, more than an article may be",
             cause="READER_MAX_ARTICLE_CHARS raises the limit",
+        )
+    long_run = _LONG_RUN.search(text)
+    if long_run is not None:
+        length = len(_RUN.match(text, long_run.start()).group(0))  # type: ignore[union-attr]
+        raise InputTooCostly(
+            f"{source} holds a word of {length:,} characters without a space, more than the "
+            f"{MAX_WORD_CHARS:,} a word may have",
+            cause="binary or encoded data (base64, minified code) rather than an article",
         )
     count = len(_PARAGRAPH_BREAK.findall(text)) + 1
     if count > limits.max_blocks:
@@ -250,14 +317,14 @@ def check_article(blocks: tuple[object, ...] | list[object], source: str, limits
         raise _too_many(len(blocks), "paragraphs", limits.max_blocks, source)
     chars = sum(len(getattr(block, "text", "")) for block in blocks)
     if chars > limits.max_article_chars:
-        raise InputError(
+        raise InputTooCostly(
             f"the article in {source} is {chars:,} characters long, more than the {limits.max_article_chars:,} "
             "an article may have",
             cause="a book or a data dump rather than an article; READER_MAX_ARTICLE_CHARS raises the limit",
         )
     sentences = sum(len(_SENTENCE_END.findall(getattr(block, "text", ""))) for block in blocks)
     if sentences > limits.max_sentences:
-        raise InputError(
+        raise InputTooCostly(
             f"the article in {source} has about {sentences:,} sentences, more than the {limits.max_sentences:,} "
             "an article may have",
             cause="a book or a data dump rather than an article; READER_MAX_SENTENCES raises the limit",
