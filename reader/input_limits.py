@@ -19,7 +19,8 @@ article needs more to be read aloud: the formatting is not spoken.
 
 A "word" of thousands of characters without a space is no word, and costs the furniture rules' regexes
 hundreds of bytes per character (a 1 MB one took 2 GB): in a page such runs are cut every
-``MAX_WORD_CHARS`` characters; a text or Markdown paste holding one is refused. HTML comments are
+``MAX_WORD_CHARS`` characters; a text or Markdown paste holding one past ``MAX_PLAIN_WORD_CHARS`` is
+refused (the text cannot be changed before it is read). HTML comments are
 removed from the parsed page (never spoken; 500,000 of them took 48 s of main-content detection).
 
 Separately, libxml2 stops parsing at a single text node over 10 MB (an inline
@@ -63,7 +64,8 @@ MAX_SENTENCES = 20_000  # a 20,000-word long read has ~1,000; scripting costs 0.
 MAX_INLINE_CHARS = 1_000_000  # a script, style or comment larger than this is dropped before parsing
 MAX_INLINE = 5_000  # inline elements (links, emphasis, spans) kept on a page; the rest are unwrapped
 MAX_INLINE_DEPTH = 12  # inline elements nested deeper inside inline elements are unwrapped
-MAX_WORD_CHARS = 10_000  # a longer run without spaces is no word: split in a page, refused in text
+MAX_WORD_CHARS = 10_000  # a longer run without spaces in a page is cut with spaces
+MAX_PLAIN_WORD_CHARS = 100_000  # a longer one in a text or Markdown paste is refused
 MAX_INLINE_COST = 50_000_000  # sum over blocks of inline elements × characters (~1 byte each at peak)
 
 # Elements that only format a run of text: unwrapping one keeps its text and tail in place.
@@ -83,6 +85,7 @@ _TEXT_BLOCKS = (
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # A run of non-space characters longer than MAX_WORD_CHARS, found only from its start (linear).
 _LONG_RUN = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1}}}")
+_LONG_PLAIN_RUN = re.compile(rf"(?<!\S)\S{{{MAX_PLAIN_WORD_CHARS + 1}}}")
 _RUN = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"[.!?。！？…]+(?=\s|$)")
 _INLINE_START = re.compile(r"<(script|style)\b[^>]*>|<!--", re.IGNORECASE)
@@ -293,14 +296,6 @@ def check_plain(text: str, source: str, limits: InputLimits, *, markdown: bool =
             f"{source} is {len(text):,} characters long, more than an article may be",
             cause="READER_MAX_ARTICLE_CHARS raises the limit",
         )
-    long_run = _LONG_RUN.search(text)
-    if long_run is not None:
-        length = len(_RUN.match(text, long_run.start()).group(0))  # type: ignore[union-attr]
-        raise InputTooCostly(
-            f"{source} holds a word of {length:,} characters without a space, more than the "
-            f"{MAX_WORD_CHARS:,} a word may have",
-            cause="binary or encoded data (base64, minified code) rather than an article",
-        )
     count = len(_PARAGRAPH_BREAK.findall(text)) + 1
     if count > limits.max_blocks:
         raise _too_many(count, "paragraphs", limits.max_blocks, source)
@@ -309,6 +304,14 @@ def check_plain(text: str, source: str, limits: InputLimits, *, markdown: bool =
             count = text.count(mark)
             if count > limits.max_blocks:
                 raise _too_many(count, what, limits.max_blocks, source)
+    long_run = _LONG_PLAIN_RUN.search(text)
+    if long_run is not None:
+        length = len(_RUN.match(text, long_run.start()).group(0))  # type: ignore[union-attr]
+        raise InputTooCostly(
+            f"{source} holds a word of {length:,} characters without a space, more than the "
+            f"{MAX_PLAIN_WORD_CHARS:,} a word may have",
+            cause="binary or encoded data (base64, minified code) rather than an article",
+        )
 
 
 def check_article(blocks: tuple[object, ...] | list[object], source: str, limits: InputLimits) -> None:
