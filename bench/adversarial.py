@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from adversarial_inputs import BASELINE, BUDGET_MB, BUDGET_SECONDS, SHAPES, measure  # noqa: E402
+from adversarial_inputs import BASELINE, BUDGET_MB, BUDGET_SECONDS, SHAPES, measure
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from reader.safe_text import clean_fields
+
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
 BLOCK_KINDS: tuple[str, ...] = ("heading", "paragraph", "quote", "list_item")
 
@@ -20,6 +22,9 @@ class Block:
     kind: BlockKind
     text: str
     level: int = 0  # heading level (1-6) for headings, 0 otherwise
+
+    def __post_init__(self) -> None:
+        clean_fields(self)  # characters XML cannot hold never enter the model (reader.safe_text)
 
 
 @dataclass(frozen=True)
@@ -40,3 +45,6 @@ class Article:
     url: str | None = None  # canonical URL when known
     image: str | None = None  # lead image URL when the page has one
     source_text: str | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        clean_fields(self)  # characters XML cannot hold never enter the model (reader.safe_text)

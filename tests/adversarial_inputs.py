@@ -37,7 +37,9 @@ def _fill(unit: str, size: int = MAX_INPUT_BYTES - 200) -> str:
 
 def _sentences(count: int) -> str:
     """Distinct paragraphs of plain sentences (repeated ones are dropped as furniture)."""
-    return "".join(f"<p>The council met on day {i} and voted. It built {i} homes by the river.</p>" for i in range(count))
+    return "".join(
+        f"<p>The council met on day {i} and voted. It built {i} homes by the river.</p>" for i in range(count)
+    )
 
 
 def _real_article() -> str:
@@ -60,7 +62,10 @@ SHAPES: dict[str, Shape] = {
     "html-inline-in-long-paragraph": ("html", lambda: _page("<p>" + "<em>a</em> " * 200 + "more " * 190_000 + "</p>")),
     "html-spans": ("html", lambda: _page("<p>" + "<span>word</span> " * _ELEMENTS + "</p>")),
     # deep nesting
-    "html-nested-inline": ("html", lambda: _page(("<p>" + "<i><b>" * 100 + "word " + "</b></i>" * 100 + "</p>") * 1_150)),
+    "html-nested-inline": (
+        "html",
+        lambda: _page(("<p>" + "<i><b>" * 100 + "word " + "</b></i>" * 100 + "</p>") * 1_150),
+    ),
     "html-deep-divs": ("html", lambda: _page("<div>" * _ELEMENTS + "Some words here." + "</div>" * _ELEMENTS)),
     "html-deep-unclosed": ("html", lambda: _page(_fill("<div><p>x"))),
     "html-deep-lists": ("html", lambda: _page("<ul><li>item " * 100_000)),
@@ -82,7 +87,10 @@ SHAPES: dict[str, Shape] = {
     "html-entities": ("html", lambda: _page("<p>" + _fill("&amp; ") + "</p>")),
     "html-newlines": ("html", lambda: _page("<p>Some words here.</p>" + _fill("\n"))),
     # huge tables
-    "html-huge-table": ("html", lambda: _page("<table>" + ("<tr>" + "<td>cell</td>" * 50 + "</tr>") * 4_700 + "</table>")),
+    "html-huge-table": (
+        "html",
+        lambda: _page("<table>" + ("<tr>" + "<td>cell</td>" * 50 + "</tr>") * 4_700 + "</table>"),
+    ),
     "html-wide-table": ("html", lambda: _page("<table><tr>" + "<td>c</td>" * 200_000 + "</tr></table>")),
     "html-table-per-row-text": ("html", lambda: _page("<table>" + "<tr><td>row text</td></tr>" * 9_000 + "</table>")),
     # comments, scripts
@@ -104,7 +112,10 @@ SHAPES: dict[str, Shape] = {
     "text-a-dots": ("text", lambda: "A title\n\n" + "a. " * 19_000),
     "text-a-dots-5mb": ("text", lambda: "A title\n\n" + _fill("a. ")),
     "text-newlines": ("text", lambda: "A title\n\n" + _fill("\n") + "text"),
-    "text-many-paragraphs": ("text", lambda: "A title\n\n" + "".join(f"Line {i} of the text.\n\n" for i in range(_BLOCKS))),
+    "text-many-paragraphs": (
+        "text",
+        lambda: "A title\n\n" + "".join(f"Line {i} of the text.\n\n" for i in range(_BLOCKS)),
+    ),
     "text-brackets": ("text", lambda: "A title\n\n" + "(" * 490_000 + "x" + ")" * 490_000),
     "text-digits": ("text", lambda: "A title\n\n" + "9" * _CHARS),
     "text-long-title": ("text", lambda: "x" * _CHARS + "\n\nA paragraph."),
