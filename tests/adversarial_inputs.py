@@ -77,6 +77,8 @@ SHAPES: dict[str, Shape] = {
     "html-tiny-blocks-under-cap": ("html", lambda: _page("<p>w</p>" * _BLOCKS)),
     "html-tiny-blocks-5mb": ("html", lambda: _page(_fill("<p>w</p>"))),
     "html-many-paragraphs": ("html", lambda: _page(_sentences(_BLOCKS))),
+    "html-empty-divs": ("html", lambda: _page("<p>Some words here.</p>" + "<div></div>" * _ELEMENTS)),
+    "html-images": ("html", lambda: _page("<p>Some words here.</p>" + "<img src=x>" * _ELEMENTS)),
     "html-many-empty-elements": ("html", lambda: _page("<p>Some words here.</p>" + "<br>" * _ELEMENTS)),
     # unpunctuated runs, long words, odd text
     "html-unpunctuated": ("html", lambda: _page("<p>" + _fill("word ") + "</p>")),
@@ -122,6 +124,7 @@ SHAPES: dict[str, Shape] = {
     # Markdown
     "markdown-emphasis": ("markdown", lambda: "# Title\n\n" + _fill("*a* ")),
     "markdown-emphasis-under-cap": ("markdown", lambda: "# Title\n\n" + "*a* " * (_CHARS // 4)),
+    "markdown-emphasis-under-mark-cap": ("markdown", lambda: "# Title\n\n" + "*a* word " * 9_900),
     "markdown-unclosed-emphasis": ("markdown", lambda: "# Title\n\n" + "**a " * (_CHARS // 4)),
     "markdown-nested-quotes": ("markdown", lambda: "# Title\n\n" + ">" * _CHARS + " a"),
     "markdown-nested-lists": ("markdown", lambda: "# Title\n\n" + "- " * 400_000 + "a"),
