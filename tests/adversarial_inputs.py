@@ -57,7 +57,7 @@ SHAPES: dict[str, Shape] = {
     "html-inline-b-under-cap": ("html", lambda: _page("<p>" + "<b>x</b>" * _ELEMENTS + "</p>")),
     "html-inline-b-5mb": ("html", lambda: _page("<p>" + _fill("<b>x</b>") + "</p>")),
     "html-inline-words": ("html", lambda: _page("<p>" + "<b>word</b> " * _ELEMENTS + "</p>")),
-    "html-links": ("html", lambda: _page("<p>" + '<a href="/x">word</a> ' * _ELEMENTS + "</p>")),
+    "html-links": ("html", lambda: _page("<p>" + '<a href="/x">word</a> ' * 220_000 + "</p>")),
     "html-inline-per-paragraph": ("html", lambda: _page(("<p>" + "<i>word</i> " * 100 + "</p>") * 2_350)),
     "html-inline-in-long-paragraph": ("html", lambda: _page("<p>" + "<em>a</em> " * 200 + "more " * 190_000 + "</p>")),
     "html-spans": ("html", lambda: _page("<p>" + "<span>word</span> " * _ELEMENTS + "</p>")),
