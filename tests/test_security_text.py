@@ -9,6 +9,7 @@ in ``tests/test_input_budget.py``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -296,3 +297,34 @@ def test_hostile_text_plans_to_chunks_within_the_limit() -> None:
     article = reader.extract("A title\n\n" + "word " * 30_000 + "\n\n" + "a. " * 3000)
     chunks = chunk_script(make_script(article), 300)
     assert chunks and all(0 < len(chunk.text) <= 300 for chunk in chunks)
+
+
+# --- findings 6 and 7 end to end: `reader podcast build` with the real offline voice ----------------------
+
+
+def test_podcast_build_publishes_a_hostile_article_without_its_characters_or_its_link(tmp_path: Path) -> None:
+    """The finding: a title with U+FFFE made `reader podcast build` abort; a front-matter `javascript:` URL
+    became the index page's "Article" link, which ran (the static site has no CSP)."""
+    from click.testing import CliRunner
+
+    from reader.cli import cli
+
+    show = tmp_path / "show"
+    show.mkdir()
+    (show / "story.md").write_text(
+        '---\ntitle: "Tides \ufffe turn"\nurl: "javascript:alert(document.domain)"\n---\n\n'
+        "# Tides \ufffe turn\n\nThe tide turned twice today. Boats \ufffe waited in the harbour.\n",
+        encoding="utf-8",
+    )
+    (show / "FEED.toml").write_text(_FEED + '\n[[episodes]]\nsource = "story.md"\n', encoding="utf-8")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["podcast", "build", str(show / "FEED.toml"), "-o", str(site)])
+    assert result.exit_code == 0, result.output
+    feed = (site / "feed.xml").read_bytes()
+    parsed = feedparser.parse(feed)
+    assert not parsed.bozo and parsed.entries[0].title.startswith("Tides")
+    assert b"javascript" not in feed.lower()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "javascript" not in index.lower() and "\ufffe" not in index
+    records = json.loads((site / "episodes.json").read_text(encoding="utf-8"))["episodes"].values()
+    assert [record["link"] for record in records] == [None]  # an identity key may name it; a link never does
