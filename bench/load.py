@@ -11,11 +11,19 @@ with an empty temporary cache, renders one article, then, in one run of about 80
   the server started (its /metrics, summed over its processes) and how many ids it gave;
 - flood: ``--flood`` distinct cold articles posted at once by 16 clients: accepted (202), rejected
   with 503 + Retry-After (the render queue's limit), other errors; cached audio fetched meanwhile;
+- adversarial (issue 11): ``--adversarial`` clients post the input budget's hostile shapes
+  (``tests/adversarial_inputs.py``: inline tags, unpunctuated runs, empty elements, ...) to
+  ``POST /api/articles`` and ``POST /preview`` for ``--adversarial-seconds``: their statuses, the
+  slowest answer, ``/healthz`` failures during that phase and the workers' peak memory (VmHWM);
 - throughout: ``/healthz`` every 0.5 s; failures and the slowest answer.
+
+The server runs with ``READER_API_TOKEN`` set and every write carries it, so the bench measures the
+same whether or not the server's defaults require a token.
 
 The rate limit is turned off for the run (every client here is 127.0.0.1). Prints a summary, then
 one final JSON line. Targets (issue 7): 0 errors among accepted requests, 1 render for the
-stampede, /healthz answering throughout.
+stampede, /healthz answering throughout; (issue 11) no 5xx for a hostile input, /healthz answering
+during the adversarial phase, hostile inputs adding under 500 MB to a worker's peak.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+TOKEN = "bench-load-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def free_port() -> int:
@@ -55,7 +65,7 @@ def call(port: int, method: str, path: str, body: dict | None = None, timeout: f
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         payload = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if body is not None else {}
+        headers = {"Content-Type": "application/json", **AUTH} if body is not None else dict(AUTH)
         connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
@@ -191,7 +201,7 @@ def flood(port: int, articles: int, audio_path: str, size: int) -> dict:
         nonlocal retry_after_ok
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
-            headers = {"Content-Type": "application/json"}
+            headers = {"Content-Type": "application/json", **AUTH}
             connection.request("POST", "/api/articles", json.dumps({"text": text}), headers)
             response = connection.getresponse()
             response.read()
@@ -230,6 +240,94 @@ def flood(port: int, articles: int, audio_path: str, size: int) -> dict:
     }
 
 
+ADVERSARIAL_SHAPES = (
+    "html-inline-b-under-cap", "html-inline-words", "html-links", "html-many-empty-elements", "html-unpunctuated",
+    "html-many-paragraphs", "html-nested-inline", "html-huge-attribute", "text-unpunctuated-under-cap",
+    "text-a-dots", "markdown-emphasis-under-mark-cap", "bytes-binary-like",
+)  # fmt: skip
+
+
+BODY_LIMIT = 5 * 1024 * 1024 - 1024  # the server's default MAX_CONTENT_LENGTH, less headroom
+
+
+def _worker_peak_mb(server_pid: int) -> dict[int, int]:
+    """VmHWM (peak resident memory) of each child process of the server, in MB (Linux /proc)."""
+    peaks = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server_pid) and "VmHWM" in fields:
+            peaks[int(entry.name)] = int(fields["VmHWM"].split()[0]) // 1024
+    return peaks
+
+
+def adversarial(port: int, server_pid: int, health: HealthWatch, clients: int, seconds: float) -> dict:
+    """Hostile bodies, JSON and form, from ``clients`` threads for ``seconds``: statuses and /healthz."""
+    from urllib.parse import urlencode
+
+    from adversarial_inputs import SHAPES
+
+    bodies = []
+    for name in ADVERSARIAL_SHAPES:
+        kind, build = SHAPES[name]
+        data = build()
+        field = "html" if kind == "html" else "text"
+        for path, body, kind in (
+            ("/api/articles", json.dumps({field: data}).encode(), "application/json"),
+            ("/preview", urlencode({"content": data}).encode(), "application/x-www-form-urlencoded"),
+        ):
+            if len(body) < BODY_LIMIT:  # a larger body is refused by size before it is read (413), elsewhere
+                bodies.append((name, path, body, kind))
+    statuses: dict[str, int] = {}
+    slowest = [0.0, ""]
+    failures_before = health.failures
+    peak_before = _worker_peak_mb(server_pid)
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        index = offset
+        while time.monotonic() < stop:
+            name, path, body, kind = bodies[index % len(bodies)]
+            index += clients
+            started = time.monotonic()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                headers = {"Content-Type": kind, "Origin": f"http://127.0.0.1:{port}", **AUTH}
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = str(response.status)
+            except OSError as error:
+                status = type(error).__name__
+            finally:
+                connection.close()
+            took = time.monotonic() - started
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+                if took > slowest[0]:
+                    slowest[:] = [took, f"{name} {path}"]
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "statuses": dict(sorted(statuses.items())),
+        "server_errors": sum(n for status, n in statuses.items() if not status.isdigit() or status.startswith("5")),
+        "slowest_s": round(slowest[0], 2),
+        "slowest": slowest[1],
+        "healthz_failures": health.failures - failures_before,
+        "worker_peak_mb_before": peak_before,
+        "worker_peak_mb": _worker_peak_mb(server_pid),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=30, help="duration of the listeners' run")
@@ -238,13 +336,15 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=40, help="distinct cold articles posted at once")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--python", action="store_true", help="use the Python load generator even if wrk exists")
+    parser.add_argument("--adversarial", type=int, default=4, help="clients posting hostile inputs (0: skip)")
+    parser.add_argument("--adversarial-seconds", type=float, default=60, help="duration of the adversarial phase")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="reader-bench-load-"))
     cache = root / "cache"
     cache.mkdir()
     port = free_port()
-    env = {**os.environ, "READER_CACHE_DIR": str(cache), "READER_RATE_LIMIT_PER_MINUTE": "0"}
+    env = {**os.environ, "READER_CACHE_DIR": str(cache), "READER_RATE_LIMIT_PER_MINUTE": "0", "READER_API_TOKEN": TOKEN}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log_path = root / "server.log"
     started = time.monotonic()
@@ -291,6 +391,14 @@ def main() -> None:
         print(f"flood: {flooded['posted']} cold articles: {flooded['accepted']} accepted, "
               f"{flooded['rejected_503']} refused with 503, {flooded['errors']} errors; cached audio meanwhile: "
               f"{flooded['cached_audio_during_flood']}")  # fmt: skip
+
+        hostile = {"clients": 0}
+        if args.adversarial > 0:
+            hostile = adversarial(port, server.pid, health, args.adversarial, args.adversarial_seconds)
+            print(f"adversarial: {hostile['clients']} clients for {hostile['seconds']:.0f} s: {hostile['statuses']}; "
+                  f"slowest {hostile['slowest_s']} s ({hostile['slowest']}); /healthz failures "
+                  f"{hostile['healthz_failures']}; worker peak MB {hostile['worker_peak_mb_before']} before, "
+                  f"{hostile['worker_peak_mb']} after")  # fmt: skip
     finally:
         health.stopped.set()
         if health.is_alive():
@@ -311,6 +419,7 @@ def main() -> None:
         "cached_audio": {"listeners": args.listeners, "seconds": args.seconds, "bytes": size, **listening},
         "stampede": stamp,
         "flood": flooded,
+        "adversarial": hostile,
         "healthz": {
             "checks": health.checks,
             "failures": health.failures,
@@ -320,6 +429,11 @@ def main() -> None:
             "zero_errors_among_accepted": errors_accepted == 0,
             "one_render_for_stampede": stamp["renders"] == 1 and stamp["ids"] == 1,
             "healthz_throughout": health.failures == 0 and health.checks > 0,
+            "no_5xx_for_hostile_input": hostile.get("server_errors", 0) == 0,
+            "hostile_inputs_add_under_500_mb": all(
+                mb - hostile.get("worker_peak_mb_before", {}).get(pid, 0) <= 500
+                for pid, mb in hostile.get("worker_peak_mb", {}).items()
+            ),
         },
     }
     print(json.dumps(result))

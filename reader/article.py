@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from reader.safe_text import clean_fields
+
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
 BLOCK_KINDS: tuple[str, ...] = ("heading", "paragraph", "quote", "list_item")
 
@@ -20,6 +22,9 @@ class Block:
     kind: BlockKind
     text: str
     level: int = 0  # heading level (1-6) for headings, 0 otherwise
+
+    def __post_init__(self) -> None:
+        clean_fields(self)  # characters XML cannot hold never enter the model (reader.safe_text)
 
 
 @dataclass(frozen=True)
@@ -43,3 +48,6 @@ class Article:
     # The URL that decides the article's id: set only when the page was fetched from it (or its
     # publisher vouched for it); None for pasted content, which is identified by its content.
     identity_url: str | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self)  # characters XML cannot hold never enter the model (reader.safe_text)

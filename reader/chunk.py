@@ -52,12 +52,13 @@ def split_to_limit(text: str, limit: int) -> list[str]:
     if limit < 1:
         raise InputError(f"chunk limit must be at least 1 character, not {limit}")
     pieces: list[str] = []
-    rest = " ".join(text.split())
-    while len(rest) > limit:
-        cut = _cut_point(rest, limit)
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
-    pieces.append(rest)
+    text = " ".join(text.split())
+    start = 0  # positions, not a shrinking copy: copying the rest after each cut is quadratic in the text
+    while len(text) - start > limit:
+        cut = start + _cut_point(text[start : start + limit + 1], limit)
+        pieces.append(text[start:cut].strip())
+        start = cut + (text[cut : cut + 1] == " ")  # the text's spaces are single: skip the one at the cut
+    pieces.append(text[start:])
     return [p for p in pieces if _SPEAKABLE.search(p)]
 
 

@@ -1,7 +1,8 @@
 """Cover art for exported files: the article's lead image, fetched safely and made small.
 
 A lead image is a URL on the page (fetched through ``reader.fetch``, with its
-limits on hosts, size and time) or, for a local file, a path beside it. Cover
+limits on hosts, size and time) or, for a local file, a path beside it: inside the
+folder of that file (symlinks resolved), never elsewhere on the disk. Cover
 art is a nicety: when the image cannot be had, the export goes on without one.
 """
 
@@ -42,7 +43,17 @@ def _image_bytes(image: str, source: str) -> bytes | None:
         return None  # file:, data: and the like are not followed
     if "://" in source:
         return None  # a relative image on a fetched page would need the page URL; trafilatura gives absolute ones
-    local = (Path(source).parent / image).resolve()
+    try:
+        if not Path(source).is_file():
+            return None  # pasted text or stdin: no folder of its own to take a local image from
+    except (OSError, ValueError):
+        return None
+    folder = Path(source).parent.resolve()
+    local = (folder / image).resolve()  # symlinks resolved: a link inside pointing out is outside
+    if not local.is_relative_to(folder):
+        # A page's og:image naming /home/me/private.jpg or ../../secret.png must not become cover art.
+        log.warning("no cover art: the lead image %s is outside the folder of %s", image, source)
+        return None
     if local.is_file() and local.stat().st_size <= _MAX_BYTES:
         return local.read_bytes()
     return None

@@ -34,6 +34,14 @@ class InputError(ReaderError):
     http_status = 400
 
 
+class InputTooCostly(InputError):
+    """The input is well formed but past a cap of ``reader.input_limits`` (elements, blocks, characters,
+    sentences, a word's length): reading it would cost more than the stated budget (README, "Input
+    budgets"), so it is refused before that cost is paid. 422: the request was fine, its content is not."""
+
+    http_status = 422
+
+
 class ExtractError(ReaderError):
     """A source was read but holds no article that can be spoken."""
 

@@ -37,6 +37,7 @@ import tomlkit
 from reader.errors import InputError
 from reader.files import atomic_write
 from reader.podcast import APPLE_CATEGORIES
+from reader.safe_text import http_url
 
 __all__ = ["EpisodeEntry", "FeedFile", "ShowConfig", "add_episode", "is_url", "load_feed_file"]
 
@@ -157,9 +158,12 @@ def _show(path: Path, table: object) -> ShowConfig:
     rate = table.get("rate")
     if rate is not None and not 50 <= rate <= 500:
         raise InputError(f"{path}: [show] rate must be between 50 and 500 words per minute, not {rate}")
-    artwork = (path.parent / table["artwork"]).resolve() if table.get("artwork") else None
-    if artwork is not None and not artwork.is_file():
-        raise InputError(f"{path}: [show] artwork file not found: {artwork}")
+    artwork = None
+    if table.get("artwork"):  # confined like episode files: a FEED.toml must not publish ../private/photo.png
+        artwork = _local_file(path, path.parent / table["artwork"], f"{path}: [show] artwork: ", what="the artwork")
+    link = table.get("link")
+    if link is not None and http_url(link) is None:
+        raise InputError(f"{path}: [show] link must be an http(s) URL (the show's web page), not {link!r}")
     return ShowConfig(
         title=table["title"].strip(),
         description=table["description"].strip(),
@@ -173,7 +177,7 @@ def _show(path: Path, table: object) -> ShowConfig:
         explicit=table.get("explicit", False),
         locked=table.get("locked", True),
         artwork=artwork,
-        link=table.get("link"),
+        link=link.strip() if link else None,
         copyright=table.get("copyright"),
         backend=table.get("backend", "pyttsx3"),
         voice=table.get("voice"),
@@ -181,9 +185,10 @@ def _show(path: Path, table: object) -> ShowConfig:
     )
 
 
-def _local_file(feed: Path, name: Path, where: str) -> Path:
-    """An episode's file, resolved (symlinks too); it must be a file inside the show's folder (the folder of
-    FEED.toml), so a FEED.toml from someone else cannot publish the builder's other files (``../../.ssh/…``)."""
+def _local_file(feed: Path, name: Path, where: str, *, what: str = "episode files") -> Path:
+    """An episode's (or the artwork's) file, resolved (symlinks too); it must be a file inside the show's
+    folder (the folder of FEED.toml), so a FEED.toml from someone else cannot publish the builder's other
+    files (``../../.ssh/…``)."""
     try:
         local = name.resolve()
         found = local.is_file()
@@ -192,7 +197,7 @@ def _local_file(feed: Path, name: Path, where: str) -> Path:
     if not local.is_relative_to(feed.parent):
         raise InputError(
             f"{where}{local} is outside the show's folder {feed.parent}",
-            cause="episode files must be inside the folder of FEED.toml (or below it); copy the file there",
+            cause=f"{what} must be inside the folder of FEED.toml (or below it); copy the file there",
         )
     if not found:
         raise InputError(f"{where}file not found: {local}")

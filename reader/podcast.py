@@ -5,10 +5,16 @@ feedgen extension of our own for the Podcasting 2.0 namespace
 (``podcast:guid``, ``podcast:locked``, ``podcast:transcript``,
 ``podcast:chapters``). ``build_feed`` is a plain function of plain data, so the
 podcast site builder and the web app's ``/feed.xml`` produce the same feed.
+
+What it is handed may come from anyone's article, so it writes text XML can hold (``reader.safe_text``:
+one U+FFFE in a title made lxml raise, the whole feed a 500), descriptions as escaped text in CDATA (RSS
+readers take ``<description>`` as HTML: an article's ``<b>`` or ``<img onerror>`` must reach them as
+the characters, never as markup), and links only when they are http(s) URLs.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Iterable
@@ -18,8 +24,10 @@ from datetime import UTC, datetime
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
+from lxml.etree import CDATA
 
 from reader.errors import InputError
+from reader.safe_text import http_url, xml_safe_fields
 
 __all__ = [
     "APPLE_CATEGORIES",
@@ -186,6 +194,9 @@ def _check_show(show: Show) -> None:
         missing.append("owner_email")
     if missing:
         raise InputError(f"the show is missing what podcast apps require: {', '.join(missing)}")
+    for name in ("link", "feed_url", "image_url"):
+        if http_url(getattr(show, name)) is None:
+            raise InputError(f"the show's {name} must be an http(s) URL, not {getattr(show, name)!r}")
     if show.category not in APPLE_CATEGORIES:
         raise InputError(
             f"unknown podcast category {show.category!r}",
@@ -200,6 +211,14 @@ def _check_episode(episode: Episode) -> None:
         raise InputError(f"episode {episode.title!r} has an empty enclosure ({episode.enclosure_url})")
     if not episode.guid:
         raise InputError(f"episode {episode.title!r} has no guid")
+    if http_url(episode.enclosure_url) is None:
+        raise InputError(f"episode {episode.title!r} has an enclosure that is not an http(s) URL")
+
+
+def _as_text(text: str) -> CDATA:
+    """Plain text for an element that readers take as HTML: escaped, in CDATA (``]]>`` cannot occur once
+    ``>`` is escaped), so markup in an article reaches a reader as the characters it shows."""
+    return CDATA(html.escape(text, quote=False))
 
 
 def build_feed(show: Show, episodes: Iterable[Episode], *, last_build: datetime | None = None) -> bytes:
@@ -209,8 +228,9 @@ def build_feed(show: Show, episodes: Iterable[Episode], *, last_build: datetime 
     so building twice from the same data gives byte-identical feeds and a web
     host's ETag stays valid.
     """
+    show = xml_safe_fields(show)
     _check_show(show)
-    items = sorted(episodes, key=lambda e: (e.pubdate, e.number or 0), reverse=True)
+    items = sorted((xml_safe_fields(e) for e in episodes), key=lambda e: (e.pubdate, e.number or 0), reverse=True)
     for episode in items:
         _check_episode(episode)
 
@@ -218,7 +238,7 @@ def build_feed(show: Show, episodes: Iterable[Episode], *, last_build: datetime 
     fg.load_extension("podcast", atom=False, rss=True)
     fg.register_extension("podcastindex", _PodcastIndexFeed, _PodcastIndexEntry, atom=False, rss=True)
     fg.title(show.title)
-    fg.description(show.description)
+    fg.description(_as_text(show.description))
     fg.link(href=show.feed_url, rel="self")
     fg.link(href=show.link, rel="alternate")  # feedgen takes the RSS <link> from the last link given
     fg.language(show.language)
@@ -246,8 +266,9 @@ def build_feed(show: Show, episodes: Iterable[Episode], *, last_build: datetime 
         fe = fg.add_entry(order="append")
         fe.guid(episode.guid, permalink=False)
         fe.title(episode.title)
-        fe.link(href=episode.link)
-        fe.description(episode.description or episode.title)
+        if http_url(episode.link):  # a javascript: or other link is never written
+            fe.link(href=episode.link.strip())
+        fe.description(_as_text(episode.description or episode.title))
         fe.enclosure(episode.enclosure_url, str(episode.enclosure_length), episode.enclosure_type)
         fe.pubDate(episode.pubdate)
         fe.podcast.itunes_title(episode.title)

@@ -29,6 +29,7 @@ from reader.feedfile import EpisodeEntry, FeedFile, load_feed_file
 from reader.files import atomic_write, slugify
 from reader.podcast import Episode, Show, build_feed, episode_guid
 from reader.render import Plan, Progress, RenderOptions, plan, render_plan
+from reader.safe_text import http_url, xml_safe, xml_safe_fields
 from reader.transcode import LoudnessTarget
 
 __all__ = ["SiteReport", "build_site", "episode_guid"]
@@ -86,7 +87,8 @@ def _load_state(site: Path) -> dict[str, dict[str, Any]]:
 
 def _save_state(site: Path, state: dict[str, dict[str, Any]]) -> None:
     document = {"version": 1, "episodes": dict(sorted(state.items(), key=lambda item: item[1]["number"]))}
-    atomic_write(site / STATE_FILE, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(site / STATE_FILE, xml_safe(text))  # a lone surrogate cannot be encoded; U+FFFE and the like go
 
 
 def _pubdate(entry: EpisodeEntry, article_date: str | None) -> dt.datetime:
@@ -146,7 +148,7 @@ def _publish(
     atomic_write(episodes / f"{slug}.vtt", manifest_to_vtt(result.manifest))
     chapters = chapters_json(chapters_from_manifest(result.manifest), title=label)
     atomic_write(episodes / f"{slug}.chapters.json", chapters)
-    link = job.article.url or (entry.source if "://" in entry.source else None)
+    link = http_url(job.article.url) or http_url(entry.source)  # only http(s) is ever written as a link
     return {
         **record,
         "revision": result.revision,
@@ -199,7 +201,7 @@ def _episode(record: dict[str, Any], title: str | None, base_url: str) -> Episod
         enclosure_length=int(record["length"]),
         duration=float(record["duration"]),
         description=record.get("description") or record["article_title"],
-        link=record.get("link") or f"{base_url}#{slug}",
+        link=http_url(record.get("link")) or f"{base_url}#{slug}",  # episodes.json may predate the rule
         number=int(record["number"]),
         transcript_url=f"{base_url}episodes/{slug}.vtt",
         chapters_url=f"{base_url}episodes/{slug}.chapters.json",
@@ -209,9 +211,15 @@ def _episode(record: dict[str, Any], title: str | None, base_url: str) -> Episod
 
 def _index_html(show: Show, episodes: list[Episode]) -> str:
     """A small page listing the episodes with players, for people who open the site in a browser."""
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(xml_safe(text))
+
+    show = xml_safe_fields(show)
     items = []
     for ep in sorted(episodes, key=lambda item: (item.pubdate, item.number or 0), reverse=True):
+        article = http_url(ep.link)
+        article_link = f' · <a href="{e(article)}" rel="noopener noreferrer">Article</a>' if article else ""
         anchor = ep.enclosure_url.rsplit("/", 1)[-1].removesuffix(".mp3")
         items.append(
             f'<li id="{e(anchor)}"><h2>{e(ep.title)}</h2>'
@@ -219,7 +227,7 @@ def _index_html(show: Show, episodes: list[Episode]) -> str:
             f'<audio controls preload="none" src="episodes/{e(anchor)}.mp3">'
             f'<track kind="captions" src="episodes/{e(anchor)}.vtt" srclang="{e(show.language)}" default></audio>'
             f"<p>{e(ep.description)}</p>"
-            f'<p><a href="episodes/{e(anchor)}.vtt">Transcript</a> · <a href="{e(ep.link)}">Article</a></p></li>'
+            f'<p><a href="episodes/{e(anchor)}.vtt">Transcript</a>{article_link}</p></li>'
         )
     return (
         f'<!doctype html>\n<html lang="{e(show.language)}"><head><meta charset="utf-8">'

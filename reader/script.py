@@ -18,7 +18,7 @@ from reader.article import Article
 from reader.normalize import block_language
 from reader.normalize import normalize as default_normalize
 
-__all__ = ["Script", "Sentence", "make_script", "split_sentences"]
+__all__ = ["MAX_SENTENCE_CHARS", "Script", "Sentence", "hard_split", "make_script", "split_sentences"]
 
 Normalizer = Callable[[str, str], str]
 
@@ -71,30 +71,100 @@ def _plain_split(text: str) -> list[str] | None:
     """The sentences of plain English prose without pysbd (it costs ~1 ms a paragraph, and scripting a
     long article is on the way to its first sound), or None when the text needs pysbd's rules. Only
     splits where pysbd does: after . ! or ? ending a lowercase word that is no abbreviation, before a
-    capital (checked against pysbd on real and generated articles in the tests)."""
+    capital (checked against pysbd on real and generated articles in the tests).
+
+    Each sentence is matched where the previous one ended (``match``, not ``finditer``): a search would
+    retry the pattern from every later position of a text without . ! or ?, which is quadratic (5,000
+    unpunctuated words took 12 s, 20,000 took three minutes)."""
     pieces: list[str] = []
     start = 0
     abbreviations = _english_abbreviations()
-    for match in _PLAIN_SENTENCE.finditer(text):
-        if match.start() != start or match.group(1).lower() in abbreviations:
+    while start < len(text):
+        match = _PLAIN_SENTENCE.match(text, start)
+        if match is None or match.group(1).lower() in abbreviations:
             return None
         end = match.end()
         if end < len(text) and _PLAIN_BOUNDARY.match(text, end) is None:
             return None
         pieces.append(match.group(0))
         start = end + 1
-    return pieces if pieces and start >= len(text) else None
+    return pieces or None
+
+
+# Hard lengths that keep every step linear whatever the text: no sentence is longer than
+# MAX_SENTENCE_CHARS (an unpunctuated run is cut at the last space before it; a real sentence of
+# 170 words is rare), and pysbd, quadratic on some texts ("a. " * 1,000 takes 0.4 s, 4,000 takes 5 s),
+# never sees more than _SEGMENTER_WINDOW characters at once.
+MAX_SENTENCE_CHARS = 1000
+_SEGMENTER_WINDOW = 1000
+# A likely sentence end: . ! ? … or a CJK/Arabic/Devanagari stop, maybe closed by quotes or brackets.
+_STOP = re.compile(r"[.!?…。！？؟।]+[\"'”’»)\]]*(?:\s|$)|[。！？]")
+_SURE_STOP = re.compile(r"(?<![A-Za-z])([a-z]{2,})[.!?][\"'”’)]*\s(?=[\"'“‘(]?[A-Z])")
+
+
+def _cut_before(text: str, start: int, limit: int, patterns: tuple[re.Pattern[str], ...]) -> int:
+    """Where to end the piece that starts at ``start``: after the last match of the first pattern that
+    matches in its second half, else after the last space, else at the hard ``limit``. Reads one window."""
+    end = start + limit
+    low = start + limit // 2
+    for pattern in patterns:
+        last = None
+        for last in pattern.finditer(text, low, end):  # noqa: B007 - the last match is the one wanted
+            pass
+        if last is not None and (pattern is not _SURE_STOP or last.group(1) not in _english_abbreviations()):
+            return last.end()
+    space = text.rfind(" ", low, end)
+    return space + 1 if space > start else end
+
+
+def _pieces(text: str, limit: int, patterns: tuple[re.Pattern[str], ...] = ()) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` characters, at the best place in each window."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _cut_before(text, start, limit, patterns)
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _segment(text: str, code: str) -> list[str]:
+    """pysbd's sentences, one bounded window at a time; a window with no sentence stop is one run."""
+    sentences: list[str] = []
+    for window in _pieces(text, _SEGMENTER_WINDOW, (_SURE_STOP, _STOP)):
+        if _STOP.search(window) is None:
+            sentences.append(window)
+        else:
+            sentences.extend(_segmenter(code).segment(window))
+    return sentences
+
+
+def hard_split(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at the last space (mid-word only when one
+    word is longer than ``limit``). What an unpunctuated run becomes; linear in the text."""
+    return [piece.strip() for piece in _pieces(text, limit) if piece.strip()]
 
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
-    """Split a block into sentences, knowing abbreviations, decimals, initials and quotations."""
+    """Split a block into sentences, knowing abbreviations, decimals, initials and quotations.
+
+    No sentence is longer than ``MAX_SENTENCE_CHARS``, and the cost is linear in the text whatever it
+    holds (see ``_SEGMENTER_WINDOW``).
+    """
     text = " ".join(text.split())
     if not text:
         return []
     code = lang.split("-")[0].lower()
     plain = _plain_split(text) if code == "en" else None
-    pieces = plain if plain is not None else _segmenter(code).segment(text)
-    return [p.strip() for p in pieces if _SPEAKABLE.search(p)]
+    pieces = plain if plain is not None else _segment(text, code)
+    return [
+        short
+        for piece in pieces
+        if _SPEAKABLE.search(piece)
+        for short in (hard_split(piece) if len(piece) > MAX_SENTENCE_CHARS else [piece.strip()])
+        if _SPEAKABLE.search(short)
+    ]
 
 
 def make_script(article: Article, normalize: Normalizer = default_normalize) -> Script:
@@ -108,7 +178,7 @@ def make_script(article: Article, normalize: Normalizer = default_normalize) -> 
     sentences: list[Sentence] = []
     for block_index, (kind, text) in enumerate(units):
         text_lang = block_language(text, lang)  # a block in another script is never read by lang's rules
-        pieces = [text.strip()] if kind in ("title", "subtitle", "heading") else split_sentences(text, text_lang)
+        pieces = hard_split(text) if kind in ("title", "subtitle", "heading") else split_sentences(text, text_lang)
         for written in pieces:
             spoken = normalize(written, text_lang)
             if written and _SPEAKABLE.search(spoken):

@@ -7,11 +7,14 @@ higher for a long local run (``READER_FUZZ_EXAMPLES=5000 pytest -m fuzz``).
 hold the everyday properties; these go after hostile shapes: wrong encodings
 of generated pages, deep and broken nesting, the whole text pipeline down to
 chunks, numbers of any length in every language, and every spelling of an
-address in a URL against an independent reference of what is public.
+address in a URL against an independent reference of what is public. Issue 11 added the hostile shapes of
+the input budget (``tests/adversarial_inputs.py``, here repeated at fuzzed counts and mixed), lone
+surrogates and U+FFFE: whatever the page holds, the article's text can be written to the podcast feed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 
@@ -23,6 +26,8 @@ import reader
 from reader.chunk import chunk_script
 from reader.fetch_policy import FetchPolicy, check_url
 from reader.normalize import normalize
+from reader.podcast import Episode, Show, build_feed
+from reader.safe_text import xml_safe
 from reader.script import make_script
 
 pytestmark = pytest.mark.fuzz
@@ -123,6 +128,68 @@ def test_the_whole_text_pipeline_keeps_chunks_within_the_limit(page: str, max_ch
 @given(st.binary(min_size=1, max_size=3000), st.sampled_from([b"", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"]))
 def test_any_bytes_after_any_byte_order_mark_give_an_article_or_a_reader_error(data: bytes, bom: bytes) -> None:
     _article_or_reader_error(bom + data)
+
+
+# --- hostile shapes, surrogates and U+FFFE (issue 11) ---------------------------------------------------
+
+_HOSTILE_UNIT = st.sampled_from(
+    ["<b>x</b>", "<b>word</b> ", "<a href='/x'>w</a> ", "<i><b>", "</b></i>", "<br>", "<div>", "</div>", "<p>",
+     "<!-- c -->", "<td>c</td>", "word ", "a. ", "x", "(", ")", "\n\n", "\ufffe", "\uffff", "\ud800", "\udfff",
+     "&#xFFFE;", "&#0;", "\x00", "\x0b", "Dr. ", "…"]
+)  # fmt: skip
+
+
+@st.composite
+def hostile_pages(draw: st.DrawFn) -> str:
+    """Runs of the input budget's hostile units at fuzzed counts, mixed with ordinary prose."""
+    parts = ["<html><head><title>", draw(_TEXT), draw(_HOSTILE_UNIT), "</title></head><body><article><p>"]
+    for _ in range(draw(st.integers(1, 8))):
+        parts.append(draw(_HOSTILE_UNIT) * draw(st.sampled_from([1, 3, 50, 400, 3000])))
+        parts.append(draw(_TEXT))
+    return "".join(parts)
+
+
+def _show() -> Show:
+    return Show("Show", "Stories", "Desk", "en", "https://pod.example/", "https://pod.example/feed.xml",
+                "https://pod.example/a.jpg", "desk@pod.example")  # fmt: skip
+
+
+def _feed_of(article: reader.Article) -> bytes:
+    episode = Episode(
+        guid="urn:uuid:1", title=article.title, pubdate=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        enclosure_url="https://pod.example/1.mp3", enclosure_length=1, duration=1.0,
+        description=" ".join(block.text for block in article.blocks)[:400], link=article.url or "https://x.example/",
+    )  # fmt: skip
+    return build_feed(_show(), [episode])
+
+
+@FUZZ
+@given(hostile_pages(), st.integers(20, 400))
+def test_hostile_shapes_give_chunks_within_the_limit_and_a_feed(page: str, max_chars: int) -> None:
+    article = _article_or_reader_error(page.encode("utf-8", "surrogatepass"))
+    if article is None:
+        return
+    assert all(xml_safe(text) == text for text in (article.title, *(block.text for block in article.blocks)))
+    chunks = chunk_script(make_script(article), max_chars)
+    assert all(0 < len(chunk.text) <= max_chars for chunk in chunks)
+    _feed_of(article)
+
+
+@FUZZ
+@given(
+    st.text(st.characters(codec=None, categories=None), min_size=1, max_size=200),
+    st.sampled_from(["\ufffe", "\uffff", "\ud800", "\udbff\udbff", "\x00", "\x1f", ""]),
+)
+def test_any_text_with_surrogates_or_nonchars_becomes_an_article_the_feed_can_hold(text: str, bad: str) -> None:
+    source = f"A title {bad}{text[:20]}\n\nA paragraph {text} with {bad} inside."
+    try:
+        article = reader.extract(source)
+    except reader.ReaderError as error:
+        assert str(error).strip()
+        return
+    assert "\ufffe" not in article.title and not any("\ud800" <= c <= "\udfff" for c in article.title)
+    feed = _feed_of(article)
+    assert b"<item>" in feed
 
 
 # --- normalization -----------------------------------------------------------------------------------
