@@ -192,9 +192,10 @@ def test_an_html_page_without_a_language_is_read_in_the_language_it_is_written_i
     assert reader.make_script(article).lang == "de"
 
 
-def test_a_declared_language_wins_over_the_guess():
+def test_the_words_win_over_a_declared_language_that_disagrees():
+    """Issue 14: a page that declares French around German text is read by a German voice."""
     page = f'<html lang="fr"><body><article><h1>Titre</h1><p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>'
-    assert reader.extract(page.encode("utf-8")).lang == "fr"
+    assert reader.extract(page.encode("utf-8")).lang == "de"
 
 
 def test_plain_text_is_read_in_the_language_it_is_written_in():
