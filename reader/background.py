@@ -159,12 +159,12 @@ def _head_start(
     head = head or head_plan(article, options)
     if head is None:
         return {}
-    pool = pool or get_pool(options.backend)
+    pool = pool or get_pool(head.backend)
     futures: dict[str, Future] = {}
     for index, chunk in enumerate(head.chunks[:HEAD_CHUNKS]):
         key = head.keys[index]
         if key not in futures and store.chunk_info(key) is None:
-            future = pool.submit(Job(key, chunk.text, options.backend, head.speech, options.audio, index))
+            future = pool.submit(Job(key, chunk.text, head.backend, head.speech, options.audio, index))
             future.add_done_callback(functools.partial(_store_early, store, key))
             futures[key] = future
     return futures

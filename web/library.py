@@ -23,7 +23,7 @@ from flask import Flask, current_app
 
 from reader.article import Article
 from reader.audio import AudioSettings
-from reader.backends import list_voices
+from reader.backends import list_voices, resolve_backend
 from reader.background import head_plan, start_render
 from reader.cache import LocalStore, open_store
 from reader.encode import silence_frames
@@ -32,7 +32,7 @@ from reader.extract import extract
 from reader.jobs import queue_url
 from reader.manifest import Manifest, Progress
 from reader.pools import get_pool
-from reader.render import Plan, RenderOptions, plan, revision, submit_plan
+from reader.render import Plan, RenderOptions, legacy_article_id, plan, revision, submit_plan
 from reader.render import article_id as id_for
 from reader.script import Script, make_script
 from web.accepted import (
@@ -118,7 +118,7 @@ class Library:
 
     def _options(self, backend: str | None, voice: str | None, rate: float | None, lang: str | None) -> RenderOptions:
         return RenderOptions(
-            backend=backend or self.config.get("BACKEND") or "pyttsx3",
+            backend=backend or self.config.get("BACKEND") or None,
             voice=voice or self.config.get("VOICE") or None,
             rate=int(rate) if rate else (self.config.get("RATE") or None),
             lang=lang or None,
@@ -274,7 +274,9 @@ class Library:
     ) -> ArticleState | None:
         """The article whose canonical URL is ``url`` (ids come from it and the options), if known."""
         options = self._options(backend, voice, rate, lang)
-        return self.get(id_for(Article(title="", blocks=(), url=url), options))
+        article = Article(title="", blocks=(), url=url)
+        legacy = legacy_article_id(article, options)  # rendered by default before the default voice changed
+        return self.get(id_for(article, options)) or (self.get(legacy) if legacy else None)
 
     def _manifest(self, article_id: str) -> Manifest | None:
         """The manifest, parsed once per version: a finished 5,000-word article's is ~200 KB of JSON, and
@@ -415,7 +417,7 @@ class Library:
 
     def warm(self) -> None:
         """Start the default backend's render workers in the background (``reader serve`` calls this)."""
-        backend = self.config.get("BACKEND") or "pyttsx3"
+        backend = resolve_backend(self.config.get("BACKEND"), "en")
         if queue_url():
             return  # queue workers render; this server only reads the store
 

@@ -30,7 +30,9 @@ import numpy as np
 
 from reader.backends.base import Audio, SpeechOptions, Voice
 from reader.backends.piper_voices import (
+    PATHS_ENV,
     PiperVoiceFile,
+    allow_voice_paths,
     cache_dir,
     file_digest,
     installed_voices,
@@ -44,12 +46,6 @@ __all__ = ["NATURAL_WPM", "PiperBackend", "allow_voice_paths", "onnx_threads"]
 log = logging.getLogger(__name__)
 
 NATURAL_WPM = 190  # about how fast the bundled voice speaks at length scale 1 (rate 190 = the voice's own pace)
-PATHS_ENV = "READER_PIPER_VOICE_PATHS"  # "1": voices may be model paths (set by the CLI; workers inherit it)
-
-
-def allow_voice_paths() -> None:
-    """Let ``--voice`` name a model file (the CLI calls this; a server never does)."""
-    os.environ[PATHS_ENV] = "1"
 
 
 def onnx_threads() -> int:
@@ -119,7 +115,9 @@ class PiperBackend:
         found = next((v for v in installed_voices() if v.id == name), None)
         if found is None:
             if not name.endswith(".onnx") and os.sep not in name and "/" not in name:
-                raise InputError(f"piper has no voice {name!r} (see `reader voices --backend piper`)", backend=self.name)
+                raise InputError(
+                    f"piper has no voice {name!r} (see `reader voices --backend piper`)", backend=self.name
+                )
             if os.environ.get(PATHS_ENV) != "1":
                 raise InputError("a Piper voice must be one of the installed voice ids, not a path", backend=self.name)
             found = self._files.get(name) or read_voice(Path(name))

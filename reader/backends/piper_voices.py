@@ -26,7 +26,9 @@ from reader.errors import BackendError, InputError
 
 __all__ = [
     "BUNDLED",
+    "PATHS_ENV",
     "PiperVoiceFile",
+    "allow_voice_paths",
     "cache_dir",
     "file_digest",
     "installed_voices",
@@ -35,6 +37,15 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+PATHS_ENV = "READER_PIPER_VOICE_PATHS"  # "1": voices may be model paths (set by the CLI; workers inherit it)
+
+
+def allow_voice_paths() -> None:
+    """Let ``--voice`` name a model file. The CLI calls this; a server never does, so a request cannot make
+    it load a file by path (the web app and the API take only installed voice ids)."""
+    os.environ[PATHS_ENV] = "1"
 
 
 @dataclass(frozen=True)
@@ -112,7 +123,8 @@ def read_voice(model: Path, voice_id: str | None = None, *, bundled: bool = Fals
         audio = config["audio"]
         sample_rate = int(audio["sample_rate"])
         speakers = int(config.get("num_speakers", 1))
-        config["phoneme_id_map"]  # noqa: B018  (a config without it cannot speak)
+        if not isinstance(config["phoneme_id_map"], dict):  # a config without it cannot speak
+            raise TypeError("phoneme_id_map is not a table")
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
         raise InputError(
             f"Piper voice config {config_path.name} is not a valid voice config: {type(error).__name__} {error}",
@@ -176,7 +188,9 @@ def _check_onnx_structure(model: Path, shown: str) -> None:
                 break
             fields.add(tag >> 3)
     if -1 in fields:
-        raise InputError(f"Piper voice model {shown} is truncated (its graph runs past the end of the file)", backend="piper")
+        raise InputError(
+            f"Piper voice model {shown} is truncated (its graph runs past the end of the file)", backend="piper"
+        )
     if size < 1024 or not {1, 7} <= fields:  # ir_version and graph: every ONNX model has both
         raise InputError(f"Piper voice model {shown} is not an ONNX model", backend="piper")
 
