@@ -76,6 +76,15 @@ def _primary(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
+def _config_digest(voice: PiperVoiceFile) -> str:
+    """The config's content (phoneme map, inference defaults), canonical: reformatting it changes nothing."""
+    import hashlib
+    import json
+
+    config = json.loads(voice.config.read_text(encoding="utf-8"))
+    return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 class PiperBackend:
     """Offline neural speech from Piper voices, synthesized in the render worker processes."""
 
@@ -174,7 +183,7 @@ class PiperBackend:
             "backend": self.name,
             "engine": self.engine,
             "model": file_digest(voice.model)["sha256"],
-            "config": file_digest(voice.config)["sha256"],
+            "config": _config_digest(voice),
             "noise": NOISE_VERSION,
             **self.settings(options),
         }
@@ -217,6 +226,14 @@ class PiperBackend:
             raise BackendError(f"Piper voice {voice.id} could not be loaded: {first}", backend=self.name) from None
         log.info("loaded Piper voice %s (%d ONNX threads)", voice.id, session_options.intra_op_num_threads)
         return PiperVoice(session=session, config=config)
+
+    def warm_up(self) -> None:
+        """Load the first installed voice and run it once (the first ONNX run is ~2x slower than the next),
+        so a worker is ready for a first chunk at full speed (the render worker calls this before "ready")."""
+        voices = installed_voices()
+        if voices:
+            options = SpeechOptions(voice=voices[0].id, lang=voices[0].lang)
+            self.synthesize("Ready.", options)
 
     def synthesize(self, text: str, options: SpeechOptions) -> Audio:
         from piper import SynthesisConfig
