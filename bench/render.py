@@ -149,6 +149,23 @@ def baseline(text: str, workdir: Path, backend: str = "espeak") -> dict:
     return {"wall_s": round(wall, 3), "audio_s": round(seconds, 1), "audio_s_per_s": round(seconds / wall, 1)}
 
 
+def _worker_peaks_mb() -> list[float]:
+    """Peak RSS (VmHWM) of every render worker process this process started, read before they stop."""
+    from reader import pools
+
+    peaks = []
+    for pool in list(pools._pools.values()):
+        for worker in pool._workers:
+            try:
+                status = Path(f"/proc/{worker.process.pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
 def one_size(words: int, backend: str) -> dict:
     """Every figure for one size and backend, in this process."""
     from reader.article import Block
@@ -201,9 +218,9 @@ def one_size(words: int, backend: str) -> dict:
         plan_started = time.perf_counter()
         plan(article, options)
         plan_s = time.perf_counter() - plan_started
+        workers = max(_worker_peaks_mb(), default=0.0)  # the pool's own processes (not the baseline's CLIs)
         shutdown_pools()
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         return {
             "words": words,
             "backend": backend,
