@@ -35,7 +35,7 @@ from reader.article import Article
 from reader.audio import AudioSettings
 from reader.backends import DEFAULT_BACKEND, SpeechOptions, get_backend, resolve_backend
 from reader.cache import ChunkInfo, LocalStore, open_store
-from reader.chunk import Chunk, chunk_key, chunk_script
+from reader.chunk import Chunk, chunk_key, chunk_script, split_to_limit
 from reader.claims import Claim, claim_owner
 from reader.encode import frames_for_ms
 from reader.errors import BackendError, ExtractError, InputError, ReaderError
@@ -195,7 +195,7 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
     backend = get_backend(name)
     backend.check(speech)
     script = make_script(article)
-    chunks = chunk_script(script, backend.max_chars)
+    chunks = _short_first(chunk_script(script, backend.max_chars), getattr(backend, "first_chunk_chars", None))
     if not chunks:
         raise NothingToSpeak("the article has nothing to speak")
     identity = {**backend.identity(speech), **options.audio.chunk_identity()}
@@ -214,6 +214,23 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
         fallback_speech,
         fallback_identity,
     )
+
+
+def _short_first(chunks: tuple[Chunk, ...], limit: int | None) -> tuple[Chunk, ...]:
+    """Split the article's first chunk at a clause (else a space) to at most ``limit`` characters, for a
+    backend that declares ``first_chunk_chars``: the first sound waits only for a short piece (a neural
+    voice takes ~0.3 s for ten words on one thread). The head plan and the full plan split it alike."""
+    if not limit or not chunks or len(chunks[0].text) <= limit:
+        return chunks
+    first = chunks[0]
+    pieces = split_to_limit(first.text, limit)
+    shift = len(pieces) - 1
+    head = [Chunk(i, first.sentence, first.part + i, text) for i, text in enumerate(pieces)]
+    rest = [
+        Chunk(c.index + shift, c.sentence, c.part + shift if c.sentence == first.sentence else c.part, c.text)
+        for c in chunks[1:]
+    ]
+    return (*head, *rest)
 
 
 def _fallback(

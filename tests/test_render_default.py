@@ -61,3 +61,21 @@ def test_articles_rendered_before_the_change_are_found_by_url_and_id(cache_dir):
     by_id = client.get(f"/api/articles/{old_id}")
     assert by_id.status_code == 200 and by_id.get_json()["status"] == "complete"
     assert client.get(f"/articles/{old_id}").status_code == 200
+
+
+def test_the_first_chunk_is_split_short_for_piper_and_the_head_plan_agrees():
+    from reader.background import head_plan
+
+    long_title = "A very long headline about the council, the river bridge and the budget that nobody has read yet"
+    article = Article(title=long_title, blocks=(Block("paragraph", "The keeper rang the bell twice."),), url=URL)
+    whole = plan(article, RenderOptions())
+    assert all(len(c.text) <= 60 for c in whole.chunks if c.sentence == 0)
+    assert len([c for c in whole.chunks if c.sentence == 0]) >= 2
+    assert [c.part for c in whole.chunks if c.sentence == 0] == list(
+        range(len([c for c in whole.chunks if c.sentence == 0]))
+    )
+    assert [c.index for c in whole.chunks] == list(range(len(whole.chunks)))
+    head = head_plan(article, RenderOptions())
+    assert head.keys == whole.keys[: len(head.keys)]
+    espeak = plan(article, RenderOptions(backend="pyttsx3"))
+    assert len([c for c in espeak.chunks if c.sentence == 0]) == 1  # a fast engine keeps it whole

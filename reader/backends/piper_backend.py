@@ -93,6 +93,9 @@ class PiperBackend:
     # A chunk's audio is decoded in one pass whose memory grows ~25 MB per second of speech: 150 characters
     # (~8 s) keep a worker near 300 MB; longer sentences are split at clauses.
     max_chars = 150
+    # The article's first chunk is split shorter (at a clause, else a space), so the first sound is ready in
+    # about 0.3 s on one thread: ~60 characters is ten words of a title.
+    first_chunk_chars = 60
     concurrency = 8
 
     def __init__(self) -> None:
