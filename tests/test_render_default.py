@@ -69,7 +69,7 @@ def test_the_first_chunk_is_split_short_for_piper_and_the_head_plan_agrees():
     long_title = "A very long headline about the council, the river bridge and the budget that nobody has read yet"
     article = Article(title=long_title, blocks=(Block("paragraph", "The keeper rang the bell twice."),), url=URL)
     whole = plan(article, RenderOptions())
-    assert all(len(c.text) <= 60 for c in whole.chunks if c.sentence == 0)
+    assert all(len(c.text) <= 40 for c in whole.chunks if c.sentence == 0)
     assert len([c for c in whole.chunks if c.sentence == 0]) >= 2
     assert [c.part for c in whole.chunks if c.sentence == 0] == list(
         range(len([c for c in whole.chunks if c.sentence == 0]))

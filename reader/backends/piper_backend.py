@@ -94,8 +94,8 @@ class PiperBackend:
     # (~8 s) keep a worker near 300 MB; longer sentences are split at clauses.
     max_chars = 150
     # The article's first chunk is split shorter (at a clause, else a space), so the first sound is ready in
-    # about 0.3 s on one thread: ~60 characters is ten words of a title.
-    first_chunk_chars = 60
+    # about 0.3 s on one thread (~40 characters, six or seven words; measured with bench/web.py --only first-byte).
+    first_chunk_chars = 40
     concurrency = 8
 
     def __init__(self) -> None:
