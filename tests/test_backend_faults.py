@@ -191,7 +191,7 @@ def test_an_unusable_fallback_is_refused_before_any_audio_work(tmp_path):
     with pytest.raises(InputError, match="unknown backend 'nope'"):
         plan(article, RenderOptions(fallback_backend="nope"))
     with pytest.raises(InputError, match="must differ"):
-        plan(article, RenderOptions(fallback_backend="pyttsx3"))
+        plan(article, RenderOptions(backend="pyttsx3", fallback_backend="pyttsx3"))
 
 
 class Saboteur(threading.Thread):
