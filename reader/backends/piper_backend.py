@@ -85,14 +85,32 @@ def _config_digest(voice: PiperVoiceFile) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+def _return_big_buffers_to_the_system() -> None:
+    """glibc keeps freed buffers of up to 32 MB in the heap once it has seen one freed (its mmap threshold
+    rises), so a worker's RSS grew to ~620 MB over 40 chunks of decoder tensors. A fixed 1 MB threshold
+    hands them back on free: ~340 MB peak for the same chunks (the ONNX Runtime arena is off for the same
+    reason). No effect off glibc."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        log.debug("mallopt is not available here")
+
+
 class PiperBackend:
     """Offline neural speech from Piper voices, synthesized in the render worker processes."""
 
     name = "piper"
     offline = True
-    # A chunk's audio is decoded in one pass whose memory grows ~25 MB per second of speech: 150 characters
-    # (~8 s) keep a worker near 300 MB; longer sentences are split at clauses.
-    max_chars = 150
+    # A chunk's audio is decoded in one pass whose memory grows ~15 MB per second of speech: 100 characters
+    # (~6 s) keep a worker under about 300 MB (bench/render.py); longer sentences are split at clauses.
+    max_chars = 100
     # The article's first chunk is split shorter (at a clause, else a space), so the first sound is ready in
     # about 0.3 s on one thread (~40 characters, six or seven words; measured with bench/web.py --only first-byte).
     first_chunk_chars = 40
@@ -213,6 +231,7 @@ class PiperBackend:
         verify_bundled(voice)
         import json
 
+        _return_big_buffers_to_the_system()
         digest = str(file_digest(voice.model)["sha256"])
         model = fixed_noise_model(voice.model, digest, cache_dir())
         session_options = onnxruntime.SessionOptions()
