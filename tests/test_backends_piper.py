@@ -97,7 +97,7 @@ def test_rate_maps_to_length_scale(piper):
     natural = piper.synthesize(text, SpeechOptions(rate=190, lang="en"))
     assert 1.6 < slow.duration / natural.duration < 2.4
     assert piper.settings(SpeechOptions(rate=95, lang="en"))["length_scale"] == 2.0
-    with pytest.raises(InputError, match="rate must be 80-450"):
+    with pytest.raises(InputError, match="rate must be 40-600"):
         piper.check(SpeechOptions(rate=20, lang="en"))
 
 

@@ -175,8 +175,8 @@ class PiperBackend:
         return number
 
     def check(self, options: SpeechOptions) -> None:
-        if options.rate is not None and not 80 <= options.rate <= 450:
-            raise InputError(f"rate must be 80-450 words per minute, not {options.rate}", backend=self.name)
+        if options.rate is not None and not 40 <= options.rate <= 600:  # the same range as the system voice's
+            raise InputError(f"rate must be 40-600 words per minute, not {options.rate}", backend=self.name)
         voice, _ = self.voice_file(options.voice, options.lang)
         verify_bundled(voice)
 
