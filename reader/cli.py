@@ -146,7 +146,7 @@ def demo(output: Path | None, serve: bool, host: str, port: int, open_server: bo
         from web.serve import check_port_free
 
         check_port_free(host, port)  # before rendering, so a taken port fails at once
-    result, path = render_to(demo_article_path(), options_from("pyttsx3", None, None, None, 0), output)
+    result, path = render_to(demo_article_path(), options_from(None, None, None, None, 0), output)
     click.echo(f"{path}  {format_duration(result.manifest.duration)}")
     if serve:
         from web.serve import public_url

@@ -77,9 +77,12 @@ def audio_options(function: Any) -> Any:
     for option in reversed(
         [
             click.option(
-                "--backend", default="pyttsx3", show_default=True, help="Speech backend (see `reader voices`)."
+                "--backend",
+                default=None,
+                help="Speech backend (see `reader voices`; default: the best offline voice installed for the "
+                "article's language: piper, else pyttsx3).",
             ),
-            click.option("--voice", default=None, help="Voice id from `reader voices`."),
+            click.option("--voice", default=None, help="Voice id from `reader voices`, or a Piper model PATH.onnx."),
             click.option("--rate", type=int, default=None, help="Speaking rate in words per minute."),
             click.option("--lang", default=None, help="Language (default: the article's)."),
             click.option(
@@ -99,7 +102,7 @@ def audio_options(function: Any) -> Any:
 
 
 def options_from(
-    backend: str,
+    backend: str | None,
     voice: str | None,
     rate: int | None,
     lang: str | None,
@@ -108,6 +111,10 @@ def options_from(
 ) -> RenderOptions:
     if fallback_backend == backend:  # e.g. READER_FALLBACK_BACKEND=pyttsx3 and --backend pyttsx3: nothing to fall to
         fallback_backend = None
+    if voice and voice.partition("#")[0].endswith(".onnx"):  # a Piper voice by path: the command line only
+        from reader.backends.piper_voices import allow_voice_paths
+
+        allow_voice_paths()
     return RenderOptions(
         backend=backend,
         voice=voice,
@@ -125,7 +132,7 @@ def options_from(
 def speak(
     source: str,
     output: Path | None,
-    backend: str,
+    backend: str | None,
     voice: str | None,
     rate: int | None,
     lang: str | None,
@@ -145,7 +152,8 @@ def speak(
 
     options = options_from(backend, voice, rate, lang, lead_in, fallback_backend)
     result, path = render_to(_source_argument(source), options, output)
-    fell_back = sum(1 for e in result.manifest.entries if e.backend and e.backend != backend)
+    fallback = options.fallback_backend
+    fell_back = sum(1 for e in result.manifest.entries if fallback and e.backend == fallback)
     note = f"; {fell_back} by the fallback {options.fallback_backend}" if fell_back else ""
     click.echo(
         f"{path}  {format_duration(result.manifest.duration)}  ({result.rendered} of "
@@ -161,7 +169,7 @@ def voices(backend: str | None, lang: str | None) -> None:
 
     \b
     Example:
-      reader voices --backend pyttsx3 --lang en
+      reader voices --backend piper --lang en
     """
     if backend is not None and backend not in backend_names():
         raise InputError(f"unknown backend {backend!r} (known: {', '.join(backend_names())})")

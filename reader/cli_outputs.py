@@ -93,7 +93,7 @@ class _Bars:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read sources from a file, one per line (# comments allowed).",
 )
-@click.option("--backend", default="pyttsx3", show_default=True, help="Speech backend.")
+@click.option("--backend", default=None, help="Speech backend (default: the best offline voice installed).")
 @click.option("--voice", default=None, help="Voice id (see `reader voices`).")
 @click.option("--rate", type=int, default=None, help="Speaking rate in words per minute.")
 @click.option("--loudness", type=float, default=-16.0, show_default=True, help="Integrated loudness target, LUFS.")
@@ -104,7 +104,7 @@ def export(
     bitrate: int | None,
     chapters: bool,
     from_file: Path | None,
-    backend: str,
+    backend: str | None,
     voice: str | None,
     rate: int | None,
     loudness: float,
@@ -130,7 +130,8 @@ def export(
         format=fmt, bitrate_kbps=bitrate, chapters=chapters, loudness=LoudnessTarget(integrated=loudness)
     )
     options = with_bitrate(RenderOptions(backend=backend, voice=voice, rate=rate), settings)  # checks it up front
-    get_backend(backend)  # an unknown backend is one clear error, not one failure per article
+    if backend:
+        get_backend(backend)  # an unknown backend is one clear error, not one failure per article
     bars = _Bars(len(all_sources), "article")
     current = [""]
 

@@ -17,6 +17,7 @@ one engine made what another did), and its manifest entry names that backend.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -32,9 +33,9 @@ from typing import Any
 
 from reader.article import Article
 from reader.audio import AudioSettings
-from reader.backends import DEFAULT_BACKEND, SpeechOptions, get_backend
+from reader.backends import DEFAULT_BACKEND, SpeechOptions, get_backend, resolve_backend
 from reader.cache import ChunkInfo, LocalStore, open_store
-from reader.chunk import Chunk, chunk_key, chunk_script
+from reader.chunk import Chunk, chunk_key, chunk_script, split_to_limit
 from reader.claims import Claim, claim_owner
 from reader.encode import frames_for_ms
 from reader.errors import BackendError, ExtractError, InputError, ReaderError
@@ -49,6 +50,7 @@ __all__ = [
     "RenderOptions",
     "RenderResult",
     "article_id",
+    "legacy_article_id",
     "plan",
     "render",
     "render_plan",
@@ -74,9 +76,13 @@ class NothingToSpeak(ExtractError):
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """Everything that changes how an article sounds. Part of its id."""
+    """Everything that changes how an article sounds. Part of its id.
 
-    backend: str = DEFAULT_BACKEND
+    ``backend`` None: the best offline voice installed for the article's language (Piper when it has a
+    voice for it, else pyttsx3), resolved in ``plan``; the id holds only what the caller chose.
+    """
+
+    backend: str | None = None
     voice: str | None = None
     rate: int | None = None  # words per minute
     lang: str | None = None  # None: the article's language
@@ -130,6 +136,7 @@ class Plan:
     speech: SpeechOptions
     article_id: str
     revision: str
+    backend: str  # the backend that renders: the one asked for, or the default resolved for the language
     fallback_speech: SpeechOptions | None = None  # how the fallback backend speaks, when there is one
     fallback_identity: dict[str, Any] | None = None  # its part of chunk keys
 
@@ -155,7 +162,17 @@ def article_id(article: Article, options: RenderOptions) -> str:
     """
     source = article.identity_url or ["text", _content(article)]  # a claimed URL never decides it
     chosen = {k: v for k, v in options.to_dict().items() if k != "fallback_backend"}
+    if options.backend is None:  # a default: which voice it resolved to goes into chunk keys, not the id
+        del chosen["backend"]
     return _digest({"source": source, "options": chosen})
+
+
+def legacy_article_id(article: Article, options: RenderOptions) -> str | None:
+    """The id a default render had before the default became "the best installed voice" (it hashed
+    ``backend: "pyttsx3"``), so articles rendered then are still found by URL; None for explicit backends."""
+    if options.backend is not None:
+        return None
+    return article_id(article, dataclasses.replace(options, backend=DEFAULT_BACKEND))
 
 
 def revision(article: Article) -> str:
@@ -173,16 +190,17 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
         from reader.extract import extract
 
         article = extract(source, allow_paths=True, trust_claimed_url=True)  # a caller's own sources (CLI)
-    backend = get_backend(options.backend)
     speech = SpeechOptions(voice=options.voice, rate=options.rate, lang=options.lang or article.lang or "en")
+    name = resolve_backend(options.backend, speech.lang, options.voice)
+    backend = get_backend(name)
     backend.check(speech)
     script = make_script(article)
-    chunks = chunk_script(script, backend.max_chars)
+    chunks = _short_first(chunk_script(script, backend.max_chars), getattr(backend, "first_chunk_chars", None))
     if not chunks:
         raise NothingToSpeak("the article has nothing to speak")
     identity = {**backend.identity(speech), **options.audio.chunk_identity()}
     keys = tuple(chunk_key(chunk.text, identity) for chunk in chunks)
-    fallback_speech, fallback_identity = _fallback(options, speech)
+    fallback_speech, fallback_identity = _fallback(options, speech, name)
     return Plan(
         article,
         options,
@@ -192,17 +210,37 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
         speech,
         article_id(article, options),
         revision(article),
+        name,
         fallback_speech,
         fallback_identity,
     )
 
 
-def _fallback(options: RenderOptions, speech: SpeechOptions) -> tuple[SpeechOptions | None, dict[str, Any] | None]:
+def _short_first(chunks: tuple[Chunk, ...], limit: int | None) -> tuple[Chunk, ...]:
+    """Split the article's first chunk at a clause (else a space) to at most ``limit`` characters, for a
+    backend that declares ``first_chunk_chars``: the first sound waits only for a short piece (a neural
+    voice takes ~0.3 s for ten words on one thread). The head plan and the full plan split it alike."""
+    if not limit or not chunks or len(chunks[0].text) <= limit:
+        return chunks
+    first = chunks[0]
+    pieces = split_to_limit(first.text, limit)
+    shift = len(pieces) - 1
+    head = [Chunk(i, first.sentence, first.part + i, text) for i, text in enumerate(pieces)]
+    rest = [
+        Chunk(c.index + shift, c.sentence, c.part + shift if c.sentence == first.sentence else c.part, c.text)
+        for c in chunks[1:]
+    ]
+    return (*head, *rest)
+
+
+def _fallback(
+    options: RenderOptions, speech: SpeechOptions, primary: str
+) -> tuple[SpeechOptions | None, dict[str, Any] | None]:
     """The fallback backend's speech options and key identity, checked now (before any audio work)."""
     name = options.fallback_backend
     if not name:
         return None, None
-    if name == options.backend:
+    if name == primary:
         raise InputError(f"the fallback backend must differ from the backend ({name})", backend=name)
     backend = get_backend(name)
     fallback_speech = SpeechOptions(voice=None, rate=speech.rate, lang=speech.lang)
@@ -240,7 +278,7 @@ class _Timeline:
             self.position += frames_for_ms(max(0, pause), settings)
         sentence = job.script.sentences[chunk.sentence]
         samples = info.samples if info.samples > 0 else info.frames * spf
-        backend = job.options.backend if info.key == job.keys[index] else job.options.fallback_backend
+        backend = job.backend if info.key == job.keys[index] else job.options.fallback_backend
         self.entries.append(
             ManifestEntry(
                 key=info.key,
@@ -355,9 +393,9 @@ class _Run:
                 continue
             future = by_key.get(key)
             if future is None or future.cancelled():
-                pool = pool or self.pool or get_pool(job.options.backend)
+                pool = pool or self.pool or get_pool(job.backend)
                 chunk = job.chunks[index]
-                work = Job(key, chunk.text, job.options.backend, job.speech, job.options.audio, index)
+                work = Job(key, chunk.text, job.backend, job.speech, job.options.audio, index)
                 future = by_key[key] = pool.submit(work)
             indices.setdefault(future, []).append(index)
         by_key.clear()  # futures hold their chunk's MP3 bytes: keep references only where needed
@@ -448,7 +486,7 @@ def _both_failed(job: Plan, primary: BackendError, fallback: BackendError) -> Ba
     return BackendError(
         f"{primary.message}; the fallback backend {job.options.fallback_backend} failed too: {fallback.message}",
         cause=primary.cause or fallback.cause,
-        backend=job.options.backend,
+        backend=job.backend,
         fallback_backend=job.options.fallback_backend,
         chunk=primary.context.get("chunk"),
         key=primary.context.get("key"),

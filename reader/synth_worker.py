@@ -43,6 +43,12 @@ def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
         outbox.send(("fatal", os.getpid(), type(error).__name__, error.message, error.cause))
         return
     _warm_up()
+    warm_engine = getattr(backend, "warm_up", None)  # e.g. Piper: load the default voice, run it once
+    if warm_engine is not None:
+        try:
+            warm_engine()
+        except ReaderError as error:  # the chunk that needs the voice reports it, naming the chunk
+            log.warning("backend %s could not warm up: %s", backend_name, error)
     outbox.send(("ready", os.getpid()))
     while True:
         try:

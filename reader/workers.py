@@ -79,7 +79,7 @@ def _exit_status(worker: _Worker) -> str:
 
 
 class _Worker:
-    def __init__(self, backend: str) -> None:
+    def __init__(self, backend: str, pool_size: int = 1) -> None:
         parent_in, child_out = os.pipe()
         child_in, parent_out = os.pipe()
         self.process = subprocess.Popen(
@@ -88,6 +88,8 @@ class _Worker:
             stdout=subprocess.DEVNULL,  # pyttsx3's driver prints; the protocol has its own pipes
             pass_fds=(child_in, child_out),
             close_fds=True,
+            # engines that run threads of their own (ONNX Runtime) size them so workers x threads fits the cores
+            env={**os.environ, "READER_POOL_SIZE": str(pool_size)},
         )
         os.close(child_in)
         os.close(child_out)
@@ -131,7 +133,7 @@ class WorkerPool:
         self._wake_r, self._wake_w = Pipe(duplex=False)
         self._closed = False
         self._fatal: ReaderError | None = None
-        self._workers = [_Worker(backend) for _ in range(self.size)]
+        self._workers = [_Worker(backend, self.size) for _ in range(self.size)]
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"reader-pool-{backend}", daemon=True)
         self._thread.start()
@@ -258,7 +260,7 @@ class WorkerPool:
         task = worker.task
         worker.task = None
         worker.kill()
-        self._workers[self._workers.index(worker)] = _Worker(self.backend)
+        self._workers[self._workers.index(worker)] = _Worker(self.backend, self.size)
         if task is None or not retry:
             return
         task_id, job, future, attempts = task

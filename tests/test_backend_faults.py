@@ -191,7 +191,7 @@ def test_an_unusable_fallback_is_refused_before_any_audio_work(tmp_path):
     with pytest.raises(InputError, match="unknown backend 'nope'"):
         plan(article, RenderOptions(fallback_backend="nope"))
     with pytest.raises(InputError, match="must differ"):
-        plan(article, RenderOptions(fallback_backend="pyttsx3"))
+        plan(article, RenderOptions(backend="pyttsx3", fallback_backend="pyttsx3"))
 
 
 class Saboteur(threading.Thread):
@@ -226,7 +226,7 @@ def test_pyttsx3_dying_or_hanging_mid_chunk_is_retried_and_the_audio_is_whole(tm
         hanger = Saboteur(pool, 3, signal.SIGSTOP, 1)  # the engine hangs mid-chunk
         killer.start()
         hanger.start()
-        result = render(article, store=store, pool=pool)
+        result = render(article, RenderOptions(backend="pyttsx3"), store=store, pool=pool)
         killer.stop.set()
         hanger.stop.set()
     assert killer.hits and hanger.hits, "both faults struck"
@@ -241,13 +241,13 @@ def test_pyttsx3_dying_on_every_attempt_fails_naming_the_chunk(tmp_path):
     article = support.make_article(paragraphs=1, sentences=1, headings=False, seed=12)
     long = " ".join(support.WORDS[i % 24] for i in range(0, 42 * 5, 5)).capitalize() + "."  # slow to speak
     article = dataclasses.replace(article, blocks=(*article.blocks, Block("paragraph", long)))
-    job = plan(article)
+    job = plan(article, RenderOptions(backend="pyttsx3"))
     assert len(job.chunks) == 3 and job.chunks[2].text == long
     with WorkerPool("pyttsx3", 1, timeout=10, retries=1) as pool:
         killer = Saboteur(pool, 2, signal.SIGKILL, 2, exact=True)
         killer.start()
         with pytest.raises(BackendError) as caught:
-            render(article, store=store, pool=pool)
+            render(article, RenderOptions(backend="pyttsx3"), store=store, pool=pool)
         killer.stop.set()
     message = str(caught.value)
     assert len(killer.hits) == 2

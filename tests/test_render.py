@@ -33,6 +33,7 @@ article = pickle.load(open(sys.argv[1], "rb"))
 result = render(article, RenderOptions(backend=sys.argv[3]), store=open_store(sys.argv[2]))
 print(json.dumps({"rendered": result.rendered, "chunks": len(result.manifest.entries)}))
 """
+PYTTSX3 = RenderOptions(backend="pyttsx3")  # eSpeak NG: these tests are about rendering, not the voice
 
 
 def spawn(article, store_root: Path, tmp_path: Path, backend: str = "pyttsx3", **env) -> subprocess.Popen:
@@ -55,13 +56,13 @@ def stored_keys(store) -> set[str]:
 def test_an_edited_paragraph_re_renders_only_its_chunks(tmp_path):
     store = open_store(tmp_path / "cache")
     article = support.make_article(paragraphs=3, sentences=2)
-    first = render(article, store=store)
+    first = render(article, PYTTSX3, store=store)
     assert first.rendered == len(first.manifest.entries)
     blocks = list(article.blocks)
     index = next(i for i, b in enumerate(blocks) if b.kind == "paragraph")
     blocks[index] = Block("paragraph", "A corrected first sentence. " + blocks[index].text.split(". ", 1)[1])
     edited = dataclasses.replace(article, blocks=tuple(blocks))
-    second = render(edited, store=store)
+    second = render(edited, PYTTSX3, store=store)
     assert second.article_id == first.article_id  # same URL: same id, new revision
     assert second.revision != first.revision
     assert second.rendered == 1
@@ -86,9 +87,9 @@ def test_a_render_killed_midway_resumes_with_only_the_missing_chunks(tmp_path):
     root = tmp_path / "cache"
     store = open_store(root)
     article = support.make_article(paragraphs=8, sentences=4, seed=3)
-    total = len(plan(article).chunks)
+    total = len(plan(article, PYTTSX3).chunks)
     child = spawn(article, root, tmp_path, READER_WORKERS="1")
-    job_id = plan(article).article_id
+    job_id = plan(article, PYTTSX3).article_id
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         progress = store.read_progress(job_id)
@@ -103,7 +104,7 @@ def test_a_render_killed_midway_resumes_with_only_the_missing_chunks(tmp_path):
     for path in (root / "chunks").rglob("*.mp3"):
         if not path.name.startswith("."):  # every entry under its final name is whole
             assert path.stem in survivors or store.chunk_info(path.stem) is None
-    result = render(article, store=store)
+    result = render(article, PYTTSX3, store=store)
     assert result.rendered == total - len(survivors)
     assert result.manifest.status == "complete" and len(result.manifest.entries) == total
 
@@ -120,7 +121,7 @@ def test_two_processes_rendering_one_article_leave_one_intact_set(tmp_path):
     assert len(keys) == total
     assert len(list((root / "chunks").rglob("*.mp3"))) == total
     assert not list(root.rglob(".tmp-*"))
-    manifest = store.read_manifest(plan(article).article_id)
+    manifest = store.read_manifest(plan(article, PYTTSX3).article_id)
     assert manifest.status == "complete" and {e.key for e in manifest.entries} == keys
 
 

@@ -12,7 +12,7 @@ DEFAULTS: dict[str, Any] = {
     # Where audio, manifests and progress live; READER_CACHE_DIR as for the CLI.
     "CACHE_DIR": None,
     # Render options used when a request names none.
-    "BACKEND": "pyttsx3",
+    "BACKEND": None,  # None: the best offline voice installed for the article's language (piper, else pyttsx3)
     "VOICE": None,
     "RATE": None,
     # A backend for chunks the chosen one fails after its retries (e.g. "pyttsx3" behind gTTS); None: fail.

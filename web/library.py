@@ -24,7 +24,7 @@ from flask import Flask, current_app
 
 from reader.article import Article
 from reader.audio import AudioSettings
-from reader.backends import list_voices
+from reader.backends import list_voices, resolve_backend
 from reader.background import head_plan, start_render
 from reader.cache import LocalStore, open_store
 from reader.encode import silence_frames
@@ -33,7 +33,7 @@ from reader.extract import extract
 from reader.jobs import queue_url
 from reader.manifest import Manifest, Progress
 from reader.pools import get_pool
-from reader.render import Plan, RenderOptions, plan, revision, submit_plan
+from reader.render import Plan, RenderOptions, legacy_article_id, plan, revision, submit_plan
 from reader.render import article_id as id_for
 from reader.script import Script, make_script
 from reader.sources import is_http_url
@@ -133,7 +133,7 @@ class Library:
 
     def _options(self, backend: str | None, voice: str | None, rate: float | None, lang: str | None) -> RenderOptions:
         return RenderOptions(
-            backend=backend or self.config.get("BACKEND") or "pyttsx3",
+            backend=backend or self.config.get("BACKEND") or None,
             voice=voice or self.config.get("VOICE") or None,
             rate=int(rate) if rate else (self.config.get("RATE") or None),
             lang=lang or None,
@@ -311,7 +311,9 @@ class Library:
         """The article fetched from ``url`` (or published under it by a token holder), if known: ids come
         from the URL and the options only for such articles, so a paste claiming ``url`` is not found."""
         options = self._options(backend, voice, rate, lang)
-        return self.get(id_for(Article(title="", blocks=(), url=url, identity_url=url), options))
+        article = Article(title="", blocks=(), url=url, identity_url=url)
+        legacy = legacy_article_id(article, options)  # rendered by default before the default voice changed
+        return self.get(id_for(article, options)) or (self.get(legacy) if legacy else None)
 
     def _manifest(self, article_id: str) -> Manifest | None:
         """The manifest, parsed once per version: a finished 5,000-word article's is ~200 KB of JSON, and
@@ -452,7 +454,7 @@ class Library:
 
     def warm(self) -> None:
         """Start the default backend's render workers in the background (``reader serve`` calls this)."""
-        backend = self.config.get("BACKEND") or "pyttsx3"
+        backend = resolve_backend(self.config.get("BACKEND"), "en")
         if queue_url():
             return  # queue workers render; this server only reads the store
 

@@ -29,11 +29,13 @@ __all__ = [
     "get_backend",
     "list_voices",
     "register_backend",
+    "resolve_backend",
 ]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BACKEND = "pyttsx3"
+DEFAULT_BACKEND = "pyttsx3"  # the default when no better offline voice is installed for the language
+PREFERRED = ("piper", "pyttsx3")  # listed first, best first (`reader voices`, the web voice menu)
 GROUP = "reader.backends"
 
 _lock = threading.Lock()
@@ -107,9 +109,33 @@ def get_backend(name: str | None = None) -> Backend:
         return _instances.setdefault(name, backend)
 
 
+def resolve_backend(name: str | None, lang: str = "en", voice: str | None = None) -> str:
+    """The backend a render uses: ``name`` when the caller chose one; else the best offline voice installed
+    for ``lang``: Piper when one of its voices speaks it (or ``voice`` is a Piper voice), else pyttsx3.
+
+    Reads only the installed voices' configs: no engine is loaded here.
+    """
+    if name:
+        return name
+    if "piper" in _load_factories():
+        try:
+            piper = get_backend("piper")
+        except BackendError as error:  # the engine is not installed: the default is the system voice
+            log.info("no Piper default: %s", error)
+        else:
+            if voice:
+                stem = voice.partition("#")[0]
+                if stem.endswith(".onnx") or any(v.id == stem for v in piper.voices()):
+                    return "piper"
+            elif piper.has_voice_for(lang):  # type: ignore[attr-defined]
+                return "piper"
+    return DEFAULT_BACKEND
+
+
 def list_voices(backend: str | None = None, lang: str | None = None) -> list[Voice]:
-    """Voices of one backend (or all), optionally only those whose language starts with ``lang``."""
-    names = [backend] if backend else list(backend_names())
+    """Voices of one backend (or all, the best offline ones first), optionally only those for ``lang``."""
+    preferred = [name for name in PREFERRED if name in backend_names()]
+    names = [backend] if backend else preferred + [n for n in backend_names() if n not in preferred]
     voices: list[Voice] = []
     for name in names:
         try:

@@ -55,7 +55,9 @@ class Backend(Protocol):
 
     Attributes declare its limits: ``max_chars`` (longest text per call),
     ``offline``, and ``concurrency`` (how many calls may run at once across
-    worker processes). ``synthesize`` runs in a render worker process, one call
+    worker processes); a slow engine may also declare ``first_chunk_chars``,
+    a shorter limit for an article's first chunk only (the first sound waits
+    for it). ``synthesize`` runs in a render worker process, one call
     at a time; it raises ``BackendError`` on failure, never returns silence
     for an error.
     """
