@@ -219,7 +219,12 @@ def _german(config: dict) -> None:
 
 
 def test_a_voice_by_path_speaks_from_the_command_line(tmp_path, monkeypatch, bundled_model, article):
+    from reader.pools import shutdown_pools
+
     monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    # As a `reader speak` process would: its engine workers start after the CLI allowed voice paths
+    # (workers an earlier test of this session started were told no paths).
+    shutdown_pools()
     model = _voice_copy(tmp_path / "elsewhere", bundled_model, "en_US-mine-medium")
     out = tmp_path / "a.mp3"
     result = _speak([str(article), "--voice", str(model), "-o", str(out)])
@@ -234,7 +239,7 @@ def test_the_web_app_takes_voice_ids_never_paths(tmp_path, monkeypatch, bundled_
 
     monkeypatch.delenv(PATHS_ENV, raising=False)
     model = _voice_copy(tmp_path / "v", bundled_model, "en_US-path-medium")
-    client = create_app({"TESTING": True, "CACHE_DIR": str(tmp_path / "cache")}).test_client()
+    client = create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(tmp_path / "cache")}).test_client()
     answer = client.post(
         "/api/articles", json={"text": "One line to say. And another sentence to say.", "voice": str(model)}
     )

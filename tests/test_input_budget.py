@@ -3,7 +3,7 @@
 Each shape of ``tests/adversarial_inputs.py`` (repeated inline tags, deep nesting, huge attributes,
 many tiny blocks, unpunctuated runs, long words, many paragraphs, huge tables, many comments, as HTML,
 text, Markdown and raw bytes) goes through the plan path (extract, script, chunk) in a fresh interpreter,
-which reports its peak RSS (ru_maxrss) and its CPU time. CPU time, not wall time: the budget is about the
+which reports its peak RSS (VmHWM) and its CPU time. CPU time, not wall time: the budget is about the
 work an input costs, and wall time on a shared machine also counts the neighbours. A refusal must be a
 ``ReaderError`` with a 4xx status (422 for what is over a cap). ``bench/adversarial.py`` prints the same
 figures as a table.

@@ -20,6 +20,7 @@ ARTICLE = Article(
     title="The harbour bell",
     blocks=(Block("paragraph", "The keeper rang the bell twice."),),
     url=URL,
+    identity_url=URL,  # fetched from its URL, as the pages whose ids the old default decided were
 )
 
 

@@ -45,9 +45,12 @@ def dotted(letters: str) -> str:
     checks each spelling through eSpeak NG's phonemes).
     """
     spelled = "".join(f"{c.upper()}." for c in letters if c.isalnum())
-    if spelled.startswith("A."):
-        return "eh " + spelled[2:] if len(spelled) > 2 else "eh"
-    return spelled
+    leading = 0
+    while spelled.startswith("A.", 2 * leading) and len(spelled) > 2 * (leading + 1):
+        leading += 1  # every leading A ("AAA" → eh eh A.): what is left never starts with A, so a second pass keeps it
+    if spelled == "A.":
+        return "eh"
+    return " ".join(["eh"] * leading + [spelled[2 * leading :]]) if leading else spelled
 
 
 def is_pronounceable(word: str) -> bool:
