@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 import reader
-from reader.cache import open_store
-from reader.transcode import FORMATS
+from reader.audio import FORMATS
+from reader.store import open_store
 
 _WORDS = (
     "harbour council river bridge market winter school bakers lanterns tide engineers volunteers city museum "

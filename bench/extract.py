@@ -38,9 +38,9 @@ from pathlib import Path
 import trafilatura
 
 import reader
-import reader.extract_html
-import reader.script
-from reader.demo import demo_article_path
+import reader.text.extract_html
+import reader.text.script
+from reader.cli.demo import demo_article_path
 
 TEXT = (
     "the council said on Tuesday that new rules would apply to every district from next year while residents "
@@ -199,7 +199,7 @@ def project_sentences(data: bytes) -> tuple[list[str], str, str | None, str]:
 def trafilatura_sentences(data: bytes) -> list[str]:
     """Trafilatura alone, default settings, its text split the same way (lines, then sentences)."""
     text = trafilatura.extract(data) or ""
-    return [s for line in text.splitlines() for s in reader.script.split_sentences(line) if s.strip()]
+    return [s for line in text.splitlines() for s in reader.text.script.split_sentences(line) if s.strip()]
 
 
 def _mean(rows: list[dict], key: str) -> float:
@@ -274,7 +274,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=["recall", "balanced", "precision"], help="trafilatura's leaning (--real)")
     args = parser.parse_args()
     if args.mode:
-        reader.extract_html.TRAFILATURA_MODE = args.mode
+        reader.text.extract_html.TRAFILATURA_MODE = args.mode
     if args.real:
         print(json.dumps(real_pages(args.real, args.page)))
         return

@@ -151,7 +151,7 @@ def baseline(text: str, workdir: Path, backend: str = "espeak") -> dict:
 
 def _worker_peaks_mb() -> list[float]:
     """Peak RSS (VmHWM) of every render worker process this process started, read before they stop."""
-    from reader import pools
+    from reader.render import pools
 
     peaks = []
     for pool in list(pools._pools.values()):
@@ -169,10 +169,10 @@ def _worker_peaks_mb() -> list[float]:
 def one_size(words: int, backend: str) -> dict:
     """Every figure for one size and backend, in this process."""
     from reader.article import Block
-    from reader.assemble import assemble
-    from reader.cache import open_store
-    from reader.pools import get_pool, shutdown_pools
-    from reader.render import RenderOptions, plan, render, start_render
+    from reader.audio import assemble
+    from reader.render import RenderOptions, get_pool, plan, render, start_render
+    from reader.render.pools import shutdown_pools
+    from reader.store import open_store
 
     workdir = Path(tempfile.mkdtemp(prefix="reader-bench-"))
     try:
@@ -252,7 +252,7 @@ def thread_combinations(sentences: int = 24) -> list[dict]:
     """Piper: audio seconds per second and the real-time factor per worker, for workers x ONNX threads."""
     from reader.audio import AudioSettings
     from reader.backends import SpeechOptions
-    from reader.workers import Job, WorkerPool
+    from reader.render.workers import Job, WorkerPool
 
     cores = os.cpu_count() or 1
     rng = random.Random(7)

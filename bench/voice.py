@@ -50,8 +50,8 @@ def score(backend: str, source: Path, decoder) -> dict:  # type: ignore[no-untyp
     import numpy as np
 
     from reader.audio import decode_to_pcm
-    from reader.cache import open_store
     from reader.render import RenderOptions, render
+    from reader.store import open_store
 
     workdir = Path(tempfile.mkdtemp(prefix="reader-voice-"))
     try:

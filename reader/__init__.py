@@ -4,8 +4,7 @@ The public API, for the CLI, the web app, job workers and other programs.
 """
 
 from reader.article import Article, Block
-from reader.captions import manifest_to_vtt
-from reader.chunk import Chunk, chunk_script
+from reader.audio import manifest_to_vtt
 from reader.errors import (
     AudioError,
     BackendError,
@@ -16,14 +15,10 @@ from reader.errors import (
     NormalizeError,
     ReaderError,
 )
-from reader.export import ExportSettings, export_article, export_batch
-from reader.extract import extract
-from reader.fetch import FetchPolicy
 from reader.normalize import normalize
-from reader.podcast import Episode, Show, build_feed
-from reader.podcast_site import build_site
+from reader.publish import Episode, ExportSettings, Show, build_feed, build_site, export_article, export_batch
 from reader.render import Progress, RenderJob, RenderOptions, RenderResult, render, start_render
-from reader.script import Script, Sentence, make_script
+from reader.text import Chunk, FetchPolicy, Script, Sentence, chunk_script, extract, make_script
 
 __all__ = [
     "Article",

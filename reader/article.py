@@ -42,7 +42,7 @@ class Article:
     site_name: str | None = None
     date: str | None = None  # ISO 8601 date, as published
     lang: str = "en"
-    url: str | None = None  # canonical URL when known: display metadata (http(s) only, see reader.sources)
+    url: str | None = None  # canonical URL when known: display metadata (http(s) only, see reader.text.sources)
     image: str | None = None  # lead image URL when the page has one
     source_text: str | None = field(default=None, repr=False, compare=False)
     # The URL that decides the article's id: set only when the page was fetched from it (or its

@@ -35,7 +35,7 @@ class InputError(ReaderError):
 
 
 class InputTooCostly(InputError):
-    """The input is well formed but past a cap of ``reader.input_limits`` (elements, blocks, characters,
+    """The input is well formed but past a cap of ``reader.text.input_limits`` (elements, blocks, characters,
     sentences, a word's length): reading it would cost more than the stated budget (README, "Input
     budgets"), so it is refused before that cost is paid. 422: the request was fine, its content is not."""
 

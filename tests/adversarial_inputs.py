@@ -4,7 +4,7 @@ The input budget (README, "Input budgets"): any input of up to ``MAX_INPUT_BYTES
 article, scripted and chunked (the plan path, without audio) or refused with a ``ReaderError``, within
 ``BUDGET_MB`` of peak memory (the process's own VmHWM) and ``BUDGET_SECONDS`` of CPU. Each shape is the
 largest of its kind that fits in 5 MB, or the largest that passes the cheap caps of
-``reader.input_limits`` (so that the costly steps run); both when they differ. Shared by
+``reader.text.input_limits`` (so that the costly steps run); both when they differ. Shared by
 ``tests/test_input_budget.py`` and ``bench/adversarial.py``.
 """
 
@@ -21,7 +21,7 @@ MAX_INPUT_BYTES = 5_000_000
 BUDGET_MB = 500
 BUDGET_SECONDS = 10.0
 
-_ELEMENTS = 240_000  # just under reader.input_limits.MAX_ELEMENTS (250,000)
+_ELEMENTS = 240_000  # just under reader.text.input_limits.MAX_ELEMENTS (250,000)
 _BLOCKS = 9_900  # just under MAX_BLOCKS (10,000)
 _CHARS = 990_000  # just under MAX_ARTICLE_CHARS (1,000,000)
 
@@ -148,11 +148,11 @@ def peak_kb():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kind, build = SHAPES[sys.argv[2]]
 data = build()
-from reader.chunk import chunk_script
+from reader.text import chunk_script
 from reader.errors import ReaderError
-from reader.extract import extract, extract_document
-from reader.script import make_script
-from reader.sources import Document
+from reader.text import extract; from reader.text.extraction import extract_document
+from reader.text import make_script
+from reader.text.sources import Document
 start, cpu = time.perf_counter(), time.process_time()
 try:
     if kind == "bytes":

@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from mutagen.mp3 import MP3, BitrateMode
 
-from reader.audio import AudioSettings, decode_to_pcm, ffprobe, run_ffmpeg
-from reader.encode import encode_chunk, encode_pcm, limit_peaks, silence_frames, trim_silence
+from reader.audio import AudioSettings, decode_to_pcm, encode_chunk, iter_frames, silence_frames
+from reader.audio.encoding import encode_pcm, limit_peaks, trim_silence
+from reader.audio.ffmpeg import ffprobe, run_ffmpeg
+from reader.audio.loudness import integrated_loudness
+from reader.audio.mp3 import DECODER_DELAY, ENCODER_DELAY, count_frames, info_frame
 from reader.errors import AudioError, InputError
-from reader.loudness import integrated_loudness
-from reader.mp3 import DECODER_DELAY, ENCODER_DELAY, count_frames, info_frame, iter_frames
 
 RATE = 22050
 
@@ -167,7 +168,7 @@ def test_bad_settings_and_undecodable_audio_are_clear_errors():
 
 
 def test_a_missing_ffmpeg_says_what_to_install(monkeypatch):
-    import reader.audio as audio
+    from reader.audio import ffmpeg as audio
 
     audio._binary.cache_clear()
     monkeypatch.setenv("PATH", "/nonexistent")

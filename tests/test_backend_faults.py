@@ -30,11 +30,11 @@ from click.testing import CliRunner
 
 from reader.article import Block
 from reader.backends import get_backend
-from reader.cache import open_store
-from reader.cli import cli
+from reader.cli.commands import cli
 from reader.errors import BackendError
 from reader.render import RenderOptions, plan, render
-from reader.workers import InlinePool, WorkerPool
+from reader.render.workers import InlinePool, WorkerPool
+from reader.store import open_store
 
 URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 MARKER = "Lighthouse"

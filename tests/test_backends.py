@@ -16,7 +16,7 @@ from reader.audio import AudioSettings
 from reader.backends import SpeechOptions, backend_names, get_backend, list_voices
 from reader.backends.wavfile import probe_format, read_pcm
 from reader.errors import BackendError, InputError
-from reader.workers import Job, WorkerPool
+from reader.render.workers import Job, WorkerPool
 
 KEY = "0" * 64
 

@@ -19,10 +19,10 @@ import requests
 import responses
 
 from reader.backends import SpeechOptions, get_backend
-from reader.cache import open_store
 from reader.errors import BackendError
 from reader.render import RenderOptions, render
-from reader.workers import InlinePool
+from reader.render.workers import InlinePool
+from reader.store import open_store
 
 URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 UK_URL = "https://translate.google.co.uk/_/TranslateWebserverUi/data/batchexecute"

@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader.audio import AudioSettings
+from reader.audio import AudioSettings, encode_chunk
 from reader.backends import SpeechOptions, backend_names, get_backend, list_voices, piper_voices, resolve_backend
 from reader.backends.piper_voices import BUNDLED, PATHS_ENV
-from reader.chunk import chunk_key
-from reader.cli import cli
-from reader.encode import encode_chunk
+from reader.cli.commands import cli
 from reader.errors import BackendError, InputError
-from reader.workers import Job, WorkerPool
+from reader.render.workers import Job, WorkerPool
+from reader.text import chunk_key
 
 EN = SpeechOptions(lang="en")
 
@@ -219,7 +218,7 @@ def _german(config: dict) -> None:
 
 
 def test_a_voice_by_path_speaks_from_the_command_line(tmp_path, monkeypatch, bundled_model, article):
-    from reader.pools import shutdown_pools
+    from reader.render.pools import shutdown_pools
 
     monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
     # As a `reader speak` process would: its engine workers start after the CLI allowed voice paths

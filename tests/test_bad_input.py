@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import reader
-from reader.cli import cli
+from reader.cli.commands import cli
 from reader.errors import ExtractError, InputError
 from reader.render import RenderOptions, plan
 
@@ -211,7 +211,7 @@ def test_thousands_of_tiny_paragraphs_under_the_cap_are_read() -> None:
 
 
 def test_the_limits_can_be_raised_and_lowered() -> None:
-    from reader.input_limits import InputLimits
+    from reader.text.input_limits import InputLimits
 
     markup = ("<html><body><article><h1>T</h1>" + "<p>Para is here.</p>" * 30 + "</article></body></html>").encode()
     with pytest.raises(InputError, match="more than the 20"):
@@ -382,7 +382,7 @@ def test_cli_export_refuses_unusable_output_folders(story_file: Path, folder: st
 
 
 def test_export_names_from_hostile_titles_stay_inside_the_folder() -> None:
-    from reader.files import safe_filename
+    from reader.publish.files import safe_filename
 
     for title in ["../../etc/passwd", "/etc/passwd", "..", "%2e%2e%2f%2e%2e", "a\x00b", "x" * 1000, "abc\u202etxt.exe"]:
         name = safe_filename(title, "mp3")

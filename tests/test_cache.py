@@ -13,14 +13,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from reader.audio import AudioSettings
-from reader.cache import open_store
-from reader.claims import Claim, claim_owner
-from reader.cli import cli
-from reader.encode import encode_chunk
+from reader.audio import AudioSettings, encode_chunk
+from reader.cli.commands import cli
 from reader.errors import InputError
-from reader.prune import cache_stats, prune_cache
 from reader.render import render
+from reader.store import Claim, cache_stats, claim_owner, open_store, prune_cache
 
 
 def key_of(text: str) -> str:

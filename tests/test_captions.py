@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from reader.captions import cues, manifest_to_vtt, vtt_timestamp
-from reader.chapters import chapters_from_manifest, chapters_json, ffmetadata
+from reader.audio import chapters_from_manifest, chapters_json, ffmetadata, manifest_to_vtt
+from reader.audio.captions import cues, vtt_timestamp
 
 
 def entry(sentence, block, kind, written, start, duration, part=0):

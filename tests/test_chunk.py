@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.chunk import chunk_key, chunk_script, split_to_limit
-from reader.script import Script, Sentence
+from reader.text import Script, Sentence, chunk_key, chunk_script, split_to_limit
 
 
 def test_short_sentence_is_one_chunk_with_its_punctuation():

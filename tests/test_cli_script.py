@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader.cli import cli
+from reader.cli.commands import cli
 
 ARTICLE_HTML = (
     "<html lang='en'><head><title>Harbour Wall Repaired</title></head><body><article><h1>Harbour Wall Repaired</h1>"
@@ -141,10 +141,10 @@ def test_help_carries_an_example() -> None:
 
 
 def test_an_unexpected_bug_is_still_one_line(monkeypatch: pytest.MonkeyPatch, seed_html: Path) -> None:
-    import reader.cli
+    import reader.cli.commands
 
     def broken(source: object) -> None:
         raise RuntimeError("something nobody planned for")
 
-    monkeypatch.setattr(reader.cli, "extract", broken)
+    monkeypatch.setattr(reader.cli.commands, "extract", broken)
     assert_one_clean_line(run(str(seed_html)), 1, "internal error: RuntimeError: something nobody planned for")

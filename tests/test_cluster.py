@@ -24,8 +24,8 @@ from mutagen.mp3 import MP3
 from redis import Redis
 from rq import Queue, Worker
 
-from reader.cache import open_store
-from reader.jobs import QUEUE_NAME
+from reader.render.jobs import QUEUE_NAME
+from reader.store import open_store
 
 pytestmark = [pytest.mark.net, pytest.mark.slow]
 

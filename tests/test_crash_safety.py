@@ -35,22 +35,20 @@ from pathlib import Path
 import audio_support as support
 import pytest
 
+from reader.audio.mp3 import count_frames
 from reader.backends.gtts_backend import mp3_problem
-from reader.cache import open_store
-from reader.manifest import Manifest, Progress
-from reader.mp3 import count_frames
-from reader.prune import prune_cache
 from reader.render import RenderOptions, plan, render
-from reader.workers import InlinePool
+from reader.render.workers import InlinePool
+from reader.store import Manifest, Progress, open_store, prune_cache
 
 ZYGOTE = r"""
 import json, os, pickle, sys
 import numpy as np
 from reader.audio import AudioSettings
-from reader.cache import open_store
-from reader.encode import encode_chunk
+from reader.store import open_store
+from reader.audio import encode_chunk
 from reader.render import RenderOptions, render
-from reader.workers import InlinePool, WorkerPool
+from reader.render.workers import InlinePool, WorkerPool
 
 encode_chunk(np.sin(np.arange(16000) / 5.0) * 0.3, 16000, AudioSettings())  # load scipy and lameenc now
 print("ready", flush=True)

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from reader.cli import cli
-from reader.demo import demo_article_path
+from reader.audio import measure_loudness
+from reader.cli.commands import cli
+from reader.cli.demo import demo_article_path
 from reader.errors import InputError
-from reader.export import ExportSettings, export_article, read_source_list
-from reader.transcode import measure_loudness
+from reader.publish import ExportSettings, export_article, read_source_list
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "podcast"
 SEED_TITLE = "US Push for Ukraine Peace ‘Not a Betrayal,’ Says Hegseth"
@@ -50,7 +50,7 @@ def env_cache(cache, monkeypatch) -> Path:
 
 @pytest.fixture(scope="module")
 def seed_mp3(cache, tmp_path_factory):
-    from reader.cache import open_store
+    from reader.store import open_store
 
     out = tmp_path_factory.mktemp("mp3")
     return export_article(str(demo_article_path()), out, ExportSettings(format="mp3"), store=open_store(cache))
@@ -87,7 +87,7 @@ def test_mp3_measures_minus_16_lufs_dual_mono(seed_mp3):
 
 
 def test_m4b_has_native_chapters_tags_and_loudness(cache, tmp_path, seed_mp3):
-    from reader.cache import open_store
+    from reader.store import open_store
 
     exported = export_article(str(demo_article_path()), tmp_path, ExportSettings(format="m4b"), store=open_store(cache))
     assert exported.path.name == f"{SEED_TITLE}.m4b"
@@ -104,7 +104,7 @@ def test_m4b_has_native_chapters_tags_and_loudness(cache, tmp_path, seed_mp3):
 
 
 def test_lead_image_becomes_cover_art(cache, tmp_path):
-    from reader.cache import open_store
+    from reader.store import open_store
 
     exported = export_article(str(FIXTURES / "tides.html"), tmp_path, store=open_store(cache))
     (cover,) = ID3(exported.path).getall("APIC")
@@ -112,7 +112,7 @@ def test_lead_image_becomes_cover_art(cache, tmp_path):
 
 
 def test_no_chapters_option(cache, tmp_path):
-    from reader.cache import open_store
+    from reader.store import open_store
 
     settings = ExportSettings(format="mp3", chapters=False)
     exported = export_article(str(FIXTURES / "bread.md"), tmp_path, settings, store=open_store(cache))
@@ -177,8 +177,8 @@ def test_settings_validate_their_values():
 
 
 def test_batch_reports_outcomes_in_order_while_writing_alongside_rendering(cache, tmp_path):
-    from reader.cache import open_store
-    from reader.export import export_batch
+    from reader.publish import export_batch
+    from reader.store import open_store
 
     sources = [str(FIXTURES / "lanterns.txt"), "http://localhost/nothing", str(FIXTURES / "bread.md")]
     seen = []
@@ -194,7 +194,7 @@ def test_batch_reports_outcomes_in_order_while_writing_alongside_rendering(cache
 
 @pytest.mark.parametrize(("fmt", "codec"), [("ogg", "vorbis"), ("wav", "pcm_s16le")])
 def test_ogg_and_wav_exports_carry_tags_and_loudness(cache, tmp_path, fmt, codec):
-    from reader.cache import open_store
+    from reader.store import open_store
 
     exported = export_article(
         str(FIXTURES / "lanterns.txt"), tmp_path, ExportSettings(format=fmt), store=open_store(cache)

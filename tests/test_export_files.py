@@ -7,7 +7,8 @@ import stat
 
 import pytest
 
-from reader.files import atomic_copy, atomic_write, safe_filename, slugify
+from reader.atomic import atomic_copy, atomic_write
+from reader.publish.files import safe_filename, slugify
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,21 @@ from mutagen.mp3 import MP3
 from mutagen.oggvorbis import OggVorbis
 from PIL import Image
 
-from reader.chapters import Chapter, ffmetadata
+from reader.audio import (
+    FORMATS,
+    Loudness,
+    LoudnessTarget,
+    Tags,
+    correction_filter,
+    encode,
+    ffmetadata,
+    ffmpeg_tags,
+    measure_loudness,
+    write_id3,
+    write_vorbis_comments,
+)
+from reader.audio.chapters import Chapter
 from reader.errors import AudioError
-from reader.tags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
-from reader.transcode import FORMATS, Loudness, LoudnessTarget, correction_filter, encode, measure_loudness
 
 TEXT = (
     "The river rose in the night. By morning the bridge was closed, and the town waited. "
@@ -167,7 +178,7 @@ def test_silence_and_garbage_are_clear_audio_errors(tmp_path):
 
 
 def test_remembered_loudness_measures_once_per_file(speech_mp3, tmp_path, monkeypatch):
-    import reader.transcode as transcode
+    from reader.audio import transcode as transcode
 
     audio = tmp_path / "a.mp3"
     audio.write_bytes(speech_mp3.read_bytes())

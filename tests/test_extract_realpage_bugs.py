@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 import reader
-from reader.extract_html import blocks_from_xml
-from reader.furniture import default_rules
+from reader.text.extract_html import blocks_from_xml
+from reader.text.furniture import default_rules
 
 SENTENCE = "The harbour board met on Monday to discuss the plan for the new ferry terminal and its costs. "
 LONG_BODY = "".join(f"<p>{SENTENCE * 3}</p>" for _ in range(4))
@@ -155,7 +155,7 @@ def test_a_short_final_line_ending_in_a_cjk_full_stop_is_read(last: str) -> None
     ],
 )
 def test_count_words_counts_cjk_text_sensibly(text: str, low: int, high: int) -> None:
-    from reader.furniture import count_words
+    from reader.text.furniture import count_words
 
     assert low <= count_words(text) <= high
 
@@ -172,7 +172,7 @@ def test_a_japanese_page_is_not_read_as_a_small_page() -> None:
 
 
 def test_japanese_pasted_text_finds_its_title_and_body() -> None:
-    from reader.extract import extract_text
+    from reader.text.extraction import extract_text
 
     sentence = "港湾局は月曜日に新しいフェリーターミナルの計画と費用について長い時間をかけて話し合った。"
     text = "ホーム\nニュース\n\nフェリー計画に反対の声\n\n" + "\n\n".join(sentence * 3 for _ in range(4))

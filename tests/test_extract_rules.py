@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import reader
-from reader.decode import decode_bytes
-from reader.furniture import default_rules
-from reader.sources import sniff_kind
+from reader.text.decode import decode_bytes
+from reader.text.furniture import default_rules
+from reader.text.sources import sniff_kind
 
 BODY = (
     "<p>The town council approved the new cycle lanes on Wednesday after a long debate that ran past midnight.</p>"

@@ -26,8 +26,9 @@ import trustme
 from click.testing import CliRunner
 
 import reader
-from reader.cli import cli
-from reader.fetch import FetchPolicy, check_address, fetch_url
+from reader.cli.commands import cli
+from reader.text import fetch_url
+from reader.text.fetch import FetchPolicy, check_address
 
 PAGE = (
     b"<!doctype html><html lang='en'><head><title>A Test Story | Example News</title></head><body>"

@@ -23,12 +23,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import reader
-from reader.chunk import chunk_script
-from reader.fetch_policy import FetchPolicy, check_url
 from reader.normalize import normalize
-from reader.podcast import Episode, Show, build_feed
+from reader.publish import Episode, Show, build_feed
 from reader.safe_text import xml_safe
-from reader.script import make_script
+from reader.text import FetchPolicy, chunk_script, make_script
+from reader.text.fetch_policy import check_url
 
 pytestmark = pytest.mark.fuzz
 

@@ -18,9 +18,9 @@ from mutagen.mp3 import MP3
 from redis import Redis
 from rq import Queue
 
-from reader.cache import open_store
-from reader.jobs import QUEUE_NAME, enqueue, job_id
 from reader.render import RenderOptions, plan, render, start_render
+from reader.render.jobs import QUEUE_NAME, enqueue, job_id
+from reader.store import open_store
 
 pytestmark = pytest.mark.net
 
@@ -136,7 +136,7 @@ def test_the_web_app_queues_and_a_long_queue_is_not_taken_for_a_dead_render(
 def test_reader_worker_without_a_reachable_queue_says_so_in_one_line():
     from click.testing import CliRunner
 
-    from reader.cli import cli
+    from reader.cli.commands import cli
 
     url = f"redis://127.0.0.1:{services.free_port()}/0"  # nothing listens there
     result = CliRunner().invoke(cli, ["worker", "--queue-url", url])

@@ -22,7 +22,7 @@ from test_normalize_cases import MARKER, _phoneme_key
 
 import reader
 from reader.backends.espeak_lib import default_espeak_voice, espeak_voices
-from reader.cli import cli
+from reader.cli.commands import cli
 from reader.normalize import block_language, detect_language, normalize
 
 GREEK = "Ο πρωθυπουργός ανακοίνωσε ότι 300 ευρώ θα δοθούν σε κάθε οικογένεια από τις 3 Μαρτίου 2024."

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import reader
-from reader.cli import cli
+from reader.cli.commands import cli
 from reader.errors import InputError, NormalizeError
 from reader.normalize import PASS_THROUGH_RULES, Lexicon, default_rules, load_lexicon, normalize
 from reader.normalize.cleanup import tidy_spacing

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import reader
-from reader.demo import demo_article_path
+from reader.cli.demo import demo_article_path
 
 REPO = Path(__file__).resolve().parent.parent
 

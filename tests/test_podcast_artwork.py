@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from reader.artwork import make_artwork, prepare_artwork
 from reader.errors import InputError
+from reader.publish import make_artwork, prepare_artwork
 
 
 def test_generated_artwork_is_a_square_rgb_jpeg_apple_accepts(tmp_path):

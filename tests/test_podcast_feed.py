@@ -9,7 +9,8 @@ import podcast_requirements as requirements
 import pytest
 
 from reader.errors import InputError
-from reader.podcast import Episode, Show, build_feed, format_duration, podcast_guid
+from reader.publish import Episode, Show, build_feed
+from reader.publish.podcast import format_duration, podcast_guid
 
 BASE = "https://podcasts.example.org/reads/"
 SHOW = Show(
@@ -143,7 +144,7 @@ def test_episode_without_timezone_or_bytes_is_refused():
 
 
 def test_episode_guids_come_from_identity_only():
-    from reader.podcast import episode_guid
+    from reader.publish import episode_guid
 
     guid = episode_guid("url:https://coast.example.org/science/why-the-tides-turn")
     assert guid == "urn:uuid:0fd2f826-9e94-564a-bee1-bd279625c77f"  # pinned: a changed guid re-downloads every episode

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reader.errors import InputError
-from reader.feedfile import add_episode, load_feed_file
+from reader.publish import add_episode
+from reader.publish.feedfile import load_feed_file
 
 GOOD = """\
 # My show, hand-written: this comment must survive `reader podcast add`.

@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from reader.cache import open_store
-from reader.cli import cli
-from reader.podcast_site import build_site
-from reader.transcode import measure_loudness
+from reader.audio import measure_loudness
+from reader.cli.commands import cli
+from reader.publish import build_site
+from reader.store import open_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "podcast"
 BASE = "https://pod.example.org/harbour/"

@@ -21,13 +21,14 @@ import audio_support as support
 import pytest
 
 from reader.article import Block
-from reader.cache import open_store
 from reader.errors import BackendError
-from reader.render import RenderCancelled, RenderOptions, article_id, plan, render, revision, start_render
+from reader.render import RenderOptions, article_id, plan, render, revision, start_render
+from reader.render.pipeline import RenderCancelled
+from reader.store import open_store
 
 CHILD = """
 import json, pickle, sys
-from reader.cache import open_store
+from reader.store import open_store
 from reader.render import render, RenderOptions
 article = pickle.load(open(sys.argv[1], "rb"))
 result = render(article, RenderOptions(backend=sys.argv[3]), store=open_store(sys.argv[2]))
@@ -211,7 +212,7 @@ def test_the_first_chunk_is_stored_before_a_long_article_is_fully_planned(tmp_pa
     """start_render submits the head's chunks first; the full plan is held back here until they are stored."""
     import threading
 
-    import reader.background as background
+    from reader.render import background as background
 
     support.fake_env(monkeypatch, tmp_path)
     store = open_store(tmp_path / "cache")

@@ -12,8 +12,8 @@ import json
 
 from reader.article import Article, Block
 from reader.audio import AudioSettings
-from reader.cache import open_store
 from reader.render import RenderOptions, article_id, legacy_article_id, plan, render
+from reader.store import open_store
 
 URL = "https://news.example/2026/harbour-bell"
 ARTICLE = Article(
@@ -65,7 +65,7 @@ def test_articles_rendered_before_the_change_are_found_by_url_and_id(cache_dir):
 
 
 def test_the_first_chunk_is_split_short_for_piper_and_the_head_plan_agrees():
-    from reader.background import head_plan
+    from reader.render import head_plan
 
     long_title = "A very long headline about the council, the river bridge and the budget that nobody has read yet"
     article = Article(title=long_title, blocks=(Block("paragraph", "The keeper rang the bell twice."),), url=URL)

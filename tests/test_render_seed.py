@@ -12,9 +12,10 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from reader.audio import AudioSettings, ffprobe
-from reader.cache import open_store
+from reader.audio import AudioSettings
+from reader.audio.ffmpeg import ffprobe
 from reader.render import RenderOptions, render
+from reader.store import open_store
 
 
 @pytest.fixture(scope="module")

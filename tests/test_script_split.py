@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.extract import extract
-from reader.script import _plain_split, _segmenter, split_sentences
+from reader.text import extract
+from reader.text.script import _plain_split, _segmenter, split_sentences
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -25,15 +25,15 @@ from lxml import html
 
 import reader
 from reader.article import Article, Block
-from reader.chunk import chunk_script, split_to_limit
-from reader.cover import load_cover
 from reader.errors import InputError
-from reader.feedfile import load_feed_file
-from reader.input_limits import MAX_INLINE, limit_inline
-from reader.podcast import Episode, Show, build_feed
-from reader.podcast_site import _episode, _index_html
+from reader.publish import Episode, Show, build_feed
+from reader.publish.cover import load_cover
+from reader.publish.feedfile import load_feed_file
+from reader.publish.podcast_site import _episode, _index_html
 from reader.safe_text import http_url, xml_safe
-from reader.script import MAX_SENTENCE_CHARS, make_script, split_sentences
+from reader.text import chunk_script, make_script, split_to_limit
+from reader.text.input_limits import MAX_INLINE, limit_inline
+from reader.text.script import MAX_SENTENCE_CHARS, split_sentences
 
 # --- finding 2: every text step is linear ------------------------------------------------------------
 
@@ -274,7 +274,7 @@ def test_a_local_pages_og_image_outside_its_folder_is_ignored(tmp_path: Path, ca
     folder.mkdir()
     page = folder / "story.html"
     page.write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="reader.cover"):
+    with caplog.at_level(logging.WARNING, logger="reader.publish.cover"):
         assert load_cover(str(secret), str(page)) is None  # an absolute path
         assert load_cover("../secret.png", str(page)) is None
     assert "outside the folder" in caplog.text
@@ -307,7 +307,7 @@ def test_podcast_build_publishes_a_hostile_article_without_its_characters_or_its
     became the index page's "Article" link, which ran (the static site has no CSP)."""
     from click.testing import CliRunner
 
-    from reader.cli import cli
+    from reader.cli.commands import cli
 
     show = tmp_path / "show"
     show.mkdir()

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 import reader
-from reader.sources import load_source
+from reader.text.sources import load_source
 
 SAME_ORIGIN = {"Origin": "http://localhost"}
 
@@ -138,8 +138,8 @@ def test_a_fetched_pages_id_is_as_before_and_a_foreign_canonical_link_cannot_cla
     """The id of a page the server fetched still comes from its canonical URL when that is on the same
     site (old caches are still found); a canonical link to another site does not decide the id."""
     from reader.article import Article
-    from reader.fetch import FetchPolicy
     from reader.render import RenderOptions, article_id
+    from reader.text.fetch import FetchPolicy
 
     policy = FetchPolicy(allow_private_hosts=(page_site,))
     fetched = reader.extract(f"http://{page_site}/news/harbour?utm_source=x", policy=policy)
@@ -148,8 +148,8 @@ def test_a_fetched_pages_id_is_as_before_and_a_foreign_canonical_link_cannot_cla
     looked_up = Article(title="", blocks=(), url=fetched.identity_url, identity_url=fetched.identity_url)
     assert article_id(fetched, options) == article_id(looked_up, options)  # what ?url= and old caches find
     same_site = Article(title="", blocks=(), url=f"http://{page_site}/news/harbour")
-    from reader.extract import _with_links
-    from reader.sources import Document
+    from reader.text.extraction import _with_links
+    from reader.text.sources import Document
 
     document = Document(text="", kind="html", name="x", url=f"http://{page_site}/news/harbour?utm_source=x")
     assert _with_links(same_site, document, False).identity_url == same_site.url  # as before: the canonical URL
@@ -198,7 +198,7 @@ def test_without_allowed_hosts_embed_fetching_is_off_with_a_clear_error(start_li
 
 
 def test_a_token_holder_may_publish_under_its_url_and_the_feed_guid_follows_identity(cache_dir: Path) -> None:
-    from reader.podcast import episode_guid
+    from reader.publish import episode_guid
     from web import create_app
     from web.feed import guid_for
     from web.library import get_library

@@ -7,8 +7,8 @@ import re
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from reader.audio import ffprobe
-from reader.cli import cli
+from reader.audio.ffmpeg import ffprobe
+from reader.cli.commands import cli
 
 ARTICLE = """# The Bridge Reopens
 

@@ -40,7 +40,7 @@ import urllib3.util.connection
 from click.testing import CliRunner
 
 import reader
-from reader.cli import cli
+from reader.cli.commands import cli
 
 PUBLIC_IP = "93.184.216.34"  # a global address; the fake internet routes it to a loopback "public site"
 PAGE = (

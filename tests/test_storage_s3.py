@@ -14,10 +14,10 @@ import boto3
 import pytest
 from mutagen.mp3 import MP3
 
-from reader.cache import LocalStore, open_store
 from reader.errors import CacheError, InputError
 from reader.render import RenderOptions, render
-from reader.storage_s3 import S3Store
+from reader.store import LocalStore, open_store
+from reader.store.s3 import S3Store
 
 pytestmark = pytest.mark.net
 

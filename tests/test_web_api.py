@@ -371,9 +371,8 @@ def test_post_answers_before_a_long_article_is_scripted_and_the_article_then_sho
 ):
     """The POST plans only the article's head (the first chunk starts at once); the rest is scripted in
     the render's thread, held here until the POST has answered. Readers then see the whole script."""
-    import reader.background as background
-    from reader.extract import extract
-    from reader.script import make_script
+    from reader.render import background as background
+    from reader.text import extract, make_script
 
     release = threading.Event()
     real_plan = background.plan

@@ -6,7 +6,7 @@ import socket
 
 from click.testing import CliRunner
 
-from reader.cli import cli
+from reader.cli.commands import cli
 
 
 def test_serve_help_has_an_example():

@@ -16,9 +16,9 @@ import podcast_requirements as requirements
 import pytest
 from PIL import Image
 
-from reader.cache import open_store
-from reader.podcast import episode_guid
+from reader.publish import episode_guid
 from reader.render import RenderOptions, render
+from reader.store import open_store
 from web import create_app
 
 

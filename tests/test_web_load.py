@@ -20,8 +20,8 @@ import time
 import audio_support as support
 import pytest
 
-from reader.cache import open_store
 from reader.render import RenderOptions, render
+from reader.store import open_store
 from web import create_app
 
 

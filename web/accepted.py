@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.cache import atomic_write
 from reader.render import Plan
+from reader.store import atomic_write
 from web.views import ArticleState, SentenceTiming
 
 RECORD_FILE = "web-script.json"

@@ -1,6 +1,6 @@
 """The library's podcast feed at ``/feed.xml``: the same kind of feed as ``reader podcast build``.
 
-Every finished article is an episode. The feed comes from ``reader.podcast.build_feed``
+Every finished article is an episode. The feed comes from ``reader.publish.podcast.build_feed``
 (so it meets the same requirements), and an article's guid from
 ``episode_guid("url:" + canonical URL)``, the identity the podcast site builder
 uses: an article published both ways is one episode to a podcast app, and a
@@ -22,11 +22,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request, send_file, url_for
 
-from reader.artwork import make_artwork, prepare_artwork
-from reader.cache import atomic_write
-from reader.chapters import chapters_from_manifest, chapters_json
-from reader.podcast import Episode, Show, build_feed, episode_guid
-from reader.sources import is_http_url
+from reader.audio import chapters_from_manifest, chapters_json
+from reader.publish import Episode, Show, build_feed, episode_guid, make_artwork, prepare_artwork
+from reader.store import atomic_write
+from reader.text import is_http_url
 from web.errors import ApiError
 from web.library import ArticleState, Library, get_library, valid_id
 

@@ -23,20 +23,24 @@ from typing import Any
 from flask import Flask, current_app
 
 from reader.article import Article
-from reader.audio import AudioSettings
+from reader.audio import AudioSettings, silence_frames
 from reader.backends import list_voices, resolve_backend
-from reader.background import head_plan, start_render
-from reader.cache import LocalStore, open_store
-from reader.encode import silence_frames
 from reader.errors import InputError, ReaderError
-from reader.extract import extract
-from reader.jobs import queue_url
-from reader.manifest import Manifest, Progress
-from reader.pools import get_pool
-from reader.render import Plan, RenderOptions, legacy_article_id, plan, revision, submit_plan
+from reader.render import (
+    Plan,
+    RenderOptions,
+    get_pool,
+    head_plan,
+    legacy_article_id,
+    plan,
+    queue_url,
+    revision,
+    start_render,
+    submit_plan,
+)
 from reader.render import article_id as id_for
-from reader.script import Script, make_script
-from reader.sources import is_http_url
+from reader.store import LocalStore, Manifest, Progress, open_store
+from reader.text import Script, extract, is_http_url, make_script
 from web.accepted import (
     STALLED_MESSAGE,
     STALLED_SECONDS,

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from reader.errors import ReaderError
-from reader.sources import is_http_url
+from reader.text import is_http_url
 from web.errors import ApiError
 from web.library import get_library, valid_id
 from web.limits import guard_write, is_open, same_origin_form

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import url_for
 
-from reader.captions import manifest_to_vtt
+from reader.audio import manifest_to_vtt
 
 WORDS_PER_SECOND = 3.0  # eSpeak NG's default speed as measured with its pauses, for the estimate before rendering
 
@@ -126,7 +126,7 @@ def page_blocks(state: ArticleState) -> list[dict[str, Any]]:
 def webvtt(state: ArticleState) -> str:
     """The sentences as WebVTT cues, for captions and transcripts (only those already rendered).
 
-    Written by ``reader.captions.manifest_to_vtt``, as the exporter and the podcast site write
+    Written by ``reader.audio.captions.manifest_to_vtt``, as the exporter and the podcast site write
     theirs, so a transcript is the same file however it is fetched."""
     entries = [
         {"sentence": s.index, "start": s.start, "duration": s.end - s.start, "written": s.written}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from reader.backends.base import Audio, Backend, SpeechOptions, Voice
+from reader.backends.piper_voices import allow_voice_paths
 from reader.errors import BackendError, InputError, ReaderError
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Backend",
     "SpeechOptions",
     "Voice",
+    "allow_voice_paths",
     "backend_names",
     "get_backend",
     "list_voices",

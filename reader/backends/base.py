@@ -2,7 +2,7 @@
 
 A backend is what the voice *is* (its engine, its voices, its limits); a
 ``SpeechOptions`` is how one call speaks (voice, rate, language). Backends know
-nothing of articles, caches or MP3: they return PCM, and ``reader.encode``
+nothing of articles, caches or MP3: they return PCM, and ``reader.audio.encoding``
 turns it into the house format.
 """
 

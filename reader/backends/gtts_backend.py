@@ -51,8 +51,8 @@ def mp3_problem(data: bytes) -> str | None:
 
     ID3 tags at either end are allowed; everything between must be back-to-back whole frames.
     """
+    from reader.audio import iter_frames
     from reader.errors import AudioError
-    from reader.mp3 import iter_frames
 
     body = memoryview(data)
     if body[:3] == b"ID3" and len(body) >= 10:

@@ -3,7 +3,7 @@
 pyttsx3 keeps one global engine per process, its run loop is not re-entrant
 and can hang, it swallows errors, prints from its driver, and ``save_to_file``
 writes WAV or AIFF whatever the name says. So this backend only synthesizes
-in a render worker process's main thread (``reader.workers``: one engine per
+in a render worker process's main thread (``reader.render.workers``: one engine per
 process, a timeout per call, a hung or dead worker replaced and its chunk
 retried), one short text per call, waits for ``finished-utterance`` *and* a
 complete file, and probes what was written. Voice listing runs in a
@@ -73,7 +73,7 @@ def _list_voices_here() -> list[dict[str, Any]]:
 
 def _sweep_killed_workers_files() -> None:
     """Remove the audio files of workers killed mid-chunk (their pid is in the name and gone)."""
-    from reader.claims import pid_alive
+    from reader.store import pid_alive
 
     for path in glob.glob(os.path.join(tempfile.gettempdir(), f"{TEMP_PREFIX}*.audio")):
         pid = os.path.basename(path)[len(TEMP_PREFIX) :].split("-")[0]

@@ -11,7 +11,7 @@ voice needs from ``data/local.toml`` (a currency said after the amount, Chinese 
 script than its language's (a Greek sentence given as English) gets no language's rules either.
 ``detect_language`` is the project's one language detector (see :mod:`reader.normalize.language`).
 
-The function works on one sentence at a time (as ``reader.script`` calls it)
+The function works on one sentence at a time (as ``reader.text.script`` calls it)
 and never adds or removes a sentence boundary the player relies on.
 """
 

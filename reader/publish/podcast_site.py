@@ -1,0 +1,338 @@
+"""FEED.toml → a static podcast site: feed.xml, episodes (MP3, VTT, chapters), artwork, index.html.
+
+An episode's identity is its article's canonical URL, else its source as
+listed in FEED.toml; its guid, URL, number and date are fixed the first time it
+is published and kept in ``SITE_DIR/episodes.json``. So a rebuild after adding
+one article renders only that one, and a corrected article keeps its guid, URL
+and date (it is re-rendered because its revision changed). The guid is also
+derived from the identity alone, so it survives even a lost episodes.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.atomic import atomic_write
+from reader.audio import LoudnessTarget, chapters_from_manifest, chapters_json, manifest_to_vtt
+from reader.errors import InputError, ReaderError
+from reader.publish.artwork import make_artwork, prepare_artwork
+from reader.publish.export import ExportSettings, manifest_tags, write_audio_file
+from reader.publish.feedfile import EpisodeEntry, FeedFile, load_feed_file
+from reader.publish.files import slugify
+from reader.publish.podcast import Episode, Show, build_feed, episode_guid
+from reader.render import Plan, Progress, RenderOptions, plan, render_plan
+from reader.safe_text import http_url, xml_safe, xml_safe_fields
+
+__all__ = ["SiteReport", "build_site", "episode_guid"]
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "episodes.json"
+ARTWORK = "artwork.jpg"
+
+ProgressCallback = Callable[[str, Progress], None]
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    site_dir: Path
+    feed_path: Path
+    rendered: tuple[str, ...]  # guids of episodes rendered (new, or changed since the last build)
+    kept: tuple[str, ...]  # guids of episodes reused untouched
+    failed: tuple[tuple[str, str], ...]  # (source, reason)
+
+
+def _listed(entry: EpisodeEntry, feed: FeedFile) -> str:
+    """The source as FEED.toml lists it: a URL, or a path relative to FEED.toml (so the show can move)."""
+    if "://" in entry.source:
+        return entry.source
+    try:
+        return Path(entry.source).relative_to(feed.path.parent).as_posix()
+    except ValueError:
+        return entry.source
+
+
+def _identity(job: Plan, entry: EpisodeEntry, feed: FeedFile) -> str:
+    if job.article.url:
+        return f"url:{job.article.url}"
+    listed = _listed(entry, feed)
+    return f"url:{listed}" if "://" in listed else f"file:{listed}"
+
+
+def _options(feed: FeedFile) -> RenderOptions:
+    return RenderOptions(backend=feed.show.backend, voice=feed.show.voice, rate=feed.show.rate)
+
+
+def _load_state(site: Path) -> dict[str, dict[str, Any]]:
+    path = site / STATE_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): dict(v) for k, v in data["episodes"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise InputError(
+            f"{path} is damaged: {error}", cause="restore it from a backup; without it episode dates may change"
+        ) from None
+
+
+def _save_state(site: Path, state: dict[str, dict[str, Any]]) -> None:
+    document = {"version": 1, "episodes": dict(sorted(state.items(), key=lambda item: item[1]["number"]))}
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(site / STATE_FILE, xml_safe(text))  # a lone surrogate cannot be encoded; U+FFFE and the like go
+
+
+def _pubdate(entry: EpisodeEntry, article_date: str | None) -> dt.datetime:
+    if entry.date:
+        return entry.date
+    if article_date:
+        try:
+            parsed = dt.datetime.fromisoformat(article_date)  # a bare date gives midnight: noon is safer across zones
+            return parsed if parsed.tzinfo else parsed.replace(hour=parsed.hour or 12, tzinfo=dt.UTC)
+        except ValueError:
+            log.info("article date %r is not ISO 8601; using the build time", article_date)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _unique_slug(title: str, used: set[str]) -> str:
+    base = slugify(title)
+    slug, number = base, 2
+    while slug in used:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _first_paragraph(job: Plan, limit: int = 400) -> str:
+    for block in job.article.blocks:
+        if block.kind == "paragraph" and block.text.strip():
+            text = " ".join(block.text.split())
+            return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return job.article.title
+
+
+def _publish(
+    job: Plan,
+    entry: EpisodeEntry,
+    record: dict[str, Any],
+    site: Path,
+    store: Any,
+    on_progress: ProgressCallback | None,
+    target: LoudnessTarget,
+) -> dict[str, Any]:
+    """Render one episode and write its files; return its updated state record."""
+    label = entry.title or job.article.title
+    callback = (lambda progress: on_progress(label, progress)) if on_progress else None
+    result = render_plan(job, store=store, on_progress=callback)
+    episodes = site / "episodes"
+    slug = record["slug"]
+    mp3 = episodes / f"{slug}.mp3"
+    settings = ExportSettings(format="mp3", cover=False, transcript=False, loudness=target)
+    temp = episodes / f".{slug}.mp3.part"
+    episodes.mkdir(parents=True, exist_ok=True)
+    try:
+        tags = manifest_tags(result.manifest)
+        write_audio_file(temp, result.audio_path, settings, job.options, tags, chapters_from_manifest(result.manifest))
+        temp.chmod(0o644)
+        temp.replace(mp3)
+    finally:
+        temp.unlink(missing_ok=True)
+    atomic_write(episodes / f"{slug}.vtt", manifest_to_vtt(result.manifest))
+    chapters = chapters_json(chapters_from_manifest(result.manifest), title=label)
+    atomic_write(episodes / f"{slug}.chapters.json", chapters)
+    link = http_url(job.article.url) or http_url(entry.source)  # only http(s) is ever written as a link
+    return {
+        **record,
+        "revision": result.revision,
+        "article_id": result.article_id,
+        "article_title": job.article.title,
+        "length": mp3.stat().st_size,
+        "duration": result.manifest.duration,
+        "link": link,
+        "description": job.article.subtitle or _first_paragraph(job),
+        "byline": job.article.byline,
+    }
+
+
+def _fresh(record: dict[str, Any], job: Plan, site: Path) -> bool:
+    """Whether the published files are this revision of the article, whole."""
+    if record.get("revision") != job.revision or record.get("article_id") != job.article_id:
+        return False
+    mp3 = site / "episodes" / f"{record['slug']}.mp3"
+    sidecars = [site / "episodes" / f"{record['slug']}{suffix}" for suffix in (".vtt", ".chapters.json")]
+    return mp3.is_file() and mp3.stat().st_size == record.get("length") and all(p.is_file() for p in sidecars)
+
+
+def _show(feed: FeedFile) -> Show:
+    config = feed.show
+    return Show(
+        title=config.title,
+        description=config.description,
+        author=config.author,
+        language=config.language,
+        link=config.link or config.base_url,
+        feed_url=config.base_url + "feed.xml",
+        image_url=config.base_url + ARTWORK,
+        owner_email=config.owner_email,
+        owner_name=config.owner_name,
+        category=config.category,
+        subcategory=config.subcategory,
+        explicit=config.explicit,
+        locked=config.locked,
+        copyright=config.copyright,
+    )
+
+
+def _episode(record: dict[str, Any], title: str | None, base_url: str) -> Episode:
+    slug = record["slug"]
+    return Episode(
+        guid=record["guid"],
+        title=title or record["article_title"],
+        pubdate=dt.datetime.fromisoformat(record["pubdate"]),
+        enclosure_url=f"{base_url}episodes/{slug}.mp3",
+        enclosure_length=int(record["length"]),
+        duration=float(record["duration"]),
+        description=record.get("description") or record["article_title"],
+        link=http_url(record.get("link")) or f"{base_url}#{slug}",  # episodes.json may predate the rule
+        number=int(record["number"]),
+        transcript_url=f"{base_url}episodes/{slug}.vtt",
+        chapters_url=f"{base_url}episodes/{slug}.chapters.json",
+        author=record.get("byline"),
+    )
+
+
+def _index_html(show: Show, episodes: list[Episode]) -> str:
+    """A small page listing the episodes with players, for people who open the site in a browser."""
+
+    def e(text: str) -> str:
+        return html.escape(xml_safe(text))
+
+    show = xml_safe_fields(show)
+    items = []
+    for ep in sorted(episodes, key=lambda item: (item.pubdate, item.number or 0), reverse=True):
+        article = http_url(ep.link)
+        article_link = f' · <a href="{e(article)}" rel="noopener noreferrer">Article</a>' if article else ""
+        anchor = ep.enclosure_url.rsplit("/", 1)[-1].removesuffix(".mp3")
+        items.append(
+            f'<li id="{e(anchor)}"><h2>{e(ep.title)}</h2>'
+            f'<p><time datetime="{ep.pubdate.isoformat()}">{ep.pubdate:%d %B %Y}</time></p>'
+            f'<audio controls preload="none" src="episodes/{e(anchor)}.mp3">'
+            f'<track kind="captions" src="episodes/{e(anchor)}.vtt" srclang="{e(show.language)}" default></audio>'
+            f"<p>{e(ep.description)}</p>"
+            f'<p><a href="episodes/{e(anchor)}.vtt">Transcript</a>{article_link}</p></li>'
+        )
+    return (
+        f'<!doctype html>\n<html lang="{e(show.language)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(show.title)}</title>'
+        f'<link rel="alternate" type="application/rss+xml" title="{e(show.title)}" href="feed.xml">'
+        "<style>body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
+        "img{width:10rem;height:10rem}audio{width:100%}li{list-style:none;margin:2rem 0}ul{padding:0}</style>"
+        f'</head><body><header><img src="{ARTWORK}" alt=""><h1>{e(show.title)}</h1><p>{e(show.description)}</p>'
+        f'<p><a href="feed.xml">Subscribe (RSS)</a></p></header><ul>{"".join(items)}</ul></body></html>\n'
+    )
+
+
+def _artwork(feed: FeedFile, site: Path) -> None:
+    if feed.show.artwork is not None:
+        prepare_artwork(feed.show.artwork, site / ARTWORK)
+    else:
+        make_artwork(feed.show.title, site / ARTWORK)
+
+
+def build_site(
+    feed_path: str | Path,
+    site_dir: str | Path,
+    *,
+    store: Any = None,
+    on_progress: ProgressCallback | None = None,
+    jobs: int = 2,
+) -> SiteReport:
+    """Build or update the podcast site in ``site_dir`` from ``feed_path`` (FEED.toml).
+
+    Episodes whose article is unchanged since the last build are kept as they
+    are, without rendering; new and corrected ones render ``jobs`` at a time
+    (each one parallel inside). An episode that fails is reported and, if it
+    was published before, its last good version stays in the feed.
+    """
+    feed = load_feed_file(feed_path)
+    site = Path(site_dir)
+    site.mkdir(parents=True, exist_ok=True)
+    state = _load_state(site)
+    _artwork(feed, site)  # first: a cover Apple would refuse fails the build before any rendering
+    options = _options(feed)
+    target = LoudnessTarget()
+    failed: list[tuple[str, str]] = []
+    listed: list[tuple[EpisodeEntry, str]] = []  # (entry, identity) in FEED.toml order
+    todo: list[tuple[EpisodeEntry, Plan, str]] = []
+    kept: list[str] = []
+    used_slugs = {record["slug"] for record in state.values()}
+    number = max((int(record["number"]) for record in state.values()), default=0)
+
+    for entry in feed.episodes:
+        try:
+            job = plan(entry.source, options)
+        except ReaderError as error:
+            failed.append((entry.source, str(error)))
+            listed_as = _listed(entry, feed)
+            previous = next((key for key, record in state.items() if record.get("source") == listed_as), None)
+            if previous is not None:
+                listed.append((entry, previous))
+            continue
+        identity = _identity(job, entry, feed)
+        if any(identity == known for _, known in listed):
+            failed.append((entry.source, f"the same article as an earlier episode ({identity.split(':', 1)[1]})"))
+            continue
+        record = state.get(identity)
+        if record is None:
+            number += 1
+            slug = _unique_slug(entry.title or job.article.title, used_slugs)
+            used_slugs.add(slug)
+            record = {
+                "guid": episode_guid(identity),
+                "slug": slug,
+                "number": number,
+                "pubdate": _pubdate(entry, job.article.date).isoformat(),
+            }
+        elif entry.date is not None:
+            record = {**record, "pubdate": entry.date.isoformat()}  # an explicit date in FEED.toml is the user's call
+        state[identity] = {**record, "source": _listed(entry, feed)}
+        listed.append((entry, identity))
+        if _fresh(state[identity], job, site):
+            kept.append(state[identity]["guid"])
+        else:
+            todo.append((entry, job, identity))
+
+    rendered: list[str] = []
+    if todo:
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo))), thread_name_prefix="podcast") as pool:
+            futures = {
+                pool.submit(_publish, job, entry, state[identity], site, store, on_progress, target): (entry, identity)
+                for entry, job, identity in todo
+            }
+            for future, (entry, identity) in futures.items():
+                try:
+                    state[identity] = future.result()
+                    rendered.append(state[identity]["guid"])
+                except ReaderError as error:
+                    failed.append((entry.source, str(error)))
+                    if "length" not in state[identity]:
+                        del state[identity]
+                _save_state(site, state)  # after each episode, so a crash keeps what is done
+    _save_state(site, state)
+
+    show = _show(feed)
+    published = [
+        _episode(state[identity], entry.title, feed.show.base_url)
+        for entry, identity in listed
+        if identity in state and "length" in state[identity]
+    ]
+    feed_path_out = atomic_write(site / "feed.xml", build_feed(show, published))
+    atomic_write(site / "index.html", _index_html(show, published))
+    return SiteReport(site, feed_path_out, tuple(rendered), tuple(kept), tuple(failed))

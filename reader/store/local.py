@@ -1,0 +1,353 @@
+"""The content-addressed audio store: chunk MP3s by key, article manifests, progress, assembled files.
+
+Layout under the root (``READER_CACHE_DIR``, default ``./audio_cache``)::
+
+    chunks/ab/cd/<key>.mp3     chunk audio, house format, no tag frames
+    chunks/ab/cd/<key>.json    its size, sha256, frames and samples (verified on read)
+    articles/<id>/manifest.json, progress.json, <revision>.mp3, render.lock
+
+Every write is a temp file in the same directory, then a rename, so a
+partial file never appears under its final name. Chunk audio is published
+first-writer-wins (``os.link``): when several processes render the same chunk
+at once, exactly one file wins and every writer describes that file, so the
+audio and its sidecar always agree. A chunk whose bytes do not match its
+sidecar is treated as missing (and re-rendered), never served. ``Store`` is
+the small interface an object store can implement later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from reader.errors import CacheError, InputError
+from reader.store.manifest import Manifest, Progress
+from reader.store.writes import _writer_gone, storage_error, temp_prefix
+
+__all__ = ["ChunkInfo", "LocalStore", "Store", "default_cache_dir", "storage_error", "temp_prefix"]
+
+log = logging.getLogger(__name__)
+
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+_ARTICLE_ID = re.compile(r"^[0-9a-z][0-9a-z_-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class ChunkInfo:
+    """What the sidecar says about a stored chunk."""
+
+    key: str
+    size: int
+    sha256: str
+    frames: int
+    samples: int
+    sample_rate: int
+
+
+class Store(Protocol):
+    """What render, web and export need from a cache; ``LocalStore`` is the local-disk implementation."""
+
+    def chunk_info(self, key: str) -> ChunkInfo | None: ...
+    def read_chunk(self, key: str) -> bytes | None: ...
+    def put_chunk(self, key: str, data: bytes, *, frames: int, samples: int, sample_rate: int) -> ChunkInfo: ...
+    def read_manifest(self, article_id: str) -> Manifest | None: ...
+    def write_manifest(self, manifest: Manifest) -> None: ...
+    def read_progress(self, article_id: str) -> Progress | None: ...
+    def write_progress(self, progress: Progress) -> None: ...
+    def article_dir(self, article_id: str) -> Path: ...
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("READER_CACHE_DIR") or "audio_cache")
+
+
+def check_key(key: str) -> str:
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise InputError(f"not a chunk key: {key!r}")
+    return key
+
+
+def check_article_id(article_id: str) -> str:
+    if not isinstance(article_id, str) or not _ARTICLE_ID.match(article_id):
+        raise InputError(f"not an article id: {article_id!r}")
+    return article_id
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all."""
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
+    except FileNotFoundError:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
+        except OSError as error:
+            raise storage_error("write", path, error) from error
+    except OSError as error:
+        raise storage_error("write", path, error) from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise storage_error("write", path, error) from error
+
+
+class LocalStore:
+    """The cache on local disk. Safe for several processes at once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._shards: set[Path] = set()  # shard directories known to exist
+        try:
+            (self.root / "chunks").mkdir(parents=True, exist_ok=True)
+            (self.root / "articles").mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CacheError(f"cannot use cache directory {self.root}: {error.strerror}", path=str(root)) from error
+
+    # Chunks
+
+    def chunk_path(self, key: str) -> Path:
+        """Where a chunk's MP3 lives (it may not exist): the web app serves it from here."""
+        check_key(key)
+        return self.root / "chunks" / key[:2] / key[2:4] / f"{key}.mp3"
+
+    def chunk_info(self, key: str) -> ChunkInfo | None:
+        """The chunk's sidecar, if both files exist and the audio has the recorded size."""
+        path = self.chunk_path(key)
+        try:
+            meta = json.loads(path.with_suffix(".json").read_bytes())
+            info = ChunkInfo(key=key, **{k: meta[k] for k in ("size", "sha256", "frames", "samples", "sample_rate")})
+            if path.stat().st_size != info.size:
+                log.warning("chunk %s has the wrong size; treating it as missing", key)
+                return None
+            return info
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("chunk %s sidecar unreadable (%s); treating it as missing", key, error)
+            return None
+
+    def has_chunk(self, key: str) -> bool:
+        return self.chunk_info(key) is not None
+
+    def read_chunk(self, key: str) -> bytes | None:
+        """The chunk's MP3 bytes, verified against its checksum; None when missing or corrupt."""
+        info = self.chunk_info(key)
+        if info is None:
+            return None
+        try:
+            data = self.chunk_path(key).read_bytes()
+        except OSError:
+            return None
+        if len(data) != info.size or hashlib.sha256(data).hexdigest() != info.sha256:
+            log.warning("chunk %s is corrupt; discarding it", key)
+            self.discard_chunk(key)
+            return None
+        return data
+
+    def put_chunk(
+        self,
+        key: str,
+        data: bytes,
+        *,
+        frames: int,
+        samples: int,
+        sample_rate: int,
+        count_frames: Callable[[bytes], int] | None = None,
+    ) -> ChunkInfo:
+        """Store a chunk; if another writer got there first, keep theirs and describe it.
+
+        ``count_frames`` (the audio stage's MP3 frame counter) describes their audio: the store
+        knows keys and bytes, not MP3. Without it theirs is taken to have our length (the same key
+        is the same format, and a deterministic engine gives the same bytes).
+        """
+        path = self.chunk_path(key)
+        try:
+            if path.parent not in self._shards:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._shards.add(path.parent)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=".mp3")
+        except OSError as error:
+            raise storage_error("store chunk", key, error, key=key) from error
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            try:
+                os.link(temp, path)  # fails if the name exists: first writer wins, nothing is overwritten
+            except FileExistsError:
+                existing = path.read_bytes()
+                if existing != data:
+                    data = existing
+                    frames, samples = (count_frames(existing) if count_frames else frames), -1
+            except OSError:  # a file system without hard links
+                if not path.exists():
+                    os.replace(temp, path)
+        except OSError as error:
+            raise storage_error("store chunk", key, error, key=key) from error
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+        info = ChunkInfo(key, len(data), hashlib.sha256(data).hexdigest(), frames, samples, sample_rate)
+        if samples < 0:  # a concurrent writer's audio won: take its sidecar when it has written one
+            theirs = self.chunk_info(key)
+            if theirs is not None and theirs.sha256 == info.sha256:
+                return theirs
+            info = ChunkInfo(key, info.size, info.sha256, frames, frames * _spf(sample_rate), sample_rate)
+        meta = {
+            "size": info.size,
+            "sha256": info.sha256,
+            "frames": info.frames,
+            "samples": info.samples,
+            "sample_rate": info.sample_rate,
+            "stored": time.time(),
+        }
+        atomic_write(path.with_suffix(".json"), json.dumps(meta).encode())
+        return info
+
+    def sweep_temp_files(
+        self, keys: list[str] | None = None, *, older_than: float = 300.0, articles: tuple[str, ...] = ()
+    ) -> int:
+        """Remove temp files a killed writer left (in the shards of ``keys`` and the directories of
+        ``articles``, or everywhere when ``keys`` is None); returns the count.
+
+        A temp file goes when its writer (named in it: host and pid) is gone from this host, or
+        when it is older than ``older_than`` seconds; a claim a breaker left aside goes at once.
+        """
+        if keys is None:
+            places = {p for p in self.root.rglob("*") if p.is_dir()} | {self.root}
+        else:
+            places = {self.chunk_path(k).parent for k in keys} | {self.article_dir(a) for a in articles}
+        cutoff = time.time() - older_than
+        removed = 0
+        for directory in places:
+            if not directory.is_dir():
+                continue
+            for entry in os.scandir(directory):
+                if not entry.name.startswith((".tmp-", ".stale-")):
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    stale = entry.name.startswith(".stale-") or _writer_gone(entry.name)
+                    if stale or entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+                        log.info("removed %s, left by an interrupted writer", entry.path)
+        return removed
+
+    def discard_chunk(self, key: str) -> None:
+        path = self.chunk_path(key)
+        for victim in (path.with_suffix(".json"), path):
+            try:
+                victim.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as error:
+                raise CacheError(f"could not remove {victim}: {error.strerror}") from error
+
+    def touch_chunk(self, key: str) -> None:
+        """Mark a chunk as used now (pruning drops the least recently used first)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.chunk_path(key).with_suffix(".json"))
+
+    def iter_chunks(self) -> Iterator[tuple[str, int, float]]:
+        """(key, bytes on disk, last used) of every stored chunk."""
+        for shard in sorted((self.root / "chunks").glob("??/??")):
+            for entry in os.scandir(shard):
+                if entry.name.endswith(".mp3") and not entry.name.startswith("."):
+                    key = entry.name[:-4]
+                    try:
+                        size = entry.stat().st_size
+                        meta = Path(shard, key + ".json").stat()
+                        yield key, size + meta.st_size, meta.st_mtime
+                    except FileNotFoundError:
+                        yield key, entry.stat().st_size, 0.0
+
+    # Articles
+
+    def article_dir(self, article_id: str) -> Path:
+        return self.root / "articles" / check_article_id(article_id)
+
+    def read_manifest(self, article_id: str) -> Manifest | None:
+        try:
+            return Manifest.from_json((self.article_dir(article_id) / "manifest.json").read_bytes())
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise CacheError(f"could not read manifest of {article_id}: {error.strerror}") from error
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        atomic_write(self.article_dir(manifest.article_id) / "manifest.json", manifest.to_json().encode("utf-8"))
+
+    def read_progress(self, article_id: str) -> Progress | None:
+        try:
+            return Progress.from_json((self.article_dir(article_id) / "progress.json").read_bytes())
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise CacheError(f"could not read progress of {article_id}: {error.strerror}") from error
+
+    def write_progress(self, progress: Progress) -> None:
+        atomic_write(self.article_dir(progress.article_id) / "progress.json", progress.to_json().encode())
+
+    def audio_path(self, article_id: str, revision: str) -> Path:
+        """Where the assembled MP3 of one revision of an article lives."""
+        if not re.match(r"^[0-9a-f]{1,64}$", revision):
+            raise InputError(f"not a revision: {revision!r}")
+        return self.article_dir(article_id) / f"{revision}.mp3"
+
+    def assembled_path(self, article_id: str) -> Path | None:
+        """The complete article's assembled MP3, or None while it is rendering or missing."""
+        manifest = self.read_manifest(article_id)
+        if manifest is None or manifest.status != "complete" or not manifest.audio:
+            return None
+        path = self.article_dir(article_id) / manifest.audio
+        return path if path.exists() else None
+
+    def iter_manifests(self) -> Iterator[Manifest]:
+        for directory in sorted((self.root / "articles").iterdir()):
+            if directory.is_dir() and _ARTICLE_ID.match(directory.name):
+                try:
+                    manifest = self.read_manifest(directory.name)
+                except CacheError as error:
+                    log.warning("skipping %s: %s", directory.name, error)
+                    continue
+                if manifest is not None:
+                    yield manifest
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article's manifest and files; its chunks stay until pruned. True if it existed."""
+        directory = self.article_dir(article_id)
+        if not directory.exists():
+            return False
+        for _ in range(3):  # a file written meanwhile (a last progress record) is removed on the next pass
+            for child in list(directory.iterdir()):
+                try:
+                    child.unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError as error:
+                    raise CacheError(f"could not remove {child}: {error.strerror}") from error
+            try:
+                directory.rmdir()
+                return True
+            except FileNotFoundError:
+                return True
+            except OSError:
+                continue
+        raise CacheError(f"could not remove article {article_id}: files keep appearing (is it rendering?)")
+
+
+def _spf(sample_rate: int) -> int:
+    return 1152 if sample_rate >= 32000 else 576

@@ -1,0 +1,147 @@
+"""An article's manifest: its chunks in order, with timings, text and metadata.
+
+The manifest is what the player reads (sentence timings for read-along
+highlighting), what chapters are built from (the headings' start times), and
+what assembly follows (chunk keys and frame offsets). Times come from MP3
+frame counts, so they hold to the sample in the assembled file. Frozen values
+with a JSON form; ``Progress`` is the small record kept beside it while
+rendering.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal
+
+from reader.errors import CacheError
+
+__all__ = ["Manifest", "ManifestEntry", "Progress"]
+
+Status = Literal["rendering", "complete", "failed"]
+MANIFEST_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One chunk in the article: its audio key, the sentence it speaks and where it sits in time."""
+
+    key: str
+    sentence: int  # sentence index in the script
+    part: int  # 0 for the first piece of a sentence
+    block: int  # 0 is the title
+    kind: str  # "title", "subtitle", "heading", "paragraph", "quote", "list_item"
+    written: str  # the sentence as written (shown and highlighted)
+    spoken: str  # the text this chunk speaks
+    start: float  # seconds from the start of the assembled audio
+    duration: float  # seconds of this chunk's audio (speech plus its trim pads)
+    frame_start: int = 0  # MP3 frame offset in the assembled stream (after the Info frame)
+    frames: int = 0
+    samples: int = 0
+    backend: str | None = None  # the backend that rendered this chunk (a fallback's name when it did)
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+@dataclass(frozen=True)
+class Manifest:
+    article_id: str
+    revision: str
+    status: Status
+    title: str
+    entries: tuple[ManifestEntry, ...] = ()
+    total: int = 0  # chunks the finished article will have
+    duration: float = 0.0  # seconds of audio in ``entries`` (the whole article once complete)
+    byline: str | None = None
+    site_name: str | None = None
+    date: str | None = None
+    url: str | None = None
+    lang: str = "en"
+    image: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    audio: str | None = None  # file name of the assembled MP3 in the article's directory, once complete
+    error: str | None = None  # why the render failed, when it did
+    updated: float = 0.0  # time.time() of the last write
+
+    def sentences(self) -> list[tuple[int, str, float, float]]:
+        """(sentence index, written text, start, end) of every sentence: pieces of one sentence merged."""
+        merged: list[tuple[int, str, float, float]] = []
+        for entry in self.entries:
+            if merged and merged[-1][0] == entry.sentence:
+                index, text, start, _ = merged[-1]
+                merged[-1] = (index, text, start, entry.end)
+            else:
+                merged.append((entry.sentence, entry.written, entry.start, entry.end))
+        return merged
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in _MANIFEST_FIELDS}
+        data["entries"] = [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in self.entries]
+        data["options"] = dict(self.options)
+        data["schema"] = MANIFEST_SCHEMA
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        try:
+            known = {f.name for f in fields(cls)}
+            values = {k: v for k, v in data.items() if k in known}
+            entry_fields = {f.name for f in fields(ManifestEntry)}
+            values["entries"] = tuple(
+                ManifestEntry(**{k: v for k, v in e.items() if k in entry_fields}) for e in data.get("entries", ())
+            )
+            return cls(**values)
+        except (TypeError, AttributeError) as error:
+            raise CacheError(f"malformed manifest: {error}") from error
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Manifest:
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise CacheError(f"manifest is not valid JSON: {error}") from error
+        if not isinstance(data, dict):
+            raise CacheError("manifest is not a JSON object")
+        return cls.from_dict(data)
+
+    def evolve(self, **changes: Any) -> Manifest:
+        return replace(self, **changes)
+
+
+_MANIFEST_FIELDS = tuple(f.name for f in fields(Manifest) if f.name != "entries")
+_ENTRY_FIELDS = tuple(f.name for f in fields(ManifestEntry))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a render has got: readable by another process from the store."""
+
+    article_id: str
+    done: int
+    total: int
+    audio_seconds: float
+    status: Status
+    rendered: int = 0  # chunks synthesized by this render (the rest came from the cache)
+    pid: int = 0
+    updated: float = 0.0
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Progress:
+        try:
+            data = json.loads(text)
+            known = {f.name for f in fields(cls)}
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except (ValueError, TypeError) as error:
+            raise CacheError(f"malformed progress record: {error}") from error
