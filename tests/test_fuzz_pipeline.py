@@ -3,7 +3,7 @@
 Marked ``fuzz``. Each test runs ``READER_FUZZ_EXAMPLES`` examples (default 40:
 the whole file stays well under half a minute in CI on two busy cores); set it
 higher for a long local run (``READER_FUZZ_EXAMPLES=5000 pytest -m fuzz``).
-``tests/test_extract_properties.py`` and ``tests/test_normalize_properties.py``
+``tests/text/test_extract_properties.py`` and ``tests/normalize/test_normalize_properties.py``
 hold the everyday properties; these go after hostile shapes: wrong encodings
 of generated pages, deep and broken nesting, the whole text pipeline down to
 chunks, numbers of any length in every language, and every spelling of an

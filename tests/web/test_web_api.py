@@ -324,7 +324,7 @@ def test_refresh_refetches_a_corrected_article_keeping_its_id_and_rendering_only
 
 def test_an_article_can_be_found_by_its_canonical_url_without_sending_it_again(cache_dir, seed_html):
     """A token holder publishes the page's HTML: its canonical URL is then its identity (a stranger's
-    paste is not: tests/test_security_web.py)."""
+    paste is not: tests/web/test_security_web.py)."""
     config = {"TESTING": True, "CACHE_DIR": str(cache_dir), "RATE_LIMIT_PER_MINUTE": 0, "API_TOKEN": "s3cret"}
     client = create_app(config).test_client()
     publisher = {"Authorization": "Bearer s3cret"}

@@ -1,6 +1,6 @@
 """SSRF, end to end through every entry point that takes a URL, with the production fetch policy.
 
-``tests/test_fetch.py`` tests the fetcher's guards one by one; this file attacks
+``tests/text/test_fetch.py`` tests the fetcher's guards one by one; this file attacks
 what users reach: ``reader.extract``, ``reader script|speak|export``,
 ``reader podcast build`` with a URL episode, and the web app (``POST
 /api/articles``, ``POST /api/articles/<id>/refresh``, the embed lookup

@@ -172,7 +172,7 @@ def test_a_paste_claiming_a_url_never_takes_over_its_article(start_live_server) 
 
 
 def test_the_embed_sends_only_the_url_and_the_server_reads_only_allowed_hosts(start_live_server, page_site) -> None:
-    script = (Path(__file__).resolve().parents[1] / "web" / "static" / "embed.js").read_text()
+    script = (Path(__file__).resolve().parent.parents[1] / "web" / "static" / "embed.js").read_text()
     assert "outerHTML" not in script and '"html"' not in script and "html:" not in script
     page = f"http://{page_site}/news/harbour"
     server = start_live_server(

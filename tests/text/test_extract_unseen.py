@@ -17,7 +17,7 @@ import pytest
 
 import reader
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "unseen"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "unseen"
 PAGES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".html", ".md", ".txt"))
 
 

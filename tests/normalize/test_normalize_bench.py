@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "normalize.py"
+BENCH = Path(__file__).resolve().parent.parent.parent / "bench" / "normalize.py"
 
 
 def test_bench_prints_a_json_line_and_no_rule_falls_back():

@@ -23,7 +23,7 @@ from reader.cli.demo import demo_article_path
 from reader.errors import InputError
 from reader.publish import ExportSettings, export_article, read_source_list
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "podcast"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "podcast"
 SEED_TITLE = "US Push for Ukraine Peace ‘Not a Betrayal,’ Says Hegseth"
 SEED_HEADINGS = ["US Commitment to Ukraine", "The Future of NATO and Ukraine", "Global Reactions and Uncertainty"]
 
@@ -214,6 +214,6 @@ def test_ogg_and_wav_exports_carry_tags_and_loudness(cache, tmp_path, fmt, codec
 def test_commands_have_help_with_an_example_and_a_readme_row(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent.parent / "README.md").read_text(encoding="utf-8")
     if command != ["podcast"]:
         assert f"| `reader {' '.join(command)} " in readme

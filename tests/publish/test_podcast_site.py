@@ -23,7 +23,7 @@ from reader.cli.commands import cli
 from reader.publish import build_site
 from reader.store import open_store
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "podcast"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "podcast"
 BASE = "https://pod.example.org/harbour/"
 FEED = f"""\
 # The test show. This comment must survive `reader podcast add`.

@@ -16,7 +16,7 @@ import pytest
 
 import reader
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".html", ".md", ".txt"))
 
 

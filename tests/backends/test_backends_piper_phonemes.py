@@ -1,6 +1,6 @@
 """The normalizer's spoken forms, heard through the Piper voice's own phonemizer.
 
-``tests/test_normalize_cases.py`` judges each case by eSpeak NG's phonemes
+``tests/normalize/test_normalize_cases.py`` judges each case by eSpeak NG's phonemes
 (``espeak-ng -x``). Piper phonemizes with its own build of eSpeak NG (the
 ``espeakbridge`` inside piper-tts) and splits the text into sentences there:
 each piece is synthesized on its own, with a falling end and a pause. So here

@@ -15,7 +15,7 @@ import pytest
 from reader.text import extract
 from reader.text.script import _plain_split, _segmenter, split_sentences
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def _blocks(source: bytes) -> list[str]:
