@@ -38,6 +38,9 @@ install_python() {
   # A non-editable install builds and installs the wheel, so tests run against what users get
   # (missing package data fails them). pip skips dependencies that are already satisfied.
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  # setuptools reuses build/lib: after a checkout that moved or removed modules, the stale copies there
+  # would go into the wheel beside the new ones. A fresh build directory every time.
+  rm -rf build
   .venv/bin/python -m pip install -q --disable-pip-version-check ".${extra}"
 }
 

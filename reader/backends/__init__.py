@@ -17,7 +17,6 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from reader.backends.base import Audio, Backend, SpeechOptions, Voice
-from reader.backends.piper_voices import allow_voice_paths
 from reader.errors import BackendError, InputError, ReaderError
 
 __all__ = [
@@ -35,6 +34,15 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def allow_voice_paths() -> None:
+    """Let ``--voice`` name a Piper model file (the CLI only; a server never does). Imported late so that
+    ``import reader`` and ``reader --help`` load nothing of Piper's."""
+    from reader.backends.piper_voices import allow_voice_paths as allow
+
+    allow()
+
 
 DEFAULT_BACKEND = "pyttsx3"  # the default when no better offline voice is installed for the language
 PREFERRED = ("piper", "pyttsx3")  # listed first, best first (`reader voices`, the web voice menu)
