@@ -67,6 +67,15 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+# `reader demo` and `reader serve` both start the web app: one meaning of --open for both.
+open_option = click.option(
+    "--open",
+    "open_server",
+    is_flag=True,
+    help="Let anyone add, refresh, delete and preview articles without the API token (a demo, a private network).",
+)
+
+
 @cli.command()
 @click.argument("source")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -109,12 +118,7 @@ def script(source: str, output_format: str, lexicon_path: str | None = None) -> 
 @click.option("--serve/--no-serve", default=True, show_default=True, help="Then serve the player for it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option(
-    "--open",
-    "open_server",
-    is_flag=True,
-    help="Let anyone add, refresh, delete and preview articles without the API token (a demo, a private network).",
-)
+@open_option
 @clean_errors
 def demo(output: Path | None, serve: bool, host: str, port: int, open_server: bool = False) -> None:
     """Run the main job: render the bundled demo article (the seed page), then serve it in the player.
@@ -183,12 +187,7 @@ _add_output_commands()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Threads per process.")
-@click.option(
-    "--open",
-    "open_server",
-    is_flag=True,
-    help="Let anyone add, refresh, delete and preview articles without the API token (a demo, a private network).",
-)
+@open_option
 @clean_errors
 def serve(host: str, port: int, workers: int, threads: int, open_server: bool = False) -> None:
     """Serve the web player, the embed script and the JSON API.
