@@ -2,7 +2,7 @@
 
 Metadata (title, byline, site name, date, canonical URL, lead image) comes from
 the whole page; the body from a copy with the publisher's skips and the page
-furniture removed (``reader.text.htmldom``), passed through trafilatura's
+furniture removed (``reader.text.htmldom``, ``htmlfurniture``, ``htmlheadline``), passed through trafilatura's
 main-content detection, then filtered by wording (``reader.text.cleanup``).
 """
 
@@ -20,17 +20,10 @@ from reader.article import Article, Block
 from reader.normalize import page_language
 from reader.text.cleanup import clean_blocks, require_body
 from reader.text.furniture import FurnitureRules, count_words, default_rules, normalize_for_compare
-from reader.text.htmldom import (
-    blocks_from_dom,
-    drop_title_kickers,
-    find_endnotes,
-    find_standfirst,
-    only_marked,
-    page_lang,
-    parse_html,
-    strip_furniture,
-    strip_publisher_skips,
-)
+from reader.text.htmldom import blocks_from_dom, only_marked, page_lang, parse_html, strip_publisher_skips
+from reader.text.htmlfurniture import strip_furniture
+from reader.text.htmlheadline import drop_title_kickers, find_standfirst
+from reader.text.htmlnotes import find_endnotes
 from reader.text.input_limits import InputLimits, check_markup, check_tree, drop_huge_inline
 from reader.text.script import split_sentences
 

@@ -15,7 +15,8 @@ from markdown_it.token import Token
 from reader.article import Article, Block
 from reader.text.cleanup import clean_blocks, cut_tail, require_body
 from reader.text.furniture import FurnitureRules, default_rules, normalize_for_compare
-from reader.text.htmldom import blocks_from_dom, parse_html, strip_furniture, strip_publisher_skips
+from reader.text.htmldom import blocks_from_dom, parse_html, strip_publisher_skips
+from reader.text.htmlfurniture import strip_furniture
 
 __all__ = ["extract_markdown", "looks_like_markdown"]
 
