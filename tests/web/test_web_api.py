@@ -85,7 +85,7 @@ def test_many_clients_posting_one_article_at_once_get_one_id_and_one_render(app,
     assert statuses == [202] * 8
     assert len(set(ids)) == 1
     library = app.extensions["reader_library"]
-    assert len(library._jobs) <= 1  # one render job in this process
+    assert len(library.intake._jobs) <= 1  # one render job in this process
     data = _wait_complete(app.test_client(), ids[0])
     assert data["status"] == "complete"
     progress = library.store.read_progress(ids[0])
@@ -383,7 +383,7 @@ def test_post_answers_before_a_long_article_is_scripted_and_the_article_then_sho
         return real_plan(source, options)
 
     monkeypatch.setattr(background, "plan", held_plan)
-    monkeypatch.setattr("web.library.plan", held_plan)  # the POST's own planning is held the same way
+    monkeypatch.setattr("web.intake.plan", held_plan)  # the POST's own planning is held the same way
     text = make_article(600, "A story held back")
     try:
         response = client.post("/api/articles", json={"text": text})
