@@ -5,7 +5,7 @@
 Starts redis-server and moto's S3 server (`moto_server`, dev extra) on free loopback ports, then
 for 1 and then 2 workers (each `reader worker` with READER_WORKERS=1: one eSpeak NG synthesis process,
 so one worker is about one core) queues the same number of fresh generated articles (distinct text,
-so nothing comes from the cache) through the one render API (`reader.render.pipeline.start_render` with
+so nothing comes from the cache) through the one render API (`reader.render.start_render` with
 READER_QUEUE_URL set) into the bucket, and times from the first enqueue until every manifest in the
 bucket is complete. Each worker renders one untimed article first, so engine start-up is excluded.
 

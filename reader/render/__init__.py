@@ -6,19 +6,10 @@ The door of this stage: what the other stages and web/ may use."""
 from reader.render.background import RenderJob, head_plan, start_render, submit_plan
 from reader.render.blocking import render
 from reader.render.jobs import queue_url
-from reader.render.pipeline import (
-    Plan,
-    Progress,
-    RenderOptions,
-    RenderResult,
-    article_id,
-    legacy_article_id,
-    plan,
-    render_plan,
-    revision,
-)
+from reader.render.planning import Plan, RenderOptions, article_id, legacy_article_id, plan, revision
 from reader.render.pools import get_pool
 from reader.render.queue_worker import run_worker
+from reader.render.running import Progress, RenderResult, render_plan
 
 __all__ = [
     "Plan",

@@ -25,19 +25,9 @@ from reader.audio import chunk_frames
 from reader.backends import get_backend
 from reader.errors import ReaderError
 from reader.render.jobs import queue_url
-from reader.render.pipeline import (
-    NothingToSpeak,
-    Plan,
-    ProgressCallback,
-    RenderCancelled,
-    RenderOptions,
-    RenderResult,
-    article_id,
-    plan,
-    render_plan,
-    revision,
-)
+from reader.render.planning import NothingToSpeak, Plan, RenderOptions, article_id, plan, revision
 from reader.render.pools import get_pool
+from reader.render.running import ProgressCallback, RenderCancelled, RenderResult, render_plan
 from reader.render.workers import Job
 from reader.store import LocalStore, Manifest, Progress, open_store
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from reader.article import Article
 from reader.render.jobs import queue_url
-from reader.render.pipeline import ProgressCallback, RenderOptions, RenderResult, plan, render_plan
+from reader.render.planning import RenderOptions, plan
+from reader.render.running import ProgressCallback, RenderResult, render_plan
 from reader.store import LocalStore, open_store
 
 __all__ = ["render"]

@@ -92,7 +92,8 @@ def render_job(article: dict[str, Any], options: dict[str, Any]) -> dict[str, An
     fault, recorded in its manifest and returned, not raised, so RQ does not
     retry it; anything else (a crash, the worker's death) is retried.
     """
-    from reader.render.pipeline import RenderOptions, plan, render_plan
+    from reader.render.planning import RenderOptions, plan
+    from reader.render.running import render_plan
 
     global _worker_store
     try:
@@ -145,7 +146,7 @@ class QueuedRender:
 
     def result(self, timeout: float | None = None, poll: float = 0.25) -> Any:
         """Wait for the job; the ``RenderResult`` with the audio as a local file (fetched from the store)."""
-        from reader.render.pipeline import RenderResult
+        from reader.render.running import RenderResult
 
         deadline = None if timeout is None else time.monotonic() + timeout
         settled: float | None = None

@@ -23,7 +23,7 @@ import pytest
 from reader.article import Block
 from reader.errors import BackendError
 from reader.render import RenderOptions, article_id, plan, render, revision, start_render
-from reader.render.pipeline import RenderCancelled
+from reader.render.running import RenderCancelled
 from reader.store import open_store
 
 CHILD = """
