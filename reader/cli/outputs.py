@@ -28,6 +28,7 @@ from reader.publish import (
     export_batch,
     read_source_list,
     with_bitrate,
+    write_feed_template,
 )
 from reader.render import Progress, RenderOptions
 
@@ -180,9 +181,39 @@ def podcast() -> None:
 
     \b
     Example:
+      reader podcast init FEED.toml --title "Harbour Reads" --base-url https://example.org/harbour/
       reader podcast add FEED.toml https://example.com/story.html
       reader podcast build FEED.toml -o site/
     """
+
+
+@podcast.command("init")
+@click.argument("feed_file", type=click.Path(dir_okay=False, path_type=Path), default="FEED.toml")
+@click.option("--title", default="My articles, read aloud", show_default=True, help="The show's title.")
+@click.option("--description", default="Articles worth your time, read aloud.", help="One or two sentences.")
+@click.option("--author", default="The newsroom", show_default=True, help="Who makes the show (itunes:author).")
+@click.option("--language", default="en", show_default=True, help="A language tag: en, en-GB, fr …")
+@click.option(
+    "--base-url",
+    default="https://example.org/podcast/",
+    show_default=True,
+    help="Where the built site will be served from.",
+)
+@click.option(
+    "--owner-email", default="podcast@example.org", show_default=True, help="Apple mails it to verify the show."
+)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def podcast_init(feed_file: Path, force: bool, **values: str) -> None:
+    """Write a new FEED.toml (default ./FEED.toml) with every key explained in a comment.
+
+    It builds as written (an empty show); add episodes with `reader podcast add`.
+
+    \b
+    Example:
+      reader podcast init FEED.toml --title "Harbour Reads" --base-url https://example.org/harbour/
+    """
+    path = write_feed_template(feed_file, force=force, **values)
+    click.echo(f"wrote {path}; next: `reader podcast add {path} SOURCE`, then `reader podcast build {path} -o site/`")
 
 
 @podcast.command("build")

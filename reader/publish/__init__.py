@@ -13,6 +13,7 @@ from reader.publish.export import (
     read_source_list,
     with_bitrate,
 )
+from reader.publish.feed_template import write_feed_template
 from reader.publish.feedfile import add_episode
 from reader.publish.podcast import Episode, Show, build_feed, episode_guid
 from reader.publish.podcast_site import build_site
@@ -33,4 +34,5 @@ __all__ = [
     "prepare_artwork",
     "read_source_list",
     "with_bitrate",
+    "write_feed_template",
 ]
