@@ -1,6 +1,6 @@
 """One synthesized chunk → one house-format MP3: trim, loudness, peak limit, encode.
 
-All in-process (numpy, scipy, lameenc): this runs once per sentence,
+All in-process (numpy, lameenc): this runs once per sentence,
 where a subprocess would cost more than the synthesis itself. Each chunk is
 encoded on its own, without tag frames, so chunks join frame by frame; its
 length in frames is what the manifest's timings are built from.
@@ -17,6 +17,7 @@ import lameenc
 import numpy as np
 
 from reader.audio.ffmpeg import AudioSettings
+from reader.audio.filters import rational_ratio, resample_poly
 from reader.audio.loudness import integrated_loudness
 from reader.audio.mp3 import count_frames
 from reader.errors import AudioError
@@ -48,13 +49,10 @@ def to_float(samples: np.ndarray) -> np.ndarray:
 
 
 def resample(signal: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Polyphase resampling of float PCM."""
+    """Polyphase resampling of float PCM (a voice whose own rate is not the house rate)."""
     if from_rate == to_rate:
         return signal
-    from scipy.signal import resample_poly
-
-    divisor = math.gcd(from_rate, to_rate)
-    return resample_poly(signal, to_rate // divisor, from_rate // divisor)
+    return resample_poly(signal, *rational_ratio(from_rate, to_rate))
 
 
 def trim_silence(signal: np.ndarray, sample_rate: int, pad_ms: int, threshold_db: float) -> np.ndarray:

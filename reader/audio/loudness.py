@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from reader.audio.filters import sosfilt
+
 __all__ = ["DUAL_MONO_DB", "integrated_loudness"]
 
 DUAL_MONO_DB = 10 * math.log10(2)  # a mono signal played on two channels measures 3.01 dB louder
@@ -44,16 +46,15 @@ def _biquad(kind: str, gain_db: float, q: float, fc: float, rate: int) -> list[f
 
 
 @lru_cache(maxsize=8)
-def _k_weighting(rate: int) -> np.ndarray:
-    return np.array(
-        [_biquad("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate), _biquad("high_pass", 0.0, 0.5, 38.0, rate)]
+def _k_weighting(rate: int) -> tuple[tuple[float, ...], ...]:
+    return (
+        tuple(_biquad("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0, rate)),
+        tuple(_biquad("high_pass", 0.0, 0.5, 38.0, rate)),
     )
 
 
 def integrated_loudness(signal: np.ndarray, rate: int, *, dual_mono: bool = True) -> float:
     """Gated integrated loudness of float mono PCM in LUFS (-inf for silence or under 50 ms)."""
-    from scipy.signal import sosfilt
-
     if signal.size < rate // 20:
         return -math.inf
     weighted = sosfilt(_k_weighting(rate), signal)

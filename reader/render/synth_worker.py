@@ -22,7 +22,7 @@ log = logging.getLogger("reader.render.synth_worker")
 
 
 def _warm_up() -> None:
-    """Load the audio stack (scipy, lameenc) now, so the first chunk's timeout covers only its work."""
+    """Load the audio stack (numpy's FFT, lameenc) now, so the first chunk's timeout covers only its work."""
     import numpy as np
 
     from reader.audio import AudioSettings, encode_chunk

@@ -50,7 +50,7 @@ from reader.audio import encode_chunk
 from reader.render import RenderOptions, render
 from reader.render.workers import InlinePool, WorkerPool
 
-encode_chunk(np.sin(np.arange(16000) / 5.0) * 0.3, 16000, AudioSettings())  # load scipy and lameenc now
+encode_chunk(np.sin(np.arange(16000) / 5.0) * 0.3, 16000, AudioSettings())  # load the audio stack and lameenc now
 print("ready", flush=True)
 for line in sys.stdin:
     with __import__("contextlib").suppress(ChildProcessError):
