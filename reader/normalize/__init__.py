@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from reader.errors import NormalizeError
+from reader.normalize.alignment import SpokenWord, align_words
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData, load_rule_data
 from reader.normalize.english import english_rules, with_word_lists
@@ -42,6 +43,8 @@ __all__ = [
     "Lexicon",
     "Rule",
     "RuleData",
+    "SpokenWord",
+    "align_spoken",
     "block_language",
     "default_rules",
     "detect_language",
@@ -102,6 +105,14 @@ def normalize(
     for rule in rules:
         text = rule(text)
     return text
+
+
+def align_spoken(
+    written: str, spoken: str, lang: str = "en", *, lexicon: Lexicon | None = None
+) -> tuple[SpokenWord, ...]:
+    """Each word of ``spoken`` (what ``normalize(written, lang)`` returned) with the span of ``written`` it
+    reads, in order: the read-along highlight's map (see :mod:`reader.normalize.alignment`)."""
+    return align_words(written, spoken, say=lambda text: normalize(text, lang, lexicon=lexicon))
 
 
 def _in_its_script(text: str, lang: str) -> bool:
