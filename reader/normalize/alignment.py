@@ -104,9 +104,9 @@ def align_words(written: str, spoken: str, say: Callable[[str], str] | None = No
 
 def _without_edge_punctuation(written: str, start: int, end: int) -> tuple[int, int]:
     """The span the player highlights: "12%)." reads as "12%", "(about" as "about"; "U.K." keeps its dot."""
-    while end - start > 1 and written[start] in _OPENING:
+    while end - start > 1 and (written[start] in _OPENING or written[start].isspace()):
         start += 1
-    while end - start > 1 and written[end - 1] in _CLOSING:
+    while end - start > 1 and (written[end - 1] in _CLOSING or written[end - 1].isspace()):
         if written[end - 1] == "." and "." in written[start : end - 1]:
             break
         end -= 1
