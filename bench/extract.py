@@ -16,7 +16,12 @@ mostly absent from the marked body) of the speech script's written body sentence
 reported apart), beside trafilatura alone (default settings) in the same run; per page, then averaged for
 the tuning pages and the 16 held-out pages (never used to tune rules).
 
-    .venv/bin/python bench/extract.py --real [DIR] [--page ID_PREFIX]
+    .venv/bin/python bench/extract.py --real [DIR] [--page ID_PREFIX] [--group tuning|heldout]
+        [--summary-only] [--junk]
+
+``--group tuning --junk`` lists the junk sentences of each tuning page (what to study when tuning); it never
+lists them for held-out pages. ``--group heldout --summary-only`` gives the held-out figures without any
+per-page line, so measuring the held-out group shows nothing to tune on.
 
 The last line printed is JSON.
 """
@@ -165,6 +170,12 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
+def junk_sentences(sentences: list[str], truth: str) -> list[str]:
+    """The sentences whose tokens are mostly absent from the marked body."""
+    want = Counter(tokens(truth))
+    return [s for s in sentences if (w := tokens(s)) and sum(1 for t in w if want[t]) / len(w) < _JUNK_SENTENCE_SHARE]
+
+
 def score(sentences: list[str], truth: str) -> dict[str, float]:
     """Token F1, precision, recall (multisets) and the share of read tokens in sentences not in the body."""
     want = Counter(tokens(truth))
@@ -206,7 +217,14 @@ def _mean(rows: list[dict], key: str) -> float:
     return round(statistics.fmean(r[key] for r in rows), 4) if rows else 0.0
 
 
-def real_pages(directory: Path, only: str | None = None) -> dict:
+def real_pages(
+    directory: Path,
+    only: str | None = None,
+    *,
+    group: str = "all",
+    summary_only: bool = False,
+    show_junk: bool = False,
+) -> dict:
     """Score every page of ``directory`` (the extract-dev layout); print per page, then per group."""
     truth = json.loads((directory / "ground-truth.json").read_text())
     ids = sorted(truth)
@@ -216,6 +234,8 @@ def real_pages(directory: Path, only: str | None = None) -> dict:
     rows = []
     for page_id in ids:
         if only and not page_id.startswith(only):
+            continue
+        if group != "all" and group != ("heldout" if page_id in held else "tuning"):
             continue
         data = gzip.decompress((directory / "html" / f"{page_id}.html.gz").read_bytes())
         body = truth[page_id]["articleBody"]
@@ -234,6 +254,8 @@ def real_pages(directory: Path, only: str | None = None) -> dict:
             "subtitle_in_body": round(_share_in(subtitle or "", body_tokens), 2) if subtitle else None,
         }
         rows.append(row)
+        if summary_only:
+            continue
         flag = " !" + error if error else (" <half" if mine["recall"] < 0.5 else "")
         print(
             f"{row['page']} {row['group']:7}  F1 {mine['f1']:.3f} P {mine['precision']:.3f} R {mine['recall']:.3f} "
@@ -241,24 +263,30 @@ def real_pages(directory: Path, only: str | None = None) -> dict:
             f"R {theirs['recall']:.3f} junk {theirs['junk']:.3f}{flag}"
         )
         print(f"           title: {title[:90]!r}  subtitle: {(subtitle or '')[:70]!r}")
+        if show_junk and page_id not in held:
+            for sentence in junk_sentences(ours, body):
+                print(f"           junk: {sentence[:160]!r}")
     summary = {}
-    for group in ("tuning", "heldout", "all"):
-        chosen = [r for r in rows if group in ("all", r["group"])]
-        summary[group] = {
+    for name in ("tuning", "heldout", "all"):
+        chosen = [r for r in rows if name in ("all", r["group"])]
+        if not chosen:
+            continue
+        summary[name] = {
             "pages": len(chosen),
             **{k: _mean(chosen, k) for k in ("f1", "precision", "recall", "junk")},
             **{f"traf_{k}": _mean(chosen, f"traf_{k}") for k in ("f1", "precision", "recall", "junk")},
             "no_article": sum(1 for r in chosen if r["error"]),
             "under_half_recall": sum(1 for r in chosen if r["recall"] < 0.5),
         }
-        s = summary[group]
+        s = summary[name]
         print(
-            f"{group:8} {s['pages']:2} pages  F1 {s['f1']:.4f} P {s['precision']:.4f} R {s['recall']:.4f} "
+            f"{name:8} {s['pages']:2} pages  F1 {s['f1']:.4f} P {s['precision']:.4f} R {s['recall']:.4f} "
             f"junk {s['junk']:.4f} | trafilatura F1 {s['traf_f1']:.4f} P {s['traf_precision']:.4f} "
             f"R {s['traf_recall']:.4f} junk {s['traf_junk']:.4f} | no article {s['no_article']}, "
             f"recall < 0.5 {s['under_half_recall']}"
         )
-    return {"bench": "extract-real", "directory": str(directory), "summary": summary, "pages": rows}
+    shown = [] if summary_only else rows
+    return {"bench": "extract-real", "directory": str(directory), "summary": summary, "pages": shown}
 
 
 def _share_in(text: str, body_tokens: set[str]) -> float:
@@ -272,11 +300,15 @@ def main() -> None:
     parser.add_argument("--real", nargs="?", const=REAL_PAGES, type=Path, help="score real pages in DIR")
     parser.add_argument("--page", help="with --real: only pages whose id starts so")
     parser.add_argument("--mode", choices=["recall", "balanced", "precision"], help="trafilatura's leaning (--real)")
+    parser.add_argument("--group", choices=["all", "tuning", "heldout"], default="all", help="with --real: one group")
+    parser.add_argument("--summary-only", action="store_true", help="with --real: group figures only, no page lines")
+    parser.add_argument("--junk", action="store_true", help="with --real: list junk sentences (tuning pages only)")
     args = parser.parse_args()
     if args.mode:
         reader.text.extract_html.TRAFILATURA_MODE = args.mode
     if args.real:
-        print(json.dumps(real_pages(args.real, args.page)))
+        result = real_pages(args.real, args.page, group=args.group, summary_only=args.summary_only, show_junk=args.junk)
+        print(json.dumps(result))
         return
     results = [
         measure("seed_article.html", demo_article_path().read_bytes(), args.runs),

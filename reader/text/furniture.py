@@ -93,8 +93,6 @@ class FurnitureRules:
         return tuple(entries)
 
     def _may_be_furniture(self, text: str, words: int) -> bool:
-        if len(text) > 4000:  # furniture is short; on a long run of "x" or "link" a share-bar regex takes ~2 KB a char
-            return False
         for limit, anchored, others in self._prefilters:
             if words <= limit:
                 return bool(anchored and anchored.match(text)) or any(_search(p, text) for p in others)
