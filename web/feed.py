@@ -97,7 +97,9 @@ def _published(library: Library, state: ArticleState) -> dt.datetime:
 
 
 def _description(state: ArticleState) -> str:
-    words = " ".join(s.written for s in state.sentences if s.kind == "paragraph")
+    """The standfirst, else the body's paragraphs (cut short): never the site's name or the title alone."""
+    standfirst = " ".join(s.written for s in state.sentences if s.kind == "subtitle")
+    words = standfirst or " ".join(s.written for s in state.sentences if s.kind == "paragraph")
     words = " ".join(words.split())
     if len(words) > DESCRIPTION_CHARS:
         words = words[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"

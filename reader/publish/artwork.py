@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import textwrap
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
@@ -34,20 +33,68 @@ def _palette(title: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     return top, bottom
 
 
+MAX_LINES = 3
+MIN_FONT_SHARE = 1 / 9  # the smallest type, as a share of the side: 6 px tall in a 55 px thumbnail
+STROKE_SHARE = 1 / 30  # the stroke around each glyph, as a share of the type size: bold enough to survive 55 px
+
+
+def _wraps(words: list[str]) -> list[list[str]]:
+    """Every way to put the words on 1 to MAX_LINES lines, in order."""
+    if len(words) <= 1:
+        return [[" ".join(words)]]
+    found: list[list[str]] = [[" ".join(words)]]
+    for first in range(1, len(words)):
+        head = " ".join(words[:first])
+        for rest in _wraps(words[first:]):
+            if 1 + len(rest) <= MAX_LINES:
+                found.append([head, *rest])
+    return found
+
+
+def _text_size(draw: ImageDraw.ImageDraw, lines: list[str], font: ImageFont.FreeTypeFont) -> tuple[int, int]:
+    boxes = [draw.textbbox((0, 0), line, font=font, stroke_width=_stroke(font)) for line in lines]
+    width = max(b[2] - b[0] for b in boxes)
+    height = sum(b[3] - b[1] for b in boxes) + int(font.size * 0.25) * (len(lines) - 1)
+    return width, height
+
+
+def _stroke(font: ImageFont.FreeTypeFont) -> int:
+    return max(1, round(font.size * STROKE_SHARE))
+
+
 def _fit_lines(draw: ImageDraw.ImageDraw, title: str, side: int) -> tuple[list[str], ImageFont.FreeTypeFont]:
-    """The largest font size at which the wrapped title fits in 80% of the square."""
-    for size in range(side // 7, side // 40, -side // 140 or -1):
-        font = ImageFont.load_default(size=size)
-        width = max(8, int(len(title) * 0.8) if size > side // 12 else 24)
-        for chars in range(min(width, 40), 5, -2):
-            lines = textwrap.wrap(title, chars, break_long_words=True) or [title]
-            boxes = [draw.textbbox((0, 0), line, font=font) for line in lines]
-            text_w = max(b[2] - b[0] for b in boxes)
-            text_h = sum(b[3] - b[1] for b in boxes) + size // 4 * (len(lines) - 1)
-            if text_w <= side * 0.8 and text_h <= side * 0.7:
-                return lines, font  # type: ignore[return-value]
-    font = ImageFont.load_default(size=max(12, side // 40))
-    return textwrap.wrap(title, 40) or [title], font  # type: ignore[return-value]
+    """The title in at most three lines at the largest type that fits 84 % of the square.
+
+    A cover is seen at 55 px in podcast apps' lists, so the type must stay at least a ninth of the
+    side: a title too long for that keeps its first words and ends with "…" (the show's title is in
+    the feed in full anyway).
+    """
+    words = title.split() or ["Podcast"]
+    if len(words) > 3 * MAX_LINES:  # more than three lines of three words never fits at a legible size
+        words = [*words[: 3 * MAX_LINES - 1], words[3 * MAX_LINES - 1].rstrip(",;:.") + "…"]
+    smallest = int(side * MIN_FONT_SHARE)
+
+    def fits(lines: list[str], size: int) -> bool:
+        width, height = _text_size(draw, lines, ImageFont.load_default(size=size))  # type: ignore[arg-type]
+        return width <= side * 0.84 and height <= side * 0.8
+
+    while True:
+        best: tuple[int, list[str]] | None = None
+        for lines in _wraps(words):
+            if not fits(lines, smallest) or (best is not None and not fits(lines, best[0] + 1)):
+                continue
+            low, high = smallest, side // 3  # the largest size that fits, by bisection
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if fits(lines, middle) else (low, middle - 1)
+            if best is None or low > best[0]:
+                best = (low, lines)
+        if best is not None:
+            return best[1], ImageFont.load_default(size=best[0])  # type: ignore[return-value]
+        if len(words) == 1:  # one very long word: cut it
+            words = [words[0][: max(1, len(words[0]) * 2 // 3)].rstrip("…") + "…"]
+        else:
+            words = [*words[:-2], words[-2].rstrip(",;:.") + "…"]
 
 
 def _write_image(image: Image.Image, path: Path) -> None:
@@ -71,13 +118,15 @@ def make_artwork(title: str, path: str | Path, *, side: int = MIN_SIDE, subtitle
         colour = tuple(round(t + (b - t) * mix) for t, b in zip(top, bottom, strict=True))
         draw.rectangle((0, y, side, y + 4), fill=colour)
     lines, font = _fit_lines(draw, " ".join(title.split()) or "Podcast", side)
-    gap = font.size // 4
-    heights = [draw.textbbox((0, 0), line, font=font)[3] - draw.textbbox((0, 0), line, font=font)[1] for line in lines]
-    y = (side - (sum(heights) + gap * (len(lines) - 1))) // 2
-    for line, height in zip(lines, heights, strict=True):
-        box = draw.textbbox((0, 0), line, font=font)
-        draw.text(((side - (box[2] - box[0])) // 2 - box[0], y - box[1]), line, font=font, fill=(250, 250, 245))
-        y += height + gap
+    stroke = _stroke(font)
+    gap = int(font.size * 0.25)
+    boxes = [draw.textbbox((0, 0), line, font=font, stroke_width=stroke) for line in lines]
+    y = (side - (sum(b[3] - b[1] for b in boxes) + gap * (len(lines) - 1))) // 2
+    white = (250, 250, 245)
+    for line, box in zip(lines, boxes, strict=True):
+        x = (side - (box[2] - box[0])) // 2 - box[0]
+        draw.text((x, y - box[1]), line, font=font, fill=white, stroke_width=stroke, stroke_fill=white)
+        y += box[3] - box[1] + gap
     if subtitle:
         small = ImageFont.load_default(size=side // 28)
         box = draw.textbbox((0, 0), subtitle, font=small)

@@ -11,7 +11,6 @@ derived from the identity alone, so it survives even a lost episodes.json.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
 from collections.abc import Callable
@@ -28,8 +27,9 @@ from reader.publish.export import ExportSettings, manifest_tags, write_audio_fil
 from reader.publish.feedfile import EpisodeEntry, FeedFile, load_feed_file
 from reader.publish.files import slugify
 from reader.publish.podcast import Episode, Show, build_feed, episode_guid
+from reader.publish.podcast_page import STYLESHEET, index_html, stylesheet
 from reader.render import Plan, Progress, RenderOptions, plan, render_plan
-from reader.safe_text import http_url, xml_safe, xml_safe_fields
+from reader.safe_text import http_url, xml_safe
 
 __all__ = ["SiteReport", "build_site", "episode_guid"]
 
@@ -110,12 +110,17 @@ def _unique_slug(title: str, used: set[str]) -> str:
     return slug
 
 
-def _first_paragraph(job: Plan, limit: int = 400) -> str:
-    for block in job.article.blocks:
-        if block.kind == "paragraph" and block.text.strip():
-            text = " ".join(block.text.split())
+def _description(job: Plan, limit: int = 400) -> str:
+    """The standfirst, else the first paragraph: what the article says first, never the site's name
+    (a masthead or tagline that extraction left in) or a repeat of the title."""
+    article = job.article
+    not_it = {" ".join(name.split()).casefold() for name in (article.site_name, article.title) if name}
+    paragraphs = (block.text for block in article.blocks if block.kind == "paragraph")
+    for text in (article.subtitle, *paragraphs):
+        text = " ".join((text or "").split())
+        if text and text.casefold().rstrip(".") not in not_it:
             return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return job.article.title
+    return article.title
 
 
 def _publish(
@@ -156,7 +161,7 @@ def _publish(
         "length": mp3.stat().st_size,
         "duration": result.manifest.duration,
         "link": link,
-        "description": job.article.subtitle or _first_paragraph(job),
+        "description": _description(job),
         "byline": job.article.byline,
     }
 
@@ -205,37 +210,6 @@ def _episode(record: dict[str, Any], title: str | None, base_url: str) -> Episod
         transcript_url=f"{base_url}episodes/{slug}.vtt",
         chapters_url=f"{base_url}episodes/{slug}.chapters.json",
         author=record.get("byline"),
-    )
-
-
-def _index_html(show: Show, episodes: list[Episode]) -> str:
-    """A small page listing the episodes with players, for people who open the site in a browser."""
-
-    def e(text: str) -> str:
-        return html.escape(xml_safe(text))
-
-    show = xml_safe_fields(show)
-    items = []
-    for ep in sorted(episodes, key=lambda item: (item.pubdate, item.number or 0), reverse=True):
-        article = http_url(ep.link)
-        article_link = f' · <a href="{e(article)}" rel="noopener noreferrer">Article</a>' if article else ""
-        anchor = ep.enclosure_url.rsplit("/", 1)[-1].removesuffix(".mp3")
-        items.append(
-            f'<li id="{e(anchor)}"><h2>{e(ep.title)}</h2>'
-            f'<p><time datetime="{ep.pubdate.isoformat()}">{ep.pubdate:%d %B %Y}</time></p>'
-            f'<audio controls preload="none" src="episodes/{e(anchor)}.mp3">'
-            f'<track kind="captions" src="episodes/{e(anchor)}.vtt" srclang="{e(show.language)}" default></audio>'
-            f"<p>{e(ep.description)}</p>"
-            f'<p><a href="episodes/{e(anchor)}.vtt">Transcript</a>{article_link}</p></li>'
-        )
-    return (
-        f'<!doctype html>\n<html lang="{e(show.language)}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(show.title)}</title>'
-        f'<link rel="alternate" type="application/rss+xml" title="{e(show.title)}" href="feed.xml">'
-        "<style>body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}"
-        "img{width:10rem;height:10rem}audio{width:100%}li{list-style:none;margin:2rem 0}ul{padding:0}</style>"
-        f'</head><body><header><img src="{ARTWORK}" alt=""><h1>{e(show.title)}</h1><p>{e(show.description)}</p>'
-        f'<p><a href="feed.xml">Subscribe (RSS)</a></p></header><ul>{"".join(items)}</ul></body></html>\n'
     )
 
 
@@ -334,5 +308,6 @@ def build_site(
         if identity in state and "length" in state[identity]
     ]
     feed_path_out = atomic_write(site / "feed.xml", build_feed(show, published))
-    atomic_write(site / "index.html", _index_html(show, published))
+    atomic_write(site / STYLESHEET, stylesheet())
+    atomic_write(site / "index.html", index_html(show, published, ARTWORK))
     return SiteReport(site, feed_path_out, tuple(rendered), tuple(kept), tuple(failed))

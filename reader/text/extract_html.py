@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 _HEAD_LEVEL = re.compile(r"h([1-6])")
 _SMALL_PAGE_WORDS = 150
 _QUOTE_WRAPPER_LEVELS = 2
-_EXTENSIVE_DATE_SEARCH_CHARS = 1_000_000
 _TITLE_SEPARATOR = re.compile(r"\s+[—–|·:-]+\s+\S.{0,80}")
 _TITLE_PREFIX = re.compile(r"\S.{0,80}?\s*[—–|·:»›]+\s+")
 # Trafilatura's main-content detection leans one way or the other. Measured on real pages
@@ -297,10 +296,10 @@ def extract_html(
     check_markup(markup, source, limits)
     tree = parse_html(markup)
     check_tree(tree, source, limits)
+    # The date only from what the page says is its date (meta tags, JSON-LD, <time>, a date stamp, the
+    # URL), never from a year somewhere in the text: "rebuilt after the storms of 2019" or a "© 2022"
+    # footer is not when the article was published, and a podcast episode would be filed under it.
     meta = extract_metadata(copy.deepcopy(tree), default_url=url, extensive=False)
-    if not meta.date and len(markup) < _EXTENSIVE_DATE_SEARCH_CHARS:
-        # No date in the markup: search the page text too (slower, so only then, and not on huge pages).
-        meta.date = extract_metadata(copy.deepcopy(tree), default_url=url).date
     lang = page_lang(tree) or (meta.language or "").split("-")[0].lower()
     title = _title(meta.title, tree, meta.sitename)
     subtitle = find_standfirst(tree, title or "", rules)

@@ -48,3 +48,34 @@ def test_small_or_broken_artwork_is_refused_clearly(tmp_path):
     with pytest.raises(InputError, match="not found"):
         prepare_artwork(tmp_path / "none.jpg", tmp_path / "out.jpg")
     assert not (tmp_path / "out.jpg").exists()
+
+
+def _text_bands_at_55_px(path) -> tuple[int, list[tuple[int, int]]]:
+    """The cover as podcast apps list it (55 px): its background level, and each band of rows holding
+    type, as (height in pixels, brightest pixel)."""
+    with Image.open(path) as image:
+        small = image.convert("L").resize((55, 55), Image.Resampling.LANCZOS)
+    pixels = small.load()
+    rows = [max(pixels[x, y] for x in range(55)) for y in range(55)]
+    levels = sorted(pixels[x, y] for x in range(55) for y in range(55))
+    bands: list[list[int]] = [[]]
+    for y, level in enumerate(rows):
+        if level >= 170:
+            bands[-1].append(y)
+        elif bands[-1]:
+            bands.append([])
+    return levels[len(levels) // 2], [(len(band), max(rows[y] for y in band)) for band in bands if band]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Harbour Reads", "A", "Long Reads, Read Aloud: The Best of the Weekly Magazine", "word " * 80],
+)
+def test_generated_artwork_stays_legible_at_55_px(tmp_path, title):
+    """Big, heavy type on a dark ground: downsized to 55 px, each line of the title is still a band of
+    near-white rows at least 4 px tall (thin strokes smear into grey), in at most three lines."""
+    background, bands = _text_bands_at_55_px(make_artwork(title, tmp_path / "cover.jpg"))
+    assert background < 100
+    assert 1 <= len(bands) <= 3, bands
+    assert all(height >= 4 and peak >= 230 for height, peak in bands), bands
+    assert sum(height for height, _ in bands) >= 12, bands  # the type fills a fair share of the cover
