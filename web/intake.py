@@ -8,6 +8,7 @@ server processes still render it once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import threading
@@ -233,12 +234,29 @@ class Intake:
             log.info("refresh of %s gave article %s", article_id, submission.article_id)
         return submission
 
-    def delete(self, article_id: str) -> None:
-        with self._lock:
-            job = self._jobs.pop(article_id, None)
-        if job is not None and not job.done():
+    def delete(self, *article_ids: str) -> None:
+        """Delete the articles, none if any of them is still rendering here (409)."""
+        if any(self._rendering(article_id) for article_id in article_ids):
             raise ApiError(409, "the article is still rendering; delete it when it is done")
-        self.store.delete_article(article_id)
+        with self._lock:
+            for article_id in article_ids:
+                self._jobs.pop(article_id, None)
+        for article_id in article_ids:
+            self.store.delete_article(article_id)
+
+    def _rendering(self, article_id: str, finishing_seconds: float = 10.0) -> bool:
+        """Whether a render this process started for the article is still going. One whose manifest
+        already says complete is finishing its last writes: wait for it rather than refuse a listener
+        who pressed delete the moment the article was done."""
+        job = self._jobs.get(article_id)
+        if job is None or job.done():
+            return False
+        manifest = self.store.read_manifest(article_id)
+        if manifest is None or manifest.status != "complete":
+            return True
+        with contextlib.suppress(Exception):  # its outcome is the render's business; only its end matters
+            job.result(timeout=finishing_seconds)
+        return not job.done()
 
     def warm(self) -> None:
         """Start the default backend's render workers in the background (``reader serve`` calls this)."""

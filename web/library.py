@@ -22,6 +22,7 @@ from reader.store import LocalStore, Manifest, open_store
 from reader.text import Script
 from web.catalog import Catalog
 from web.intake import Intake, Submission
+from web.listing import same_source
 from web.metrics import Metrics
 from web.views import ArticleState
 
@@ -71,6 +72,16 @@ class Library:
 
     def delete(self, article_id: str) -> None:
         self.intake.delete(article_id)
+
+    def delete_source(self, article_id: str) -> list[str]:
+        """Delete every stored version of the article's source (the library shows them as one row):
+        its ids, or [] when there is no such article."""
+        ids = same_source(self.catalog.list(), article_id)
+        if not ids and self.catalog.get(article_id) is not None:  # accepted, no manifest yet: itself
+            ids = [article_id]
+        if ids:
+            self.intake.delete(*ids)
+        return ids
 
     def queue_depth(self) -> int:
         return self.intake.queue_depth()

@@ -38,6 +38,7 @@ from web.errors import ApiError
 __all__ = [
     "RateLimiter",
     "check_token",
+    "guard_form_write",
     "guard_write",
     "init_app",
     "is_open",
@@ -114,6 +115,19 @@ def guard_write(what: str = "changes") -> None:
     """Call at the top of a write handler: the token first (no rate budget spent on strangers), then the limit."""
     check_token(what)
     limit_costly()
+
+
+def guard_form_write(what: str = "changes") -> None:
+    """``guard_write`` for a form of this server's pages, which cannot send a header: with a token
+    configured, the form's ``token`` field must hold it (401 otherwise, saying so)."""
+    token = current_app.config.get("API_TOKEN")
+    if token and not token_holder():
+        given = request.form.get("token") or ""
+        if not hmac.compare_digest(given.strip().encode(), str(token).encode()):
+            raise ApiError(401, f"this server needs its API token for {what}: enter it in the token field")
+        limit_costly()
+        return
+    guard_write(what)
 
 
 def _origin_of(url: str) -> str | None:

@@ -154,6 +154,28 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "responses": {"200": {"description": "Voices"}, "400": _ERRORS["400"]},
                 },
             },
+            "/articles/{article_id}/delete": {
+                "parameters": [_ID],
+                "post": {
+                    "summary": "The library page's delete form: removes every stored version of the article's source",
+                    "description": "A form of this server's own pages (Origin or Referer must name it). With "
+                    "API_TOKEN set, the form's token field must hold it.",
+                    "requestBody": {
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {"type": "object", "properties": {"token": {"type": "string"}}}
+                            }
+                        }
+                    },
+                    "responses": {
+                        "303": {"description": "Deleted: see the library (/)"},
+                        "401": {"description": "The token field is missing or wrong (shown on the library page)"},
+                        "403": {"description": "Not sent from this server's page, or the server is read-only"},
+                        "404": {"description": "No such article"},
+                        "409": {"description": "A version of it is still rendering"},
+                    },
+                },
+            },
             "/healthz": {
                 "get": {
                     "summary": "Liveness and cache health",

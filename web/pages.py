@@ -11,7 +11,8 @@ from reader.errors import ReaderError
 from reader.text import is_http_url
 from web.errors import ApiError
 from web.library import get_library, valid_id
-from web.limits import guard_write, is_open, same_origin_form
+from web.limits import guard_form_write, guard_write, is_open, same_origin_form
+from web.listing import MAX_QUERY_CHARS, library_rows
 from web.views import clock, page_blocks, to_json
 
 bp = Blueprint("pages", __name__)
@@ -40,15 +41,17 @@ def _clock(seconds: float | None) -> str:
 
 def _library_page(error: str | None = None, form: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     library = get_library()
-    articles = [to_json(state, sentences=False) for state in library.list()]
+    query = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
     anonymous_changes = is_open() and not current_app.config.get("API_TOKEN")
     return render_template(
         "library.html",
-        articles=articles,
+        articles=library_rows(library.list(), query),
+        query=query,
         error=error,
         form=form or {},
         voices=library.voices_for_form(),
         anonymous_changes=anonymous_changes,
+        delete_token_required=bool(current_app.config.get("API_TOKEN")),
     ), status
 
 
@@ -83,7 +86,20 @@ def add() -> Response | tuple[str, int]:
         return _library_page(error.message, form, error.status)
     except ReaderError as error:
         return _library_page(str(error), form, error.http_status if error.http_status < 500 else 400)
-    return redirect(url_for("pages.article", article_id=submission.article_id), code=303)
+    return redirect(url_for("pages.article", article_id=submission.article_id, play=1), code=303)
+
+
+@bp.post("/articles/<article_id>/delete")
+def delete(article_id: str) -> Response | tuple[str, int]:
+    """The library's delete button: removes the row, i.e. every stored version of that source."""
+    try:
+        same_origin_form()
+        guard_form_write("deleting articles")
+        if not valid_id(article_id) or not get_library().delete_source(article_id):
+            raise ApiError(404, "no article with this id")
+    except ApiError as error:
+        return _library_page(error.message, None, error.status)
+    return redirect(url_for("pages.library"), code=303)
 
 
 @bp.post("/preview")
@@ -98,8 +114,16 @@ def preview() -> tuple[str, int] | str:
         return _library_page(error.message, form, error.status)
     except ReaderError as error:
         return _library_page(str(error), form, error.http_status if error.http_status < 500 else 400)
+    # the hidden fields of the preview's Listen button: the same source, posted to /articles
+    source = {"url": form["url"].strip()} if form["url"].strip() else {"content": form["content"]}
+    listen_form = {**source, "voice": form["voice"]}
     return render_template(
-        "preview.html", title=script.title, lang=script.lang, sentences=script.sentences, article_id=None
+        "preview.html",
+        title=script.title,
+        lang=script.lang,
+        sentences=script.sentences,
+        article_id=None,
+        listen_form=listen_form,
     )
 
 
@@ -120,5 +144,11 @@ def script(article_id: str) -> str:
     if state is None:
         abort(404, description="no article with this id")
     return render_template(
-        "preview.html", title=state.title, lang=state.lang, sentences=state.sentences, article_id=state.id
+        "preview.html",
+        title=state.title,
+        lang=state.lang,
+        sentences=state.sentences,
+        article_id=state.id,
+        listen_form=None,
+        listen_url=url_for("pages.article", article_id=state.id, play=1),
     )

@@ -37,7 +37,8 @@ def test_pasting_text_in_the_form_goes_to_the_article_page_with_the_player(clien
         "/articles", data={"url": "", "content": seed_text.read_text(encoding="utf-8")}, headers=SAME_ORIGIN
     )
     assert response.status_code == 303
-    page_url = response.headers["Location"]
+    page_url, _, query = response.headers["Location"].partition("?")
+    assert query == "play=1"  # the click that sent the form starts playback on the article's page
     article_id = page_url.rsplit("/", 1)[1]
     data = _complete(client, article_id)
     page = client.get(page_url).get_data(as_text=True)
