@@ -181,7 +181,9 @@ def captions(article_id: str) -> Response:
 def voices() -> Response:
     backend = request.args.get("backend") or None
     lang = request.args.get("lang") or None
-    return jsonify(voices=get_library().voices(backend=backend, lang=lang))
+    preferred = [lang] if lang else []
+    preferred += [tag for tag, _ in request.accept_languages if tag != "*"][:8]
+    return jsonify(voices=get_library().voices(backend=backend, lang=lang, preferred=preferred))
 
 
 @bp.get("/api/openapi.json")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
 from reader.backends import list_voices
-from reader.errors import ReaderError
 from reader.store import LocalStore, Manifest, open_store
 from reader.text import Script
 from web.catalog import Catalog
@@ -25,9 +26,11 @@ from web.intake import Intake, Submission
 from web.listing import same_source
 from web.metrics import Metrics
 from web.views import ArticleState
+from web.voicemenu import UI_LANGUAGE, form_voices, ordered, voice_entries, voice_groups
 
 __all__ = ["ArticleState", "Library", "Submission", "get_library", "valid_id"]
 
+VOICES_TTL_SECONDS = 300.0  # a voice installed meanwhile shows up within this
 _ID = re.compile(r"^[A-Za-z0-9_-]{6,80}$")
 
 
@@ -47,6 +50,7 @@ class Library:
         self.store: LocalStore = open_store(self.cache_dir)
         self.catalog = Catalog(self.store, config, job_for=lambda article_id: self.intake.job(article_id))
         self.intake = Intake(self.store, config, self.catalog, metrics)
+        self._form_voices: tuple[float, list[dict[str, Any]]] | None = None
 
     @classmethod
     def init_app(cls, app: Flask) -> Library:
@@ -119,17 +123,23 @@ class Library:
 
     # --- the rest -------------------------------------------------------------
 
-    def voices(self, *, backend: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
-        return [
-            {"id": v.id, "name": v.name, "lang": v.lang, "gender": v.gender, "backend": v.backend}
-            for v in list_voices(backend=backend, lang=lang)
-        ]
+    def voices(
+        self, *, backend: str | None = None, lang: str | None = None, preferred: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The installed voices with readable names, in the menu's order (``preferred`` languages first)."""
+        return ordered(voice_entries(list_voices(backend=backend, lang=lang)), [*preferred, UI_LANGUAGE])
 
     def voices_for_form(self) -> list[dict[str, Any]]:
-        try:
-            return self.voices(backend=self.config.get("BACKEND"))
-        except ReaderError:
-            return []
+        """The voices the library form can use, once each (cached: engines list them in ~0.1 s)."""
+        now = time.monotonic()
+        if self._form_voices is None or now - self._form_voices[0] > VOICES_TTL_SECONDS:
+            self._form_voices = (now, voice_entries(form_voices(self.config.get("BACKEND")), one_per_id=True))
+        return self._form_voices[1]
+
+    def voice_groups(self, preferred: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """The form's voices in groups: ``preferred`` languages (the article's, the reader's), then the
+        interface's, then "Other languages"."""
+        return voice_groups(self.voices_for_form(), [*preferred, UI_LANGUAGE])
 
     def health(self) -> tuple[bool, dict[str, Any]]:
         root = self.cache_dir

@@ -146,7 +146,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             },
             "/api/voices": {
                 "get": {
-                    "summary": "The voices of the installed backends",
+                    "summary": "The voices of the installed backends, with readable names, in the menu's order",
+                    "description": 'Readable names ("Joe (American English, neural)"; engine_name is the '
+                    "engine's own). Order: the lang asked for and the Accept-Language languages first, then "
+                    "English, then the rest by name; within a language neural voices (neural: true) first.",
                     "parameters": [
                         {"name": "backend", "in": "query", "schema": {"type": "string"}},
                         {"name": "lang", "in": "query", "schema": {"type": "string"}},

@@ -14,6 +14,7 @@ from web.library import get_library, valid_id
 from web.limits import guard_form_write, guard_write, is_open, same_origin_form
 from web.listing import MAX_QUERY_CHARS, library_rows
 from web.views import clock, page_blocks, to_json
+from web.voicemenu import article_voice
 
 bp = Blueprint("pages", __name__)
 
@@ -50,9 +51,15 @@ def _library_page(error: str | None = None, form: dict[str, Any] | None = None, 
         error=error,
         form=form or {},
         voices=library.voices_for_form(),
+        voice_groups=library.voice_groups(reader_languages()),
         anonymous_changes=anonymous_changes,
         delete_token_required=bool(current_app.config.get("API_TOKEN")),
     ), status
+
+
+def reader_languages() -> list[str]:
+    """The languages the reader's browser asks for (Accept-Language), best first: their voices lead the menu."""
+    return [tag for tag, _ in request.accept_languages if tag != "*"][:8]
 
 
 @bp.get("/")
@@ -135,6 +142,7 @@ def article(article_id: str) -> str:
     view = to_json(state, sentences=False)
     view["estimated_duration"] = state.estimated_duration
     view["original_url"] = state.url if is_http_url(state.url) else None  # never a javascript: link
+    view["voice_name"] = article_voice(state.options, state.lang)
     return render_template("article.html", a=view, blocks=page_blocks(state))
 
 
