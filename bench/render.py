@@ -7,7 +7,8 @@ espeak, the direct library backend):
 (a) cold full render (empty cache): wall time, audio seconds per wall second,
     and its ratio to the baseline's throughput;
 (b) time from the call (``start_render``) to the first chunk's audio stored
-    and readable by key, with the worker pool already started;
+    and readable by key, with the worker pool already started (a new article whose title no
+    other article of the run shares, so its first chunk is never already cached);
 (c) warm assembly: joining the cached chunks into the tagged MP3;
 (d) re-render after one edited paragraph, as a fraction of the cold render;
 (e) peak RSS of the rendering process (and of its largest worker).
@@ -20,10 +21,18 @@ its peak RSS is its own.
 
     .venv/bin/python bench/render.py [--sizes 1000,5000,20000] [--backends piper,pyttsx3,espeak]
     .venv/bin/python bench/render.py --piper-threads   # workers x ONNX threads: audio s/s, real-time factor
+    .venv/bin/python bench/render.py --no-baseline --sizes 1000,20000 --backends piper   # (e) alone, faster
+    .venv/bin/python bench/render.py --first-byte [--trials 7]   # POST -> first MP3 byte over HTTP, per backend
+
+``--first-byte`` starts ``reader serve`` (one gunicorn worker, its render pool
+warmed, an empty cache) and times POST /api/articles of a new 300-word
+article to the first byte of its MP3, once per trial and backend, one article
+at a time (nothing else renders meanwhile): the default (Piper) and pyttsx3.
 
 The last line printed is JSON. Targets (2-core machine): (a) >= 0.8 of the
 baseline's throughput, (b) <= 0.3 s, (c) <= 0.3 s at 5k words, (d) <= 5%,
-(e) < 200 MB and flat from 1k to 20k words.
+(e) < 200 MB and flat from 1k to 20k words; first byte over HTTP <= 0.5 s
+with Piper, <= 0.3 s with pyttsx3.
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ TEXT = (
     "proposal as a careful balance between growth and protection of green spaces along the river"
 )
 WORDS = TEXT.split()
+RUN = f"{time.time_ns() % 10**9:09d}"  # in every title: no two articles of a run (or of two runs) share one
 TARGETS = {
     "cold_ratio_min": 0.8,
     "first_chunk_s_max": 0.3,
@@ -80,7 +90,7 @@ def make_article(words: int, seed: int):
         blocks.append(Block("paragraph", " ".join(sentences)))
         paragraph += 1
     return Article(
-        title=f"A generated article of {words} words",
+        title=f"A generated article of {words} words, number {seed} of run {RUN}",
         blocks=tuple(blocks),
         byline="Bench",
         site_name="Bench News",
@@ -166,7 +176,7 @@ def _worker_peaks_mb() -> list[float]:
     return peaks
 
 
-def one_size(words: int, backend: str) -> dict:
+def one_size(words: int, backend: str, with_baseline: bool = True) -> dict:
     """Every figure for one size and backend, in this process."""
     from reader.article import Block
     from reader.audio import assemble
@@ -180,7 +190,7 @@ def one_size(words: int, backend: str) -> dict:
         options = RenderOptions(backend=None if backend == "default" else backend)
         backend = plan(make_article(50, 1), options).backend  # "default": what it resolved to
         article = make_article(words, seed=words)
-        base = baseline(plain_text(article), workdir, backend)
+        base = baseline(plain_text(article), workdir, backend) if with_baseline else None
         get_pool(backend).wait_ready(60)
 
         started = time.perf_counter()
@@ -190,6 +200,8 @@ def one_size(words: int, backend: str) -> dict:
 
         first_article = make_article(words, seed=words + 1)
         first_key = plan(dataclasses.replace(first_article, blocks=first_article.blocks[:1]), options).keys[0]
+        if store.chunk_info(first_key) is not None:
+            raise SystemExit("bench: the first chunk is already cached; its time would mean nothing")
         started = time.perf_counter()
         job = start_render(first_article, options, store=store)
         while store.chunk_info(first_key) is None and not job.done():
@@ -229,7 +241,7 @@ def one_size(words: int, backend: str) -> dict:
             "cold": {
                 "wall_s": round(cold_wall, 3),
                 "audio_s_per_s": round(audio / cold_wall, 1),
-                "ratio_to_baseline": round((audio / cold_wall) / base["audio_s_per_s"], 2),
+                "ratio_to_baseline": round((audio / cold_wall) / base["audio_s_per_s"], 2) if base else None,
             },
             "baseline": base,
             "first_chunk_s": round(first_chunk, 3),
@@ -289,29 +301,43 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated word counts")
     parser.add_argument("--backends", default="piper,pyttsx3,espeak", help="comma-separated backend names")
     parser.add_argument("--piper-threads", action="store_true", help="measure workers x ONNX threads for piper")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the engine CLI baseline (no ratio)")
+    parser.add_argument("--first-byte", action="store_true", help="POST -> first MP3 byte over HTTP, per backend")
+    parser.add_argument("--trials", type=int, default=5, help="--first-byte: new articles per backend (median)")
     parser.add_argument("--one", nargs=2, metavar=("WORDS", "BACKEND"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.piper_threads:
         print(json.dumps({"bench": "piper-threads", "cores": os.cpu_count(), "results": thread_combinations()}))
         return
+    if args.first_byte:
+        from first_byte import first_bytes  # bench/first_byte.py
+
+        backends = "default,pyttsx3" if args.backends == parser.get_default("backends") else args.backends
+        print(json.dumps(first_bytes(backends.split(","), args.trials)))
+        return
     if args.one:
-        print(json.dumps(one_size(int(args.one[0]), args.one[1])))
+        print(json.dumps(one_size(int(args.one[0]), args.one[1], not args.no_baseline)))
         return
     results = []
     for backend in args.backends.split(","):
         for words in (int(w) for w in args.sizes.split(",")):
+            command = [sys.executable, __file__, "--one", str(words), backend]
             done = subprocess.run(
-                [sys.executable, __file__, "--one", str(words), backend], capture_output=True, text=True, check=False
+                command + (["--no-baseline"] if args.no_baseline else []), capture_output=True, text=True, check=False
             )
             if done.returncode != 0:
                 print(done.stderr, file=sys.stderr)
                 raise SystemExit(f"bench failed at {words} words on {backend}")
             row = json.loads(done.stdout.strip().splitlines()[-1])
             results.append(row)
+            against = (
+                f"{row['cold']['ratio_to_baseline']:.2f}x baseline {row['baseline']['audio_s_per_s']:.0f}"
+                if row["baseline"]
+                else "no baseline"
+            )
             print(
                 f"{backend:8} {words:>6} words: cold {row['cold']['wall_s']:.2f} s "
-                f"({row['cold']['audio_s_per_s']:.0f} audio s/s, {row['cold']['ratio_to_baseline']:.2f}x baseline "
-                f"{row['baseline']['audio_s_per_s']:.0f}), first chunk {row['first_chunk_s']:.3f} s, "
+                f"({row['cold']['audio_s_per_s']:.0f} audio s/s, {against}), first chunk {row['first_chunk_s']:.3f} s, "
                 f"warm assembly {row['warm_assembly_s']:.3f} s, edit {row['edit']['fraction_of_cold']:.1%} "
                 f"({row['edit']['rendered']} chunks), peak RSS {row['peak_rss_mb']:.0f} MB "
                 f"(worker {row['peak_worker_rss_mb']:.0f} MB)",

@@ -71,6 +71,15 @@ def render_to(source: Any, options: RenderOptions, output: Path | None) -> tuple
     return result, path
 
 
+fallback_option = click.option(
+    "--fallback-backend",
+    envvar="READER_FALLBACK_BACKEND",
+    default=None,
+    help="Backend for chunks the chosen one fails after its retries, e.g. pyttsx3 behind gtts "
+    "(default: $READER_FALLBACK_BACKEND; none: such a chunk fails the render).",
+)
+
+
 def audio_options(function: Any) -> Any:
     """--backend, --voice, --rate, --lang, --lead-in shared by the commands that render."""
     for option in reversed(
@@ -87,13 +96,7 @@ def audio_options(function: Any) -> Any:
             click.option(
                 "--lead-in", type=click.IntRange(0, 10_000), default=0, help="Silence before the first word, ms."
             ),
-            click.option(
-                "--fallback-backend",
-                envvar="READER_FALLBACK_BACKEND",
-                default=None,
-                help="Backend for chunks the chosen one fails after its retries, e.g. pyttsx3 behind gtts "
-                "(default: $READER_FALLBACK_BACKEND; none: such a chunk fails the render).",
-            ),
+            fallback_option,
         ]
     ):
         function = option(function)

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from reader.audio import FORMATS, LoudnessTarget
 from reader.backends import get_backend
+from reader.cli.audio import fallback_option
 from reader.errors import InputError
 from reader.publish import (
     Exported,
@@ -105,6 +106,7 @@ class _Bars:
 @click.option("--voice", default=None, help="Voice id (see `reader voices`).")
 @click.option("--rate", type=int, default=None, help="Speaking rate in words per minute.")
 @click.option("--loudness", type=float, default=-16.0, show_default=True, help="Integrated loudness target, LUFS.")
+@fallback_option
 def export(
     sources: tuple[str, ...],
     out_dir: Path,
@@ -116,6 +118,7 @@ def export(
     voice: str | None,
     rate: int | None,
     loudness: float,
+    fallback_backend: str | None,
 ) -> None:
     """Export articles to audio files, one per article, named from its title.
 
@@ -130,6 +133,7 @@ def export(
       reader export https://example.com/story.html -o audio/
       reader export *.html -o books/ --format m4b
       reader export --from-file reading-list.txt -o audio/ --no-chapters
+      reader export story.html -o audio/ --backend gtts --fallback-backend pyttsx3
     """
     all_sources = list(sources) + (read_source_list(from_file) if from_file else [])
     if not all_sources:
@@ -137,9 +141,12 @@ def export(
     settings = ExportSettings(
         format=fmt, bitrate_kbps=bitrate, chapters=chapters, loudness=LoudnessTarget(integrated=loudness)
     )
-    options = with_bitrate(RenderOptions(backend=backend, voice=voice, rate=rate), settings)  # checks it up front
-    if backend:
-        get_backend(backend)  # an unknown backend is one clear error, not one failure per article
+    fallback = None if fallback_backend == backend else fallback_backend  # the same one: nothing to fall to
+    options = RenderOptions(backend=backend, voice=voice, rate=rate, fallback_backend=fallback or None)
+    options = with_bitrate(options, settings)  # checks it up front
+    for name in (backend, fallback):
+        if name:
+            get_backend(name)  # an unknown backend is one clear error, not one failure per article
     bars = _Bars(len(all_sources), "article")
     current = [""]
 
@@ -227,15 +234,19 @@ def podcast_init(feed_file: Path, force: bool, **values: str) -> None:
     help="Folder for the static site (feed.xml, episodes/, artwork.jpg, index.html).",
 )
 @click.option("--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Episodes rendered at once.")
-def podcast_build(feed_file: Path, site_dir: Path, jobs: int) -> None:
+@fallback_option
+def podcast_build(feed_file: Path, site_dir: Path, jobs: int, fallback_backend: str | None) -> None:
     """Render new and changed episodes and write the site; unchanged episodes are kept as they are.
 
     Exits with status 1 when an episode failed (the rest of the site is still written).
 
     \b
-    Example:
+    Examples:
       reader podcast build FEED.toml -o site/
+      READER_FALLBACK_BACKEND=pyttsx3 reader podcast build FEED.toml -o site/
     """
+    if fallback_backend:
+        get_backend(fallback_backend)  # an unknown backend is one clear error before any rendering
     bars = _Bars(0, "episode")
     labels: set[str] = set()
 
@@ -248,7 +259,7 @@ def podcast_build(feed_file: Path, site_dir: Path, jobs: int) -> None:
             bars.finish(label)
 
     try:
-        report = build_site(feed_file, site_dir, on_progress=progress, jobs=jobs)
+        report = build_site(feed_file, site_dir, on_progress=progress, jobs=jobs, fallback_backend=fallback_backend)
     finally:
         bars.close()
     click.echo(f"{report.feed_path}  ({len(report.rendered)} rendered, {len(report.kept)} unchanged)")

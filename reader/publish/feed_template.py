@@ -46,7 +46,8 @@ explicit = false
 #                                 # default: one drawn from the title
 # link = "https://example.org/"   # the show's web page; default: base_url
 # copyright = "© 2026 The newsroom"
-# backend = "pyttsx3"             # the default speech engine (see `reader voices`)
+# backend = "piper"               # default: the best offline voice installed for each article's
+#                                 # language (piper, else pyttsx3), as everywhere (see `reader voices`)
 # voice = "en-gb"                 # default: the engine's voice for the show's language
 # rate = 170                      # words per minute, 50-500; default: the voice's own pace
 

@@ -15,7 +15,7 @@ than a feed that podcast apps silently reject. Appending an episode uses
     category = "News"                           # one of Apple's categories
     explicit = false
     # artwork = "cover.jpg"                     # else one is drawn from the title
-    # backend = "pyttsx3"   voice = "..."   rate = 170
+    # backend = "piper"   voice = "..."   rate = 170   (default: the best offline voice for the language)
 
     [[episodes]]
     source = "articles/first.html"              # a URL, or a file relative to FEED.toml
@@ -61,7 +61,7 @@ class ShowConfig:
     artwork: Path | None = None
     link: str | None = None
     copyright: str | None = None
-    backend: str = "pyttsx3"
+    backend: str | None = None  # None: the best offline voice for each article's language, as everywhere
     voice: str | None = None
     rate: int | None = None
 
@@ -179,7 +179,7 @@ def _show(path: Path, table: object) -> ShowConfig:
         artwork=artwork,
         link=link.strip() if link else None,
         copyright=table.get("copyright"),
-        backend=table.get("backend", "pyttsx3"),
+        backend=table.get("backend") or None,
         voice=table.get("voice"),
         rate=rate,
     )

@@ -28,7 +28,7 @@ from reader.publish.feedfile import EpisodeEntry, FeedFile, load_feed_file
 from reader.publish.files import slugify
 from reader.publish.podcast import Episode, Show, build_feed, episode_guid
 from reader.publish.podcast_page import STYLESHEET, index_html, stylesheet
-from reader.render import Plan, Progress, RenderOptions, plan, render_plan
+from reader.render import Plan, Progress, RenderOptions, legacy_article_id, plan, render_plan
 from reader.safe_text import http_url, xml_safe
 
 __all__ = ["SiteReport", "build_site", "episode_guid"]
@@ -67,8 +67,12 @@ def _identity(job: Plan, entry: EpisodeEntry, feed: FeedFile) -> str:
     return f"url:{listed}" if "://" in listed else f"file:{listed}"
 
 
-def _options(feed: FeedFile) -> RenderOptions:
-    return RenderOptions(backend=feed.show.backend, voice=feed.show.voice, rate=feed.show.rate)
+def _options(feed: FeedFile, fallback_backend: str | None = None) -> RenderOptions:
+    if fallback_backend == feed.show.backend:  # the show's own backend: nothing to fall back to
+        fallback_backend = None
+    return RenderOptions(
+        backend=feed.show.backend, voice=feed.show.voice, rate=feed.show.rate, fallback_backend=fallback_backend
+    )
 
 
 def _load_state(site: Path) -> dict[str, dict[str, Any]]:
@@ -168,7 +172,10 @@ def _publish(
 
 def _fresh(record: dict[str, Any], job: Plan, site: Path) -> bool:
     """Whether the published files are this revision of the article, whole."""
-    if record.get("revision") != job.revision or record.get("article_id") != job.article_id:
+    # A show without a backend was built with pyttsx3 named before the default became the best installed
+    # voice: its published episodes stay as they are (only new and corrected ones get the new default).
+    ids = {job.article_id, legacy_article_id(job.article, job.options)}
+    if record.get("revision") != job.revision or record.get("article_id") not in ids:
         return False
     mp3 = site / "episodes" / f"{record['slug']}.mp3"
     sidecars = [site / "episodes" / f"{record['slug']}{suffix}" for suffix in (".vtt", ".chapters.json")]
@@ -227,20 +234,22 @@ def build_site(
     store: Any = None,
     on_progress: ProgressCallback | None = None,
     jobs: int = 2,
+    fallback_backend: str | None = None,
 ) -> SiteReport:
     """Build or update the podcast site in ``site_dir`` from ``feed_path`` (FEED.toml).
 
     Episodes whose article is unchanged since the last build are kept as they
     are, without rendering; new and corrected ones render ``jobs`` at a time
     (each one parallel inside). An episode that fails is reported and, if it
-    was published before, its last good version stays in the feed.
+    was published before, its last good version stays in the feed. ``fallback_backend`` renders the
+    chunks the show's backend fails after its retries (keys as on the web: ``Plan.fallback_key``).
     """
     feed = load_feed_file(feed_path)
     site = Path(site_dir)
     site.mkdir(parents=True, exist_ok=True)
     state = _load_state(site)
     _artwork(feed, site)  # first: a cover Apple would refuse fails the build before any rendering
-    options = _options(feed)
+    options = _options(feed, fallback_backend)
     target = LoudnessTarget()
     failed: list[tuple[str, str]] = []
     listed: list[tuple[EpisodeEntry, str]] = []  # (entry, identity) in FEED.toml order

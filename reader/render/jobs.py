@@ -20,6 +20,7 @@ the timings.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import threading
@@ -30,7 +31,7 @@ from reader.article import Article, Block
 from reader.errors import InputError, ReaderError
 from reader.store import LocalStore, Manifest, Progress, open_store
 
-__all__ = ["QUEUE_NAME", "QueuedRender", "enqueue", "job_id", "queue_url", "render_job"]
+__all__ = ["QUEUE_NAME", "QueuedRender", "enqueue", "job_id", "keys_digest", "queue_url", "render_job"]
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,24 @@ def _article_from(payload: dict[str, Any]) -> Article:
 _worker_store: LocalStore | None = None
 
 
-def render_job(article: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+def keys_digest(keys: tuple[str, ...]) -> str:
+    """One short digest of a plan's chunk keys: what the worker must render to match the web server."""
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
+
+
+def render_job(
+    article: dict[str, Any],
+    options: dict[str, Any],
+    backend: str | None = None,
+    expected_keys: str | None = None,
+) -> dict[str, Any]:
     """What a worker runs: render a planned article into the shared store.
+
+    ``backend`` is the backend the web server's plan resolved a default to, and ``expected_keys``
+    the digest of its chunk keys: a worker on another machine renders with that backend, not the
+    best one installed there, and refuses (a failed render naming the difference) rather than
+    store chunks under keys the server's player never asks for. Jobs queued before these
+    arguments existed resolve the default here, as they did.
 
     A ``ReaderError`` (bad voice, a chunk the engine refuses) is the article's
     fault, recorded in its manifest and returned, not raised, so RQ does not
@@ -97,7 +114,12 @@ def render_job(article: dict[str, Any], options: dict[str, Any]) -> dict[str, An
 
     global _worker_store
     try:
-        planned = plan(_article_from(article), RenderOptions.from_dict(options))
+        planned = plan(_article_from(article), RenderOptions.from_dict(options), resolved_backend=backend)
+        if expected_keys is not None and keys_digest(planned.keys) != expected_keys:
+            raise ReaderError(
+                f"this worker's {planned.backend} voices differ from the server's: its chunk keys do not match",
+                cause="install the same voices (and engine versions) on the workers as on the web servers",
+            )
         _worker_store = _worker_store or open_store()  # one client (and local copy) per worker process
         result = render_plan(planned, store=_worker_store)
     except ReaderError as error:
@@ -243,6 +265,8 @@ def enqueue(planned: Any, *, store: LocalStore | None = None, on_progress: Any =
                 render_job,
                 _article_payload(planned.article),
                 planned.options.to_dict(),
+                planned.backend,
+                keys_digest(planned.keys),
                 job_id=ident,
                 retry=Retry(max=RETRIES),
                 job_timeout=JOB_TIMEOUT,

@@ -137,8 +137,18 @@ def revision(article: Article) -> str:
     return _digest([_content(article), meta], 16)
 
 
-def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOptions | None = None) -> Plan:
-    """Extract (when given a source), script, chunk and key an article; raises before any audio work."""
+def plan(
+    source: Article | str | bytes | os.PathLike[str],
+    options: RenderOptions | None = None,
+    *,
+    resolved_backend: str | None = None,
+) -> Plan:
+    """Extract (when given a source), script, chunk and key an article; raises before any audio work.
+
+    ``resolved_backend``: the backend a default (``options.backend`` None) already resolved to where the
+    render was asked for (a queue job planned on a web server), so a worker on another machine, with
+    other voices installed, renders the same chunk keys; the article's id is unchanged by it.
+    """
     options = options or RenderOptions()
     if isinstance(source, Article):
         article = source
@@ -147,7 +157,7 @@ def plan(source: Article | str | bytes | os.PathLike[str], options: RenderOption
 
         article = extract(source, allow_paths=True, trust_claimed_url=True)  # a caller's own sources (CLI)
     speech = SpeechOptions(voice=options.voice, rate=options.rate, lang=options.lang or article.lang or "en")
-    name = resolve_backend(options.backend, speech.lang, options.voice)
+    name = options.backend or resolved_backend or resolve_backend(None, speech.lang, options.voice)
     backend = get_backend(name)
     backend.check(speech)
     script = make_script(article)
@@ -197,6 +207,8 @@ def _fallback(
     if not name:
         return None, None
     if name == primary:
+        if options.backend is None:  # the default resolved to the fallback itself (pyttsx3 for German): no fallback
+            return None, None
         raise InputError(f"the fallback backend must differ from the backend ({name})", backend=name)
     backend = get_backend(name)
     fallback_speech = SpeechOptions(voice=None, rate=speech.rate, lang=speech.lang)
