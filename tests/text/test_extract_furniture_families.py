@@ -86,6 +86,8 @@ FAMILIES = {
         "Get breaking news alerts on your phone",
         "Get the Harbour Times app",
         "Get our free Morning Tide newsletter",
+        "Get the latest news on the go with the Harbour Times app",
+        "Enjoyed this story? Sign up for more like it every morning.",
         "Inscreva-se na nossa newsletter",
         "Abonnieren Sie unseren Newsletter mit den wichtigsten Nachrichten",
         "Inscrivez-vous à notre newsletter quotidienne",
@@ -101,6 +103,21 @@ FAMILIES = {
         "You must log in to post a comment.",
         "Комментарии",
         "Kommentarer (4)",
+    ],
+    "promos, share labels, notices and ads in other languages and scripts": [
+        "Lees ook: Haven krijgt nieuwe veerterminal",
+        "Läs också: Hamnen får en ny färjeterminal",
+        "Czytaj także: Port dostanie nowy terminal",
+        "Читайте также: В порту построят новый терминал",
+        "Поделиться",
+        "【関連記事】港の新しいフェリーターミナル計画",
+        "関連記事",
+        "シェア",
+        "無断転載禁止",
+        "広告",
+        "延伸阅读：港口将建新码头",
+        "版权所有 未经许可，不得转载",
+        "관련기사",
     ],
     "site lists and reprints": [
         "Popular on The Harbour Times",
@@ -134,6 +151,11 @@ PROSE = [
     "LOOK WHAT YOU MADE ME DO",
     "HD, THE HOME DEPOT INC., 225.86, -12.99, -5.44%",
     "The photo, taken in 1969, shows the crew.",
+    "関連するニュースは少なかった。",
+    "広告収入が減った。",
+    "Delen van de haven blijven gesloten tot maart.",
+    "Get the app from the store and open its settings.",
+    "Users can download the app for free, the company said.",
 ]
 
 
@@ -174,6 +196,23 @@ def test_a_page_reads_prose_shaped_like_the_families() -> None:
     text = " ".join(block.text for block in article.blocks)
     for line in PROSE[:8]:
         assert line in text
+
+
+def test_a_japanese_page_reads_its_article_without_its_promos_and_notices() -> None:
+    sentences = [
+        f"港湾局は月曜日に{place}の計画と費用について長い時間をかけて話し合った。委員は工事の費用の出どころを尋ねた。"
+        for place in ("北埠頭", "旧桟橋", "魚市場", "東の船だまり", "フェリー乗り場")
+    ]
+    furniture = ["【関連記事】港の新しいフェリーターミナル計画", "シェア", "無断転載禁止", "広告"]
+    body = "".join(f"<p>{s}</p>" for s in sentences[:3]) + "".join(f"<p>{f}</p>" for f in furniture)
+    body += "".join(f"<p>{s}</p>" for s in sentences[3:]) + f"<p>{furniture[2]}</p>"
+    markup = (
+        "<!doctype html><html lang='ja'><head><meta charset='utf-8'><title>フェリー計画</title></head>"
+        f"<body><article><h1>フェリー計画</h1>{body}</article></body></html>"
+    )
+    text = " ".join(block.text for block in reader.extract(markup).blocks)
+    assert all(s in text for s in sentences)
+    assert not any(f in text for f in furniture)
 
 
 def test_a_long_block_is_checked_too() -> None:
