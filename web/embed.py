@@ -9,14 +9,18 @@ cookies are read or set, so credentials are never allowed cross-origin.
 
 from __future__ import annotations
 
+import logging
+import threading
 from importlib.resources import files
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, request
 
 from web.errors import ApiError
+from web.limits import origin_of, own_origins
 
 bp = Blueprint("embed", __name__)
+log = logging.getLogger(__name__)
 
 EMBED_VERSION = "v1"
 _ALLOWED_METHODS = "GET, POST, OPTIONS"
@@ -115,7 +119,32 @@ def _allowed_origin(origin: str | None) -> str | None:
         allowed = [item.strip() for item in allowed.split(",") if item.strip()]
     if "*" in allowed or origin.rstrip("/") in [item.rstrip("/") for item in allowed]:
         return origin
+    _log_refused(origin)
     return None
+
+
+_refused: set[str] = set()
+_refused_lock = threading.Lock()
+MAX_REFUSED_LOGGED = 1000  # distinct origins remembered per process: the log cannot be flooded
+
+
+def _log_refused(origin: str) -> None:
+    """Say once per origin (per process) that a page's calls were refused, and which setting allows them:
+    the operator who embedded the player on a new site finds the cause in the log, not only in the
+    visitor's console. Our own pages' requests carry our own Origin and are not refusals."""
+    if origin_of(origin) in own_origins():
+        return
+    with _refused_lock:
+        if origin in _refused or len(_refused) >= MAX_REFUSED_LOGGED:
+            return
+        _refused.add(origin)
+    log.warning(
+        "refused cross-origin requests from %s (first seen on %s %s): add it to READER_CORS_ORIGINS to let "
+        "its pages use the player; the origin must match exactly (scheme, host and port)",
+        origin[:200],
+        request.method,
+        request.path[:200],
+    )
 
 
 def init_cors(app: Flask) -> None:

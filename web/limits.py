@@ -43,6 +43,8 @@ __all__ = [
     "init_app",
     "is_open",
     "limit_costly",
+    "origin_of",
+    "own_origins",
     "same_origin_form",
     "token_holder",
 ]
@@ -130,7 +132,8 @@ def guard_form_write(what: str = "changes") -> None:
     guard_write(what)
 
 
-def _origin_of(url: str) -> str | None:
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of a URL (default ports left out), or None for anything but http(s)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
@@ -139,11 +142,12 @@ def _origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{netloc.removesuffix(default)}"
 
 
-def _own_origins() -> set[str]:
-    own = {_origin_of(request.host_url)}
+def own_origins() -> set[str]:
+    """This server's origins: the request's host, FEED_BASE_URL's and SERVER_URL's."""
+    own = {origin_of(request.host_url)}
     for key in ("FEED_BASE_URL", "SERVER_URL"):  # the configured public addresses (behind a proxy)
         if current_app.config.get(key):
-            own.add(_origin_of(str(current_app.config[key])))
+            own.add(origin_of(str(current_app.config[key])))
     return {origin for origin in own if origin}
 
 
@@ -151,18 +155,18 @@ def _cors_origins() -> set[str]:
     allowed = current_app.config.get("CORS_ORIGINS") or []
     if isinstance(allowed, str):
         allowed = [item.strip() for item in allowed.split(",") if item.strip()]
-    return {origin for origin in (_origin_of(str(item)) for item in allowed) if origin}
+    return {origin for origin in (origin_of(str(item)) for item in allowed) if origin}
 
 
 def same_origin_form() -> None:
     """A form POST must come from this server's own pages: its ``Origin`` (or, without one, its
     ``Referer``) names this server. 403 otherwise, before anything is read or started."""
     origin = request.headers.get("Origin")
-    source = _origin_of(origin) if origin and origin != "null" else None
+    source = origin_of(origin) if origin and origin != "null" else None
     if source is None and not origin:
         referer = request.headers.get("Referer")
-        source = _origin_of(referer) if referer else None
-    if source is None or source not in _own_origins():
+        source = origin_of(referer) if referer else None
+    if source is None or source not in own_origins():
         raise ApiError(403, "this form must be sent from this server's own page (its Origin or Referer)")
 
 
@@ -174,8 +178,8 @@ def _refuse_cross_site() -> None:
     origin = request.headers.get("Origin")
     if not origin:
         return  # not sent by a browser from another page (browsers send Origin on cross-site unsafe requests)
-    source = _origin_of(origin) if origin != "null" else None
-    if source is None or (source not in _own_origins() and source not in _cors_origins() and "*" not in _cors_all()):
+    source = origin_of(origin) if origin != "null" else None
+    if source is None or (source not in own_origins() and source not in _cors_origins() and "*" not in _cors_all()):
         raise ApiError(403, "requests from another site's page are refused (see CORS_ORIGINS)")
 
 
