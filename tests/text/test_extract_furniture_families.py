@@ -30,6 +30,7 @@ FAMILIES = {
         "Politics | Senate passes the harbour budget after a long night",
         "Business | Ferry operator posts its first profit in years",
         "Wirtschaft | Hafenbetreiber meldet den ersten Gewinn seit Jahren",
+        "Ferry operator posts its first profit in years 3 hours ago",
     ],
     "copyright line with text after the year": [
         "Copyright Harbour Times 2024 — Published by Harbour Media Group",
@@ -155,6 +156,8 @@ PROSE = [
     "広告収入が減った。",
     "Delen van de haven blijven gesloten tot maart.",
     "Get the app from the store and open its settings.",
+    "The ferry left the harbour three hours ago.",
+    "The ferry left the harbour 3 hours ago.",
     "Users can download the app for free, the company said.",
 ]
 
