@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web import api, embed, errors, feed, limits, metrics, pages, requestlog
+from web import analytics, api, embed, errors, feed, limits, metrics, pages, requestlog
 from web.config import DEFAULTS
 from web.library import Library
 
@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     metrics.init_app(app)  # before the library, which reports its renders to it
     library_class = app.config.get("LIBRARY_CLASS") or Library
     library_class.init_app(app)
+    analytics.init_app(app)
     embed.init_cors(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

@@ -73,6 +73,11 @@ DEFAULTS: dict[str, Any] = {
     "FEED_COPYRIGHT": None,
     "FEED_IMAGE": None,
     "FEED_BASE_URL": None,
+    # Listening analytics (plays, 25/50/75 %, complete per article and day; no cookies, no addresses stored):
+    # counted with Redis when READER_QUEUE_URL is set, else in per-process event files under CACHE_DIR/listens.
+    "ANALYTICS": True,
+    # Listening events one client address may send per minute (in memory); past it, 429. 0: no limit.
+    "LISTENS_PER_MINUTE": 30,
     # Set by `reader serve` to the address it listens on (http://127.0.0.1:8000/): the feed's fallback.
     "SERVER_URL": None,
 }

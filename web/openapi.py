@@ -157,6 +157,57 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "responses": {"200": {"description": "Voices"}, "400": _ERRORS["400"]},
                 },
             },
+            "/api/articles/{article_id}/listens": {
+                "parameters": [_ID],
+                "post": {
+                    "summary": "Count one listening event of the player (navigator.sendBeacon)",
+                    "description": "Anonymous, no cookies; bots are answered and not counted; each client address "
+                    "may send LISTENS_PER_MINUTE a minute. Counted per article and day, summed over every server.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            media: {"schema": {"$ref": "#/components/schemas/ListenEvent"}}
+                            for media in ("text/plain", "application/json")
+                        },
+                    },
+                    "responses": {
+                        "204": {"description": "Counted (or ignored: a bot, or analytics off)"},
+                        "400": _error("Not JSON, or event is not one of play, 25, 50, 75, complete"),
+                        "404": _error("No such article"),
+                        "413": _error("The body is over 512 bytes"),
+                        "415": _error("Neither text/plain nor application/json"),
+                        "429": _ERRORS["429"],
+                    },
+                },
+            },
+            "/api/stats": {
+                "get": {
+                    "summary": "Listening statistics: plays and how far listeners got, per article and day",
+                    "security": _WRITE_SECURITY,
+                    "parameters": [
+                        {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 366}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Per article (most played first) and totals, for the last `days` days (UTC)",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}},
+                        },
+                        "400": _error("days is not a whole number from 1 to 366"),
+                        "401": _ERRORS["401"],
+                        "403": _ERRORS["403"],
+                    },
+                }
+            },
+            "/stats": {
+                "get": {
+                    "summary": "The statistics as a page; with API_TOKEN set, a form asks for the token",
+                    "responses": {"200": {"description": "HTML"}, "403": {"description": "Read-only server"}},
+                },
+                "post": {
+                    "summary": "The page's token form (field token; from this server's own page)",
+                    "responses": {"200": {"description": "HTML"}, "401": {"description": "Wrong token"}},
+                },
+            },
             "/articles/{article_id}/delete": {
                 "parameters": [_ID],
                 "post": {
@@ -267,6 +318,35 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "audio_url": {"type": "string"},
                         "captions_url": {"type": "string"},
                         "sentences": {"type": "array", "items": {"$ref": "#/components/schemas/Sentence"}},
+                    },
+                },
+                "ListenEvent": {
+                    "type": "object",
+                    "required": ["event"],
+                    "properties": {"event": {"type": "string", "enum": ["play", "25", "50", "75", "complete"]}},
+                },
+                "Stats": {
+                    "type": "object",
+                    "properties": {
+                        "since": {"type": "string", "format": "date"},
+                        "until": {"type": "string", "format": "date"},
+                        "days": {"type": "integer"},
+                        "counting": {"type": "boolean", "description": "false: analytics are off on this server"},
+                        "totals": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "articles": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "title": {"type": ["string", "null"], "description": "null: deleted"},
+                                    "plays": {"type": "integer"},
+                                    "reached": {"type": "object", "additionalProperties": {"type": "integer"}},
+                                    "completion_rate": {"type": ["number", "null"]},
+                                    "days": {"type": "object", "description": "ISO date -> event -> count"},
+                                },
+                            },
+                        },
                     },
                 },
                 "Error": {

@@ -258,6 +258,10 @@ def test_openapi_describes_every_endpoint(client):
         ("/api/articles/{article_id}/captions.vtt", "get"),
         ("/api/voices", "get"),
         ("/healthz", "get"),
+        ("/api/articles/{article_id}/listens", "post"),
+        ("/api/stats", "get"),
+        ("/stats", "get"),
+        ("/articles/{article_id}/delete", "post"),
     ]:
         assert method in paths[path], path
     json.dumps(document)  # serializable as served
