@@ -70,7 +70,7 @@ def decoder() -> Any:
     # Alignment only (no language model). The default beams lose the eSpeak NG formant voice, so far from the
     # human speech the model learnt that its path is pruned ("does not match the grammar"); wide beams and no
     # best-path pass keep every word (PocketSphinx's own alignment test also turns bestpath off).
-    return Decoder(samprate=RATE, lm=None, bestpath=False, beam=1e-80, wbeam=1e-70, pbeam=1e-80, logfn="/dev/null")
+    return Decoder(samprate=RATE, lm=None, bestpath=False, beam=1e-150, wbeam=1e-140, pbeam=1e-150, logfn="/dev/null")
 
 
 def align(pcm16k: np.ndarray, words: list[str] | tuple[str, ...]) -> list[float | None] | None:
