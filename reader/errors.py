@@ -8,23 +8,48 @@ to its response; library callers catch ``ReaderError``.
 
 from __future__ import annotations
 
+import re
+
+_ERRNO = re.compile(r"\[(?:Errno|WinError) -?\d+\]\s*")
+
+
+def without_errno(text: str) -> str:
+    """``text`` without Python's ``[Errno 2]`` / ``[WinError 5]`` markers."""
+    return _ERRNO.sub("", text)
+
+
+def os_reason(error: BaseException) -> str:
+    """What went wrong, in words, for an ``OSError``: "no such file or directory", "permission denied";
+    never Python's "[Errno 2] No such file or directory: 'x'" (the file is named by the message)."""
+    reason = getattr(error, "strerror", None) or without_errno(str(error)) or type(error).__name__
+    return reason[:1].lower() + reason[1:] if reason[1:2].islower() else reason
+
 
 class ReaderError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose.
+
+    ``message`` says what happened; ``cause`` what probably made it happen (the user's machine,
+    the page, the network), and ``remedy`` what to do about it; each is shown labelled as what it is:
+    ``"… (probable cause: …); to fix: …"``. A raw errno never reaches the text.
+    """
 
     exit_code: int = 1
     http_status: int = 500
 
-    def __init__(self, message: str, *, cause: str | None = None, **context: object) -> None:
+    def __init__(self, message: str, *, cause: str | None = None, remedy: str | None = None, **context: object) -> None:
         super().__init__(message)
         self.message = message
         self.cause = cause
+        self.remedy = remedy
         self.context = context
 
     def __str__(self) -> str:
+        text = without_errno(self.message)
         if self.cause:
-            return f"{self.message} (probable cause: {self.cause})"
-        return self.message
+            text += f" (probable cause: {without_errno(self.cause)})"
+        if self.remedy:
+            text += f"; to fix: {self.remedy}"
+        return text
 
 
 class InputError(ReaderError):

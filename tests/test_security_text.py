@@ -29,7 +29,8 @@ from reader.errors import InputError
 from reader.publish import Episode, Show, build_feed
 from reader.publish.cover import load_cover
 from reader.publish.feedfile import load_feed_file
-from reader.publish.podcast_site import _episode, _index_html
+from reader.publish.podcast_page import index_html
+from reader.publish.podcast_site import _episode
 from reader.safe_text import http_url, xml_safe
 from reader.text import chunk_script, make_script, split_to_limit
 from reader.text.input_limits import MAX_INLINE, limit_inline
@@ -195,7 +196,7 @@ def test_a_link_that_is_not_http_is_never_written(link: str) -> None:
     assert http_url(link) is None
     xml = build_feed(_show(), [_episode_of("T", "D", link=link)]).decode()
     assert "javascript" not in xml.lower() and "file:" not in xml and "data:" not in xml
-    page = _index_html(_show(), [_episode_of("T", "D", link=link)])
+    page = index_html(_show(), [_episode_of("T", "D", link=link)], "artwork.jpg")
     assert "javascript" not in page.lower() and "file:" not in page
     record = {"guid": "g", "slug": "t", "pubdate": "2024-05-01T12:00:00+00:00", "length": 1, "duration": 1,
               "number": 1, "article_title": "T", "link": link}  # fmt: skip
@@ -205,7 +206,8 @@ def test_a_link_that_is_not_http_is_never_written(link: str) -> None:
 def test_an_http_link_is_kept() -> None:
     xml = build_feed(_show(), [_episode_of("T", "D", link="https://news.example/story?a=1&b=2")])
     assert feedparser.parse(xml).entries[0].link == "https://news.example/story?a=1&b=2"
-    assert 'href="https://news.example/story?a=1&amp;b=2"' in _index_html(_show(), [_episode_of("T", "D")]).replace(
+    page = index_html(_show(), [_episode_of("T", "D")], "artwork.jpg")
+    assert 'href="https://news.example/story?a=1&amp;b=2"' in page.replace(
         "https://news.example/story", "https://news.example/story?a=1&amp;b=2"
     )
 

@@ -98,7 +98,8 @@ def _write_frames(out, manifest: Manifest, store: LocalStore, settings: AudioSet
         if data is None:
             raise CacheError(
                 f"chunk {entry.key[:12]}… of article {manifest.article_id} is missing or corrupt",
-                cause="it was pruned or damaged; render the article again",
+                cause="it was pruned or damaged",
+                remedy="render the article again",
             )
         if header is None:
             header = parse_header(data)

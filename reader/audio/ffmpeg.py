@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from reader.errors import AudioError, InputError
+from reader.errors import AudioError, InputError, os_reason
 
 __all__ = [
     "MPEG_SAMPLE_RATES",
@@ -120,7 +120,7 @@ def _binary(name: str) -> str:
     if path is None:
         raise AudioError(
             f"{name} not found on PATH",
-            cause="install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg)",
+            remedy="install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg)",
         )
     return path
 
@@ -147,7 +147,7 @@ def run_ffmpeg(
     except subprocess.TimeoutExpired as error:
         raise AudioError(f"{program} timed out after {timeout:.0f} s", command=argv) from error
     except OSError as error:
-        raise AudioError(f"could not run {program}: {error}", command=argv) from error
+        raise AudioError(f"could not run {program}: {os_reason(error)}", command=argv) from error
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", "replace").strip()
         last = stderr.splitlines()[-1] if stderr else f"exit status {done.returncode}"
@@ -210,7 +210,7 @@ def ffmpeg_log(args: list[str], *, timeout: float = 600.0) -> str:
     except subprocess.TimeoutExpired as error:
         raise AudioError(f"ffmpeg timed out after {timeout:.0f} s", command=argv) from error
     except OSError as error:
-        raise AudioError(f"could not run ffmpeg: {error}", command=argv) from error
+        raise AudioError(f"could not run ffmpeg: {os_reason(error)}", command=argv) from error
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
         last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {done.returncode}"

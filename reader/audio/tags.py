@@ -84,8 +84,46 @@ def write_id3(path: str | Path, tags: Tags, chapters: list[Chapter] | None) -> N
             id3.add(frame)
     try:
         id3.save(str(path), v2_version=3)
+        if chapters:
+            _chapters_in_time_order(Path(path))
     except Exception as error:  # mutagen raises several unrelated types for I/O and format problems
         raise AudioError(f"could not write ID3 tags to {path}: {error}") from error
+
+
+def _chapters_in_time_order(path: Path) -> None:
+    """Put the CHAP frames in time order inside the tag mutagen wrote.
+
+    mutagen orders frames by size to make its output stable, so a chapter with a short title
+    ("Notes") was written before a long one that plays earlier, and players that list CHAP frames
+    as they find them (rather than by the CTOC) showed the chapters shuffled. The other frames keep
+    their order and the CHAP frames follow them, by start time: the tag keeps its size.
+    """
+    with path.open("r+b") as handle:
+        header = handle.read(10)
+        if header[:3] != b"ID3" or header[3] != 3 or header[5] & 0xC0:  # v2.3, no unsync or extended header
+            return
+        size = (header[6] << 21) | (header[7] << 14) | (header[8] << 7) | header[9]
+        tag = handle.read(size)
+        frames: list[tuple[int, int]] = []  # (offset, length) of each frame, in the tag's order
+        position = 0
+        while position + 10 <= len(tag) and tag[position : position + 4].strip(b"\0"):
+            length = 10 + int.from_bytes(tag[position + 4 : position + 8], "big")
+            frames.append((position, length))
+            position += length
+        slots = [(offset, length) for offset, length in frames if tag[offset : offset + 4] == b"CHAP"]
+
+        def start_ms(frame: tuple[int, int]) -> int:
+            body = tag[frame[0] + 10 : frame[0] + frame[1]]
+            after_id = body.index(b"\0") + 1
+            return int.from_bytes(body[after_id : after_id + 4], "big")
+
+        ordered = sorted(slots, key=start_ms)
+        if ordered == slots:
+            return
+        others = [frame for frame in frames if frame not in slots]
+        rewritten = b"".join(tag[offset : offset + length] for offset, length in [*others, *ordered])
+        handle.seek(10)
+        handle.write(rewritten)  # the same frames, the same length: the padding after them is untouched
 
 
 def write_vorbis_comments(path: str | Path, tags: Tags) -> None:

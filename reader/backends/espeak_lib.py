@@ -57,7 +57,7 @@ def load_library() -> ctypes.CDLL:
         except OSError:
             continue
     raise BackendError(
-        "eSpeak NG library not found", backend="espeak", cause="install it (Debian/Ubuntu: apt-get install espeak-ng)"
+        "eSpeak NG library not found", backend="espeak", remedy="install it (Debian/Ubuntu: apt-get install espeak-ng)"
     )
 
 
@@ -80,7 +80,7 @@ def espeak_voices() -> tuple[tuple[str, str, str, str | None, str], ...]:
     """
     binary = shutil.which("espeak-ng")
     if binary is None:
-        raise BackendError("espeak-ng not found on PATH", cause="install it (apt-get install espeak-ng)")
+        raise BackendError("espeak-ng not found on PATH", remedy="install it (apt-get install espeak-ng)")
     try:
         out = subprocess.run([binary, "--voices"], capture_output=True, text=True, timeout=30, check=True).stdout
     except (OSError, subprocess.SubprocessError) as error:

@@ -92,7 +92,7 @@ class GttsBackend:
             import gtts  # noqa: F401
             import requests  # noqa: F401
         except ImportError as error:
-            raise BackendError("gTTS is not installed", backend=self.name, cause="pip install gTTS") from error
+            raise BackendError("gTTS is not installed", backend=self.name, remedy="pip install gTTS") from error
         self._version = version("gTTS")
         connect, _, read = os.environ.get("READER_GTTS_TIMEOUT", "5,20").partition(",")
         self.timeout = (float(connect), float(read or connect))

@@ -45,7 +45,7 @@ def _pyttsx3_version() -> str:
     try:
         return version("pyttsx3")
     except PackageNotFoundError as error:
-        raise BackendError("pyttsx3 is not installed", backend="pyttsx3", cause="pip install pyttsx3") from error
+        raise BackendError("pyttsx3 is not installed", backend="pyttsx3", remedy="pip install pyttsx3") from error
 
 
 @lru_cache(maxsize=1)

@@ -157,10 +157,19 @@ def speak(
     fallback = options.fallback_backend
     fell_back = sum(1 for e in result.manifest.entries if fallback and e.backend == fallback)
     note = f"; {fell_back} by the fallback {options.fallback_backend}" if fell_back else ""
-    click.echo(
-        f"{path}  {format_duration(result.manifest.duration)}  ({result.rendered} of "
-        f"{len(result.manifest.entries)} chunks rendered, the rest cached{note})"
-    )
+    click.echo(f"{path}  {format_duration(result.manifest.duration)}  ({chunk_summary(result)}{note})")
+
+
+def chunk_summary(result: RenderResult) -> str:
+    """What this run did: "23 chunks rendered" (cold), "5 of 23 chunks rendered, 18 cached", "all 23 chunks
+    cached": each part names only what happened."""
+    total, rendered = len(result.manifest.entries), result.rendered
+    noun = "chunk" if total == 1 else "chunks"
+    if rendered >= total:
+        return f"{total} {noun} rendered"
+    if rendered == 0:
+        return f"all {total} {noun} cached" if total > 1 else f"{total} {noun} cached"
+    return f"{rendered} of {total} {noun} rendered, {total - rendered} cached"
 
 
 @click.command()

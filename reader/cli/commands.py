@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ import click
 
 from reader.cli.demo import demo_article_path
 from reader.cli.sources import source_argument
-from reader.errors import ReaderError
+from reader.errors import ReaderError, without_errno
 from reader.normalize import load_lexicon, normalize
 from reader.text import extract, make_script
 
@@ -64,7 +65,38 @@ def cli(verbose: int) -> None:
       reader script https://example.com/news/story.html
     """
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = _StderrHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s") if verbose else OneLineFormatter()
+    )
+    logging.basicConfig(level=level, handlers=[handler])
+    logging.captureWarnings(True)  # a library's warnings.warn() is one line too, not a file path and source line
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is emitted (click's test runner swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+_WARNING_SOURCE = re.compile(r"^.*?:\d+: \w+: ")  # "path.py:12: UserWarning: " before a warnings.warn() text
+
+
+class OneLineFormatter(logging.Formatter):
+    """``reader: warning: …`` on one line, as errors are ``reader: error: …``: no time, no logger name,
+    no errno, no traceback (``-v`` shows those)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name == "py.warnings":  # "path.py:12: UserWarning: text\n  source line"
+            message = _WARNING_SOURCE.sub("", message.split("\n", 1)[0])
+        return f"reader: {record.levelname.lower()}: {without_errno(' '.join(message.split()))}"
 
 
 # `reader demo` and `reader serve` both start the web app: one meaning of --open for both.

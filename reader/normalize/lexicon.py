@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.errors import InputError
+from reader.errors import InputError, os_reason
 from reader.normalize.acronyms import dotted
 
 __all__ = ["Lexicon", "configured_lexicon", "load_lexicon"]
@@ -92,7 +92,7 @@ class Lexicon:
         unknown = set(raw) - _KNOWN_KEYS
         if unknown:
             raise InputError(f"lexicon {source}: unknown key(s) {', '.join(sorted(unknown))}",
-                             cause=f"expected {', '.join(sorted(_KNOWN_KEYS))}")  # fmt: skip
+                             remedy=f"use only {', '.join(sorted(_KNOWN_KEYS))}")  # fmt: skip
         rules = []
         for i, rule in enumerate(raw.get("regex", [])):
             if not isinstance(rule, dict) or not isinstance(rule.get("pattern"), str):
@@ -136,7 +136,7 @@ def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read lexicon {path}: {error}") from error
+        raise InputError(f"cannot read lexicon {path}: {os_reason(error)}") from error
     return Lexicon.from_toml(text, source=str(path))
 
 
@@ -151,7 +151,7 @@ def configured_lexicon() -> Lexicon | None:
     try:
         key = (path, os.stat(path).st_mtime)
     except OSError as error:
-        raise InputError(f"READER_LEXICON names a file that cannot be read: {path} ({error})") from error
+        raise InputError(f"READER_LEXICON names a file that cannot be read: {path} ({os_reason(error)})") from error
     if key not in _configured:
         _configured.clear()
         _configured[key] = load_lexicon(path)

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from reader.atomic import atomic_write
-from reader.errors import InputError
+from reader.errors import InputError, os_reason
 
 __all__ = ["MAX_SIDE", "MIN_SIDE", "make_artwork", "prepare_artwork"]
 
@@ -149,13 +149,13 @@ def prepare_artwork(source: str | Path, path: str | Path) -> Path:
     except FileNotFoundError:
         raise InputError(f"artwork not found: {source}") from None
     except (UnidentifiedImageError, OSError) as error:
-        raise InputError(f"artwork is not a readable image: {source} ({error})") from None
+        raise InputError(f"artwork is not a readable image: {source} ({os_reason(error)})") from None
     width, height = image.size
     side = min(width, height)
     if side < MIN_SIDE:
         raise InputError(
             f"artwork {source} is {width}×{height}; podcast apps need at least {MIN_SIDE}×{MIN_SIDE} pixels",
-            cause="use a larger image, or leave 'artwork' out to generate one from the show title",
+            remedy="use a larger image, or leave 'artwork' out to generate one from the show title",
         )
     if width != height:
         log.info("cropping artwork %s from %d×%d to a square", source, width, height)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from reader.errors import ReaderError
+from reader.errors import ReaderError, os_reason
 
 __all__ = ["cover_jpeg", "load_cover"]
 
@@ -67,5 +67,5 @@ def load_cover(image: str | None, source: str) -> tuple[bytes, str] | None:
         data = _image_bytes(image.strip(), source)
         return (cover_jpeg(data), "image/jpeg") if data else None
     except (ReaderError, OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
-        log.warning("no cover art: could not use the lead image %s (%s)", image, error)
+        log.warning("no cover art: could not use the lead image %s (%s)", image, os_reason(error))
         return None

@@ -197,7 +197,7 @@ def _local_file(feed: Path, name: Path, where: str, *, what: str = "episode file
     if not local.is_relative_to(feed.parent):
         raise InputError(
             f"{where}{local} is outside the show's folder {feed.parent}",
-            cause=f"{what} must be inside the folder of FEED.toml (or below it); copy the file there",
+            remedy=f"copy it into the folder of FEED.toml (or below it): {what} must be there",
         )
     if not found:
         raise InputError(f"{where}file not found: {local}")

@@ -200,7 +200,7 @@ def _check_show(show: Show) -> None:
     if show.category not in APPLE_CATEGORIES:
         raise InputError(
             f"unknown podcast category {show.category!r}",
-            cause="use one of Apple's categories: " + ", ".join(APPLE_CATEGORIES),
+            remedy="use one of Apple's categories: " + ", ".join(APPLE_CATEGORIES),
         )
 
 

@@ -84,7 +84,8 @@ def _load_state(site: Path) -> dict[str, dict[str, Any]]:
         return {str(k): dict(v) for k, v in data["episodes"].items()}
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(
-            f"{path} is damaged: {error}", cause="restore it from a backup; without it episode dates may change"
+            f"{path} is damaged ({error}); without it episode dates and numbers may change",
+            remedy="restore it from a backup of the site folder",
         ) from None
 
 

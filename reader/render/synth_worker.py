@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from typing import Any
 
 log = logging.getLogger("reader.render.synth_worker")
 
@@ -39,7 +40,7 @@ def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
     try:
         backend = get_backend(backend_name)
     except ReaderError as error:
-        outbox.send(("fatal", os.getpid(), type(error).__name__, error.message, error.cause))
+        outbox.send(("fatal", os.getpid(), type(error).__name__, _message(error), error.cause))
         return
     _warm_up()
     warm_engine = getattr(backend, "warm_up", None)  # e.g. Piper: load the default voice, run it once
@@ -59,9 +60,14 @@ def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
             chunk = encode_chunk(audio.samples, audio.sample_rate, job.settings)
             outbox.send(("ok", job_id, chunk))
         except ReaderError as error:
-            outbox.send(("error", job_id, type(error).__name__, error.message, error.cause))
+            outbox.send(("error", job_id, type(error).__name__, _message(error), error.cause))
         except Exception as error:  # an engine's own exception: report it as this chunk's failure
             outbox.send(("error", job_id, "BackendError", f"{type(error).__name__}: {error}", None))
+
+
+def _message(error: Any) -> str:
+    """The error's message with its remedy, which the parent's rebuilt error would otherwise lose."""
+    return error.message + (f"; to fix: {error.remedy}" if getattr(error, "remedy", None) else "")
 
 
 def _watch_parent(parent: int) -> None:

@@ -24,7 +24,7 @@ def storage_error(action: str, path: object, error: OSError, **context: object) 
     if error.errno in _FULL:
         return CacheError(
             f"disk full: could not {action} {path} ({error.strerror})",
-            cause="free space on the cache's disk, or shrink the cache: reader cache prune --max-size 500MB",
+            remedy="free space on the cache's disk, or shrink the cache: reader cache prune --max-size 500MB",
             path=str(path),
             **context,
         )

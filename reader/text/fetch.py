@@ -33,7 +33,7 @@ from urllib3.exceptions import (
     SSLError,
 )
 
-from reader.errors import FetchError
+from reader.errors import FetchError, os_reason
 from reader.text.fetch_policy import FetchPolicy, Resolver, Target, check_address, check_url, system_resolver
 
 __all__ = [
@@ -207,7 +207,7 @@ def _request(target: Target, url: str, policy: FetchPolicy, deadline: float) -> 
     except (HTTPError, OSError) as error:
         if watchdog.fired:
             raise FetchError(f"timed out fetching {url} (over {policy.deadline:g} s)") from None
-        raise FetchError(f"could not fetch {url}", cause=str(error)) from None
+        raise FetchError(f"could not fetch {url}", cause=os_reason(error)) from None
     finally:
         pool.close()
     if watchdog.fired and 200 <= status < 300:

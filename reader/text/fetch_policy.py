@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import quote, urlsplit
 
-from reader.errors import FetchError
+from reader.errors import FetchError, os_reason
 
 __all__ = ["FetchPolicy", "IPAddress", "Resolver", "Target", "check_address", "check_url", "system_resolver"]
 
@@ -224,7 +224,7 @@ def check_url(url: str, policy: FetchPolicy) -> Target:
         try:
             resolved = policy.resolver(host, port)
         except (OSError, UnicodeError) as error:
-            raise FetchError(f"could not resolve the host {host}", cause=str(error)) from None
+            raise FetchError(f"could not resolve the host {host}", cause=os_reason(error)) from None
         addresses = []
         for text in resolved:
             try:

@@ -123,10 +123,25 @@ class InputLimits:
         return cls(max(MAX_ELEMENTS, 25 * blocks), blocks, chars, sentences)
 
 
+def _amount(number: int) -> str:
+    """A count as people say it: "60,001", "2.1 million"."""
+    if number >= 1_000_000:
+        return f"{number / 1_000_000:.1f}".removesuffix(".0") + " million"
+    return f"{number:,}"
+
+
+def _amounts(count: int, limit: int) -> tuple[str, str]:
+    """A count and its limit as people say them, exact where rounding would make them look the same."""
+    said = (_amount(count), _amount(limit))
+    return said if said[0] != said[1] else (f"{count:,}", f"{limit:,}")
+
+
 def _too_many(count: int, what: str, limit: int, source: str) -> InputError:
+    count_said, limit_said = _amounts(count, limit)
     return InputTooCostly(
-        f"{source} has {count:,} {what}, more than the {limit:,} an article may have",
-        cause="not an article (a data dump, an archive page or a hostile page); READER_MAX_BLOCKS raises the limit",
+        f"{source} has {count_said} {what}; the limit is {limit_said} (READER_MAX_BLOCKS)",
+        cause="not an article: a data dump, an archive page or a hostile page",
+        remedy="raise READER_MAX_BLOCKS if it is an article",
     )
 
 
@@ -317,8 +332,11 @@ def check_plain(text: str, source: str, limits: InputLimits, *, markdown: bool =
     per unclosed ``[a](`` and is quadratic in a table's columns: 2,000 columns took 14 s)."""
     if len(text) > 2 * limits.max_article_chars:
         raise InputTooCostly(
-            f"{source} is {len(text):,} characters long, more than an article may be",
-            cause="READER_MAX_ARTICLE_CHARS raises the limit",
+            "{} is {} characters long; the limit is {} (twice READER_MAX_ARTICLE_CHARS)".format(
+                source, *_amounts(len(text), 2 * limits.max_article_chars)
+            ),
+            cause="a book or a data dump rather than an article",
+            remedy="raise READER_MAX_ARTICLE_CHARS if it is an article",
         )
     count = len(_PARAGRAPH_BREAK.findall(text)) + 1
     if count > limits.max_blocks:
@@ -349,14 +367,18 @@ def check_article(blocks: tuple[object, ...] | list[object], source: str, limits
     chars = sum(len(getattr(block, "text", "")) for block in blocks)
     if chars > limits.max_article_chars:
         raise InputTooCostly(
-            f"the article in {source} is {chars:,} characters long, more than the {limits.max_article_chars:,} "
-            "an article may have",
-            cause="a book or a data dump rather than an article; READER_MAX_ARTICLE_CHARS raises the limit",
+            "the article in {} is {} characters; the limit is {} (READER_MAX_ARTICLE_CHARS)".format(
+                source, *_amounts(chars, limits.max_article_chars)
+            ),
+            cause="a book or a data dump rather than an article",
+            remedy="raise READER_MAX_ARTICLE_CHARS if it is an article",
         )
     sentences = sum(len(_SENTENCE_END.findall(getattr(block, "text", ""))) for block in blocks)
     if sentences > limits.max_sentences:
         raise InputTooCostly(
-            f"the article in {source} has about {sentences:,} sentences, more than the {limits.max_sentences:,} "
-            "an article may have",
-            cause="a book or a data dump rather than an article; READER_MAX_SENTENCES raises the limit",
+            "the article in {} has about {} sentences; the limit is {} (READER_MAX_SENTENCES)".format(
+                source, *_amounts(sentences, limits.max_sentences)
+            ),
+            cause="a book or a data dump rather than an article",
+            remedy="raise READER_MAX_SENTENCES if it is an article",
         )

@@ -31,10 +31,11 @@ def test_speak_writes_a_tagged_mp3_and_says_where_and_how_long(tmp_path, monkeyp
     match = re.search(r"bridge\.mp3\s+(\d+):(\d\d)", first.output)
     assert match and 5 <= int(match[1]) * 60 + int(match[2]) <= 60
     assert str(out) in first.output
+    assert re.search(r"\((\d+) chunks rendered\)", first.output), first.output  # cold: nothing "of", nothing cached
     assert ffprobe(out)["streams"][0]["codec_name"] == "mp3"
     assert str(ID3(out)["TIT2"]) == "The Bridge Reopens"
     again = runner.invoke(cli, ["speak", str(source), "-o", str(out), "--rate", "190", "--voice", "en-gb"])
-    assert again.exit_code == 0 and "(0 of" in again.output  # everything came from the cache
+    assert again.exit_code == 0 and re.search(r"\(all \d+ chunks cached\)", again.output)  # all from the cache
 
 
 def test_speak_errors_are_one_clean_line(tmp_path, monkeypatch):

@@ -101,8 +101,8 @@ def test_post_articles_refuses_unknown_backends_voices_and_options(
     [
         ({"text": "\u0000\u0001\u0002 binary"}, "binary data"),
         ({"html": "<html><body><nav><a href='/'>Home</a></nav></body></html>"}, "no article found"),
-        ({"html": "<p>tiny</p>" * 20_000}, "blocks of text, more than the 10,000"),
-        ({"text": "".join(f"Line {i}.\n\n" for i in range(12_000))}, "paragraphs, more than the 10,000"),
+        ({"html": "<p>tiny</p>" * 20_000}, "blocks of text; the limit is 10,000"),
+        ({"text": "".join(f"Line {i}.\n\n" for i in range(12_000))}, "paragraphs; the limit is 10,000"),
     ],
 )
 def test_post_articles_refuses_unreadable_content(client: Any, payload: dict[str, str], words: str) -> None:
