@@ -238,9 +238,10 @@ class PiperBackend:
         session_options.intra_op_num_threads = onnx_threads()
         session_options.inter_op_num_threads = 1
         session_options.enable_cpu_mem_arena = False  # an arena keeps a long chunk's peak for the worker's life
+        source = self._session_model(model)
         try:
             session = onnxruntime.InferenceSession(
-                str(model), sess_options=session_options, providers=["CPUExecutionProvider"]
+                source, sess_options=session_options, providers=["CPUExecutionProvider"]
             )
             config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
         except Exception as error:  # onnxruntime raises its own types: one line naming the voice
@@ -248,6 +249,10 @@ class PiperBackend:
             raise BackendError(f"Piper voice {voice.id} could not be loaded: {first}", backend=self.name) from None
         log.info("loaded Piper voice %s (%d ONNX threads)", voice.id, session_options.intra_op_num_threads)
         return PiperVoice(session=session, config=config)
+
+    def _session_model(self, model: Path) -> str | bytes:
+        """What ONNX Runtime loads: the fixed-noise model's path (``PiperWords`` hands it a patched copy)."""
+        return str(model)
 
     def warm_up(self) -> None:
         """Load the first installed voice and run it once (the first ONNX run is ~2x slower than the next),

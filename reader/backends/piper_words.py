@@ -6,9 +6,10 @@ those durations are when each phoneme sounds in the samples it returns.
 ``piper.patch_voice_with_alignment.add_alignment_output`` (what
 ``PiperVoice.load(..., include_alignments=True)`` calls) exposes that tensor as
 a second output. It is applied here in memory to the project's fixed-noise
-model (``reader.backends.piper_noise``): the bundled file on disk, whose digest
-is checked, is never touched, the session keeps the project's thread settings,
-and the audio is the same as ``PiperBackend.synthesize`` gives.
+model (``reader.backends.piper_noise``) as the worker loads it, in place of the
+plain one: the bundled file on disk, whose digest is checked, is never touched,
+the session keeps the project's thread settings, and the audio is the same as
+``PiperBackend.synthesize`` gives.
 
 Piper speaks phonemes, not words: its phonemizer (eSpeak NG) separates words
 with spaces but sometimes runs short words together ("of the" → one group).
@@ -21,13 +22,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
 from reader.backends.base import Audio, SpeechOptions
 from reader.backends.piper_backend import PiperBackend
-from reader.backends.piper_voices import PiperVoiceFile
 from reader.backends.word_times import WordTimes, from_char_times, word_spans
 from reader.errors import BackendError
 
@@ -60,29 +60,19 @@ def word_starts_from_phonemes(sentence: list[tuple[str, float]], words: list[lis
 class PiperWords(PiperBackend):
     """The Piper backend, whose chunks also come with their word start times."""
 
-    def _load(self, voice: PiperVoiceFile) -> Any:
-        loaded = super()._load(voice)  # the fixed-noise session, as every chunk is rendered
+    def _session_model(self, model: Path) -> bytes:
+        """The fixed-noise model with its phoneme durations as a second output, patched in memory."""
         try:
             import onnx
-            import onnxruntime
             from piper.patch_voice_with_alignment import add_alignment_output
-
-            from reader.backends.piper_noise import fixed_noise_model
-            from reader.backends.piper_voices import cache_dir, file_digest
         except ImportError as error:
             raise BackendError(f"Piper word times need the onnx package: {error}", backend=self.name) from error
-        model = onnx.load(str(fixed_noise_model(voice.model, str(file_digest(voice.model)["sha256"]), cache_dir())))
+        patched = onnx.load(str(model))
         try:
-            add_alignment_output(model)
+            add_alignment_output(patched)
         except ValueError as error:
-            raise BackendError(
-                f"Piper voice {voice.id} gives no phoneme durations: {error}", backend=self.name
-            ) from None
-        options = loaded.session.get_session_options()
-        loaded.session = onnxruntime.InferenceSession(
-            model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-        return loaded
+            raise BackendError(f"{model.name} gives no phoneme durations: {error}", backend=self.name) from None
+        return patched.SerializeToString()
 
     def synthesize_with_times(self, text: str, options: SpeechOptions) -> tuple[Audio, WordTimes]:
         """The chunk's audio, exactly as ``synthesize`` makes it, and when each of its words starts."""
