@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.audio import AudioSettings, decode_to_pcm, encode_chunk
 from reader.backends.base import Audio, SpeechOptions
@@ -122,3 +127,45 @@ def test_espeak_backend_word_times():
     text = "Sales rose twelve percent, a record."
     audio, times = EspeakWords().synthesize_with_times(text, SpeechOptions())
     check_against_the_audio(audio, times, text)
+
+
+# --- mapping engine reports onto words ------------------------------------------------------------------
+
+
+def test_piper_phonemes_run_together_still_give_each_word_its_start():
+    from reader.backends.piper_words import word_starts_from_phonemes
+
+    # eSpeak NG phonemizes "to be so" as "təbi so": two words in one group.
+    sentence = [("^", 0.0), ("t", 0.1), ("ə", 0.2), ("b", 0.3), ("i", 0.4), (" ", 0.5), ("s", 0.6), ("o", 0.7)]
+    words = [["t", "ə"], ["b", "i"], ["s", "ˈ", "o", "ʊ"]]  # each word alone
+    assert word_starts_from_phonemes(sentence, words) == [0.1, 0.3, 0.6]
+    assert word_starts_from_phonemes(sentence, [["t", "ə"], ["—"], ["s", "o"]]) == [0.1, None, 0.6]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "bb", "—", "ccc,", "d-e"]), min_size=1, max_size=12),
+    st.lists(st.tuples(st.integers(0, 60), st.floats(0, 5)), min_size=1, max_size=20),
+)
+def test_any_marks_give_one_start_per_word_in_order(words, marks):
+    text = " ".join(words)
+    inside = [(offset, t) for offset, t in marks if offset < len(text) and not text[offset].isspace()]
+    if not inside:
+        return
+    times = from_char_times(text, marks)
+    assert times.words == spoken_words(text)
+    assert list(times.starts) == sorted(times.starts)
+    assert min(t for _, t in inside) <= times.starts[-1] <= max(t for _, t in inside)
+
+
+def test_the_bench_runs_and_the_engine_beats_splitting_by_characters():
+    bench = BENCH.parent / "word_times.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--backends", "pyttsx3", "--chunks", "2"],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {row["article"] for row in figures["results"]} == {"seed", "unseen"}
+    for row in figures["results"]:
+        assert row["words"] > 0
+        assert row["engine_median_ms"] < row["chunk_chars_median_ms"]
