@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -196,3 +198,17 @@ def test_without_the_normalizer_a_rewritten_run_is_one_span():
     written = "In 1990s, 3/4 grew."
     aligned = align_without_normalizer(written, "In nineteen nineties, three quarters grew.")
     assert {written[a.start : a.end] for a in aligned[1:5]} == {"1990s, 3/4"}
+
+
+@pytest.mark.parametrize("limit", [40, 100, 400])
+def test_the_words_of_a_sentences_chunks_are_its_spoken_words(limit):
+    """What lets chunk word times meet the written spans: a sentence's chunks, in order, say its spoken words."""
+    from reader.text import chunk_script, extract, make_script
+
+    seed = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "seed_article.txt"
+    script = make_script(extract(str(seed), allow_paths=True))
+    chunks = chunk_script(script, limit)
+    for sentence in script.sentences:
+        said = [w for chunk in chunks if chunk.sentence == sentence.index for w in spoken_words(chunk.text)]
+        assert tuple(said) == spoken_words(sentence.spoken)
+        assert len(align_words(sentence.written, sentence.spoken)) == len(said)
