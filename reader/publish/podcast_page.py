@@ -79,6 +79,8 @@ def index_html(show: Show, episodes: list[Episode], artwork: str) -> str:
     for ep in sorted(episodes, key=lambda item: (item.pubdate, item.number or 0), reverse=True):
         slug = ep.enclosure_url.rsplit("/", 1)[-1].removesuffix(".mp3")
         article = http_url(ep.link)
+        if article and article.endswith(f"#{slug}"):  # a local file's episode links to its own entry here
+            article = None
         article_link = f'<a href="{e(article)}" rel="noopener noreferrer">Read the article</a>' if article else ""
         items.append(
             f'<li id="{e(slug)}"><article aria-labelledby="{e(slug)}-title">'

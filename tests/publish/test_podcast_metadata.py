@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ from reader.publish.podcast_site import _description
 from reader.text.extract_html import extract_html
 
 BASE = "https://pod.example.org/dates/"
+OUTPUT = Path(os.environ.get("READER_TEST_OUTPUT", Path(__file__).resolve().parent.parent.parent / "test-output"))
 YEARS_IN_TEXT = (
     "<p>The harbour wall was first built in 1887 and rebuilt after the storms of 2019, the council said.</p>"
     "<p>Fishing boats will use the inner harbour again from next week, once the stone is back in place.</p>"
@@ -135,6 +137,7 @@ def test_a_masthead_left_in_the_body_is_not_the_description() -> None:
 def test_the_index_page_is_styled_like_the_app_and_has_a_player_per_episode(show: SimpleNamespace) -> None:
     page = (show.site / "index.html").read_text(encoding="utf-8")
     assert page.count("<audio ") == 2 and 'href="style.css"' in page
+    assert "Read the article" not in page  # local files: no link back to this very page
     for source in ("episodes/harbour-wall-reopens.mp3", "episodes/ferry-timetable-changes.mp3"):
         assert f'src="{source}"' in page and (show.site / source).is_file()
     css = (show.site / "style.css").read_text(encoding="utf-8")
@@ -165,6 +168,11 @@ def test_the_index_page_plays_in_a_real_browser(show: SimpleNamespace) -> None:
                 assert audio.evaluate("a => a.duration") > 1
                 width = page.evaluate("() => document.documentElement.scrollWidth")
                 assert width <= 390  # no sideways scrolling on a phone
+                OUTPUT.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(OUTPUT / "podcast-index-390.png"), full_page=True)
+                wide = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+                wide.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+                wide.screenshot(path=str(OUTPUT / "podcast-index-1280-dark.png"), full_page=True)
             finally:
                 browser.close()
     finally:
