@@ -127,6 +127,9 @@ def test_listen_button_recipe_tried_on_one_machine_shows_a_player(tmp_path: Path
                 other.wait_for_timeout(3000)
                 assert other.locator("[data-reader-player]").count() == 0
                 assert any("reader" in text.lower() for text in other_messages), other_messages
+                server_log = (tmp_path / "recipe.log").read_text(encoding="utf-8", errors="replace")
+                refused = f"refused cross-origin requests from http://localhost:{page_port}"
+                assert refused in server_log and "READER_CORS_ORIGINS" in server_log  # as the recipe says
             finally:
                 browser.close()
     finally:
