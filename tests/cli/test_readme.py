@@ -27,7 +27,12 @@ INTERNAL = {
     "READER_PIPER_VOICE_PATHS": "set by the CLI when --voice names a file, inherited by its workers",
     "READER_SERVER_THREADS": "set by `reader serve` from --threads for its own workers",
     "READER_SERVER_URL": "set by `reader serve` to the address it listens on",
+    "READER_USE_X_SENDFILE": "Flask's own key, set by the app when READER_AUDIO_OFFLOAD=x-sendfile",
+    "READER_LIBRARY_CLASS": "a test hook: the web app's Library class, given in code, not by people",
 }
+_WEB_KEY = re.compile(  # app.config.get("KEY", …), app.config["KEY"], web/feed.py's _config("KEY")
+    r'config(?:\.get)?\(\s*"([A-Z][A-Z0-9_]+)"|config\["([A-Z][A-Z0-9_]+)"\]|_config\("([A-Z][A-Z0-9_]+)"'
+)
 
 
 def _settings_in_code() -> set[str]:
@@ -38,6 +43,9 @@ def _settings_in_code() -> set[str]:
     from web.config import DEFAULTS
 
     names |= {f"READER_{key}" for key in DEFAULTS}
+    for path in (REPO / "web").rglob("*.py"):  # keys the app reads with a default of its own, not in DEFAULTS
+        for groups in _WEB_KEY.findall(path.read_text(encoding="utf-8")):
+            names.add("READER_" + next(key for key in groups if key))
     return names - {"READER_"}
 
 
@@ -55,6 +63,13 @@ def _commands(group: click.Group, prefix: str = "reader") -> list[str]:
 def test_every_setting_the_code_reads_is_in_the_readme_configuration(name: str) -> None:
     configuration = README[README.index("### Configuration") : README.index("### Python API")]
     assert f"`{name}`" in configuration, f"{name} is read by the code but not in the README's configuration tables"
+
+
+def test_every_setting_in_the_readme_is_read_by_the_code() -> None:
+    """No stale rows: a setting the README documents must still exist."""
+    configuration = README[README.index("### Configuration") : README.index("### Python API")]
+    listed = set(re.findall(r"`(READER_[A-Z0-9_]+)`", configuration))
+    assert listed <= _settings_in_code(), sorted(listed - _settings_in_code())
 
 
 def test_internal_names_are_still_used() -> None:
