@@ -151,7 +151,7 @@ class LiveServer:
             command.append("--open")
         # cwd outside the checkout, so the installed package is what runs when testing the wheel
         self.process = subprocess.Popen(command, cwd=workdir, env=environment, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # /healthz says ready once the warm-up is done (web/readiness.py)
         while True:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:

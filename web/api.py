@@ -194,7 +194,8 @@ def openapi() -> Response:
 @bp.get("/healthz")
 def healthz() -> Response:
     ok, details = get_library().health()
-    response = jsonify(status="ok" if ok else "unavailable", **details)
+    status = "ok" if ok else ("warming" if details["cache_writable"] else "unavailable")
+    response = jsonify(status=status, **details)
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
     return response

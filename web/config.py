@@ -73,6 +73,10 @@ DEFAULTS: dict[str, Any] = {
     "FEED_COPYRIGHT": None,
     "FEED_IMAGE": None,
     "FEED_BASE_URL": None,
+    # Largest lead image fetched for Media Session artwork (served from this origin); 0: no artwork.
+    "ARTWORK_MAX_BYTES": 2 * 1024 * 1024,
+    # `reader serve` warms the render workers and the normalizer at start; /healthz answers 503 until then.
+    "WARM_UP": True,
     # Listening analytics (plays, 25/50/75 %, complete per article and day; no cookies, no addresses stored):
     # counted with Redis when READER_QUEUE_URL is set, else in per-process event files under CACHE_DIR/listens.
     "ANALYTICS": True,

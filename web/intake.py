@@ -17,12 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.article import Article
-from reader.backends import resolve_backend
 from reader.errors import InputError, ReaderError
 from reader.render import (
     Plan,
     RenderOptions,
-    get_pool,
     head_plan,
     plan,
     queue_url,
@@ -257,17 +255,3 @@ class Intake:
         with contextlib.suppress(Exception):  # its outcome is the render's business; only its end matters
             job.result(timeout=finishing_seconds)
         return not job.done()
-
-    def warm(self) -> None:
-        """Start the default backend's render workers in the background (``reader serve`` calls this)."""
-        backend = resolve_backend(self.config.get("BACKEND"), "en")
-        if queue_url():
-            return  # queue workers render; this server only reads the store
-
-        def start() -> None:
-            try:
-                get_pool(backend).wait_ready()
-            except ReaderError as error:
-                log.warning("could not start the %s render workers: %s", backend, error)
-
-        threading.Thread(target=start, name="reader-warm-pool", daemon=True).start()

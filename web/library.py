@@ -12,19 +12,22 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
-from reader.backends import list_voices
+from reader.backends import list_voices, resolve_backend
+from reader.render import get_pool, head_plan, plan, queue_url
 from reader.store import LocalStore, Manifest, open_store
 from reader.text import Script
-from web.catalog import Catalog
+from web.artwork import open_artwork
+from web.catalog import Catalog, options_for
 from web.intake import Intake, Submission
 from web.listing import same_source
 from web.metrics import Metrics
+from web.readiness import SAMPLE, WARM_UP_TIMEOUT, Readiness, flag
 from web.views import ArticleState
 from web.voicemenu import UI_LANGUAGE, form_voices, ordered, voice_entries, voice_groups
 
@@ -51,6 +54,8 @@ class Library:
         self.catalog = Catalog(self.store, config, job_for=lambda article_id: self.intake.job(article_id))
         self.intake = Intake(self.store, config, self.catalog, metrics)
         self._form_voices: tuple[float, list[dict[str, Any]]] | None = None
+        self.readiness = Readiness()
+        self.artwork = open_artwork(config)
 
     @classmethod
     def init_app(cls, app: Flask) -> Library:
@@ -76,6 +81,7 @@ class Library:
 
     def delete(self, article_id: str) -> None:
         self.intake.delete(article_id)
+        self.artwork.forget([article_id])
 
     def delete_source(self, article_id: str) -> list[str]:
         """Delete every stored version of the article's source (the library shows them as one row):
@@ -85,6 +91,7 @@ class Library:
             ids = [article_id]
         if ids:
             self.intake.delete(*ids)
+            self.artwork.forget(ids)
         return ids
 
     def queue_depth(self) -> int:
@@ -94,7 +101,27 @@ class Library:
         return self.intake.active_renders()
 
     def warm(self) -> None:
-        self.intake.warm()
+        """Warm the render workers and the normalizer in the background (``reader serve`` calls this);
+        ``/healthz`` says not ready until they are. ``WARM_UP`` off: ready at once, nothing started."""
+        if not flag(self.config.get("WARM_UP", True)):
+            return
+        backend = resolve_backend(self.config.get("BACKEND"), "en")
+        local = not queue_url()  # with a queue, workers elsewhere render; this server only plans and reads
+        steps: dict[str, Callable[[], Any]] = {}
+        if local:
+            steps["render_workers_started"] = lambda: get_pool(backend)
+        steps["normalizer"] = self._warm_text
+        if local:
+            steps["render_workers"] = lambda: get_pool(backend).wait_ready(WARM_UP_TIMEOUT)
+        self.readiness.start(steps)
+
+    def _warm_text(self) -> None:
+        """What the first article pays once per process: extraction, the normalizer, the language
+        detector, chunking and the chunk keys (the voice model's digest). Nothing is written."""
+        article = self.intake.article(html=SAMPLE)
+        options = options_for(self.config, None, None, None, None)
+        head_plan(article, options)
+        plan(article, options)
 
     # --- reading (web/catalog.py) --------------------------------------------
 
@@ -142,6 +169,7 @@ class Library:
         return voice_groups(self.voices_for_form(), [*preferred, UI_LANGUAGE])
 
     def health(self) -> tuple[bool, dict[str, Any]]:
+        """Healthy when the cache is writable and the warm-up is done (``ready``)."""
         root = self.cache_dir
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -149,4 +177,5 @@ class Library:
         except OSError:
             writable = False
         details = {"cache_writable": writable, "renders_in_progress": self.active_renders()}
-        return writable, details
+        details.update(self.readiness.details())
+        return writable and self.readiness.is_ready(), details

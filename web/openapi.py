@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+IMAGE_KINDS = ("jpeg", "png", "gif", "webp")
 _ID = {
     "name": "article_id",
     "in": "path",
@@ -232,12 +233,26 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             },
             "/healthz": {
                 "get": {
-                    "summary": "Liveness and cache health",
+                    "summary": "Readiness and cache health",
                     "responses": {
-                        "200": {"description": "Healthy"},
-                        "503": {"description": "The cache is not writable"},
+                        "200": {"description": 'Ready: {"status": "ok", "ready": true, ...}'},
+                        "503": {
+                            "description": 'Not ready: warming up after `reader serve` started ("ready": false, '
+                            '"warm_up": the steps), or the cache is not writable'
+                        },
                     },
                 }
+            },
+            "/articles/{article_id}/artwork": {
+                "parameters": [_ID],
+                "get": {
+                    "summary": "The article's lead image, fetched once by this server (Media Session artwork)",
+                    "responses": {
+                        "200": {"description": "The image", "content": {f"image/{t}": {} for t in IMAGE_KINDS}},
+                        "304": {"description": "Not modified (ETag)"},
+                        "404": {"description": "No artwork: none, too large, not an image, or not fetchable"},
+                    },
+                },
             },
         },
         "components": {

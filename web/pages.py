@@ -18,11 +18,11 @@ from web.voicemenu import article_voice
 
 bp = Blueprint("pages", __name__)
 
-# The pages run no inline code: the player reads its data from data- attributes. Article images (Media
-# Session artwork) may come from the article's own site.
+# The pages run no inline code: the player reads its data from data- attributes. They load nothing from
+# another host: Media Session artwork is served from this origin (web/artwork.py).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; media-src 'self'; connect-src 'self'; "
-    "img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
 
 
@@ -143,6 +143,10 @@ def article(article_id: str) -> str:
     view["estimated_duration"] = state.estimated_duration
     view["original_url"] = state.url if is_http_url(state.url) else None  # never a javascript: link
     view["voice_name"] = article_voice(state.options, state.lang)
+    # never the publisher's image URL: the player must not call a third-party host (web/artwork.py)
+    has_artwork = get_library().artwork.available(state.id, state.image)
+    view["artwork_url"] = url_for("pages.artwork", article_id=state.id) if has_artwork else None
+    view["image"] = view["artwork_url"]
     return render_template("article.html", a=view, blocks=page_blocks(state))
 
 
@@ -160,3 +164,20 @@ def script(article_id: str) -> str:
         listen_form=None,
         listen_url=url_for("pages.article", article_id=state.id, play=1),
     )
+
+
+@bp.get("/articles/<article_id>/artwork")
+def artwork(article_id: str) -> Response:
+    """The article's lead image, fetched once by this server (waits a moment for a fetch under way)."""
+    library = get_library()
+    state = library.get(article_id) if valid_id(article_id) else None
+    found = library.artwork.get(state.id, state.image) if state is not None else None
+    if found is None:
+        abort(404, description="no artwork for this article")
+    data, kind = found
+    response = Response(data, mimetype=kind)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.add_etag()
+    return response.make_conditional(request)

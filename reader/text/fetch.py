@@ -10,7 +10,9 @@ a rebinding answer changes nothing.
 The response is bounded: connect and read timeouts, an overall deadline that
 cuts even a server that drips one byte at a time (a watchdog shuts the socket),
 and a size cap enforced while streaming the decoded body (so a compressed bomb
-is cut too). Only HTML, XHTML, plain text and Markdown are accepted.
+is cut too). Only HTML, XHTML, plain text and Markdown are accepted, unless the caller
+names other media types (``accept``: the web app fetches an article's lead image for its
+Media Session artwork through the same checks).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from reader.errors import FetchError, os_reason
 from reader.text.fetch_policy import FetchPolicy, Resolver, Target, check_address, check_url, system_resolver
 
 __all__ = [
+    "IMAGE_TYPES",
     "FetchPolicy",
     "FetchResponse",
     "Resolver",
@@ -48,6 +51,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PAGE_ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1"
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 _CONTENT_KINDS = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -156,8 +161,11 @@ def _mb(policy: FetchPolicy) -> str:
     return f"{policy.max_bytes / 1_000_000:g} MB"
 
 
-def _request(target: Target, url: str, policy: FetchPolicy, deadline: float) -> tuple[int, dict[str, str], bytes]:
-    """One GET to the checked address; returns status, headers and (for a 2xx) the bounded body."""
+def _request(
+    target: Target, url: str, policy: FetchPolicy, deadline: float, accept: tuple[str, ...] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One GET to the checked address; returns status, headers and (for a 2xx) the bounded body.
+    ``accept``: the media types wanted instead of pages."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchError(f"timed out fetching {url} (over {policy.deadline:g} s)")
@@ -165,7 +173,7 @@ def _request(target: Target, url: str, policy: FetchPolicy, deadline: float) -> 
     headers = {
         "Host": target.host_header,
         "User-Agent": policy.user_agent,
-        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1",
+        "Accept": ",".join(accept) if accept else _PAGE_ACCEPT,
         "Accept-Encoding": "gzip, deflate",
     }
     watchdog = _Watchdog(pool, remaining)
@@ -187,7 +195,9 @@ def _request(target: Target, url: str, policy: FetchPolicy, deadline: float) -> 
                 body = b""
                 if 200 <= status < 300:
                     mime, _charset = _content_type(response_headers)
-                    if mime is not None and mime not in _CONTENT_KINDS:
+                    if accept and mime is not None and mime not in accept:
+                        raise FetchError(f"refused: {url} is {mime}, not one of {', '.join(accept)}")
+                    if not accept and mime is not None and mime not in _CONTENT_KINDS:
                         raise FetchError(
                             f"refused: {url} is {mime}, not an HTML or text page",
                             cause="a link to a file (image, PDF, video) rather than to an article",
@@ -215,15 +225,16 @@ def _request(target: Target, url: str, policy: FetchPolicy, deadline: float) -> 
     return status, response_headers, body
 
 
-def fetch_url(url: str, *, policy: FetchPolicy | None = None) -> FetchResponse:
-    """GET an article page safely (see the module docstring), following redirects one checked hop at a time."""
+def fetch_url(url: str, *, policy: FetchPolicy | None = None, accept: tuple[str, ...] | None = None) -> FetchResponse:
+    """GET an article page safely (see the module docstring), following redirects one checked hop at a time.
+    ``accept``: other media types to fetch instead of a page (``IMAGE_TYPES``), with the same checks."""
     policy = policy or FetchPolicy.from_env()
     deadline = time.monotonic() + policy.deadline
     current = url
     for _hop in range(policy.max_redirects + 1):
         target = check_url(current, policy)
         log.debug("fetching %s via %s", current, target.address)
-        status, headers, body = _request(target, current, policy, deadline)
+        status, headers, body = _request(target, current, policy, deadline, accept)
         if status in _REDIRECTS:
             location = headers.get("location")
             if not location:

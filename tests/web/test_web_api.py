@@ -262,6 +262,7 @@ def test_openapi_describes_every_endpoint(client):
         ("/api/stats", "get"),
         ("/stats", "get"),
         ("/articles/{article_id}/delete", "post"),
+        ("/articles/{article_id}/artwork", "get"),
     ]:
         assert method in paths[path], path
     json.dumps(document)  # serializable as served
