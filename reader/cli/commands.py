@@ -20,7 +20,7 @@ import click
 
 from reader.cli.demo import demo_article_path
 from reader.cli.sources import source_argument
-from reader.errors import ReaderError, without_errno
+from reader.errors import ReaderError, os_reason, without_errno
 from reader.normalize import load_lexicon, normalize
 from reader.text import extract, make_script
 
@@ -45,6 +45,11 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(141)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except OSError as error:  # the system refused something no check foresaw: its reason in words, no errno
+            log.debug("unexpected system error", exc_info=True)
+            where = f": {error.filename}" if getattr(error, "filename", None) else ""
+            click.echo(f"reader: error: {os_reason(error)}{where} (run with -vv for details)", err=True)
+            sys.exit(1)
         except Exception as error:  # a bug, not bad input: still one line, the traceback under -vv
             log.debug("unexpected error", exc_info=True)
             message = f"internal error: {type(error).__name__}: {error} (run with -vv for details)"

@@ -120,3 +120,18 @@ def test_error_text_labels_cause_and_remedy_and_drops_errno_markers() -> None:
     assert os_reason(FileNotFoundError(2, "No such file or directory")) == "no such file or directory"
     assert os_reason(OSError("[Errno 111] Connection refused")) == "connection refused"
     assert os_reason(OSError("URL too long")) == "URL too long"  # an initialism keeps its capitals
+
+
+def test_an_unforeseen_system_error_is_one_line_without_errno(capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.cli.commands import clean_errors
+
+    @clean_errors
+    def command() -> None:
+        raise PermissionError(13, "Permission denied", "/srv/reader/audio_cache/x")
+
+    with pytest.raises(SystemExit) as exited:
+        command()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        "reader: error: permission denied: /srv/reader/audio_cache/x (run with -vv for details)\n"
+    )
