@@ -3,8 +3,9 @@
 Every import between the package's own modules counts, late imports inside functions included
 (they tie the design as much as the ones at the top); imports under ``TYPE_CHECKING`` do not.
 A stage is entered only through its door (its ``__init__``): the modules inside are its own
-business. The order is the flow of DESIGN.md: cli and web → publish → render → backends →
-audio → text → normalize → store → the data model and errors.
+business. A door that loads its names on first use (``reader.lazy.lazy_door``) imports the modules
+its table names, as if it imported them at the top. The order is the flow of DESIGN.md: cli and
+web → publish → render → backends → audio → text → normalize → store → the data model and errors.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ RANK = {
     "store": 2,
     "article": 1,
     "atomic": 0,
+    "lazy": 0,
     "safe_text": 0,
     "errors": 0,
 }
@@ -62,6 +64,15 @@ class _Imports(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         self.found.append(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """``lazy_door(__name__, {module: names}, call="module:function")``: an import of each module."""
+        if isinstance(node.func, ast.Name) and node.func.id == "lazy_door":
+            table = node.args[1] if len(node.args) > 1 else None
+            modules = [k.value for k in getattr(table, "keys", []) if isinstance(k, ast.Constant)]
+            modules += [k.value.value.partition(":")[0] for k in node.keywords if k.arg == "call"]
+            self.found.extend(ast.Import(names=[ast.alias(name=m)]) for m in modules)
+        self.generic_visit(node)
 
 
 def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
@@ -192,3 +203,23 @@ def test_the_checks_catch_a_late_import_cycle_and_an_import_up_the_flow(tmp_path
     assert any("reader.store.s3 -> reader.cli: store may not import cli" in p for p in problems)
     assert any("reader.render.run -> reader.store.local: use the door reader.store" in p for p in problems)
     assert not any("reader.render.run -> reader.cli" in p for p in problems)
+
+
+def test_a_lazy_doors_table_counts_as_its_imports(tmp_path):
+    """A name loaded on first use is still an import: a lazy door naming a module up the flow is caught."""
+    modules = _fake_package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "lazy.py": "",
+            "cli/__init__.py": "",
+            "cli/commands.py": "",
+            "store/__init__.py": "from reader.lazy import lazy_door\n"
+            '__getattr__, __dir__ = lazy_door(__name__, {"reader.store.local": ("open_store",)}, '
+            'call="reader.cli.commands:main")\n',
+            "store/local.py": "",
+        },
+    )
+    graph = import_graph(modules)
+    assert graph["reader.store"] == {"reader.lazy", "reader.store.local", "reader.cli.commands"}
+    assert any("reader.store -> reader.cli.commands: store may not import cli" in p for p in against_the_flow(graph))

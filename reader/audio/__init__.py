@@ -3,22 +3,7 @@ transcode, and the one ffmpeg runner.
 
 The door of this stage: what the other stages and web/ may use."""
 
-from reader.audio.assembly import assemble, tags_of
-from reader.audio.captions import manifest_to_vtt
-from reader.audio.chapters import chapters_from_manifest, chapters_json, ffmetadata
-from reader.audio.encoding import EncodedChunk, encode_chunk, frames_for_ms, silence_frames
-from reader.audio.ffmpeg import AudioSettings, decode_to_pcm
-from reader.audio.mp3 import chunk_frames, iter_frames
-from reader.audio.tags import Tags, ffmpeg_tags, write_id3, write_vorbis_comments
-from reader.audio.transcode import (
-    FORMATS,
-    Loudness,
-    LoudnessTarget,
-    correction_filter,
-    encode,
-    measure_loudness,
-    remembered_loudness,
-)
+from reader.lazy import lazy_door
 
 __all__ = [
     "FORMATS",
@@ -47,3 +32,25 @@ __all__ = [
     "write_id3",
     "write_vorbis_comments",
 ]
+
+__getattr__, __dir__ = lazy_door(
+    __name__,
+    {
+        "reader.audio.assembly": ("assemble", "tags_of"),
+        "reader.audio.captions": ("manifest_to_vtt",),
+        "reader.audio.chapters": ("chapters_from_manifest", "chapters_json", "ffmetadata"),
+        "reader.audio.encoding": ("EncodedChunk", "encode_chunk", "frames_for_ms", "silence_frames"),
+        "reader.audio.ffmpeg": ("AudioSettings", "decode_to_pcm"),
+        "reader.audio.mp3": ("chunk_frames", "iter_frames"),
+        "reader.audio.tags": ("Tags", "ffmpeg_tags", "write_id3", "write_vorbis_comments"),
+        "reader.audio.transcode": (
+            "FORMATS",
+            "Loudness",
+            "LoudnessTarget",
+            "correction_filter",
+            "encode",
+            "measure_loudness",
+            "remembered_loudness",
+        ),
+    },
+)

@@ -18,11 +18,12 @@ import subprocess
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from reader.errors import AudioError, InputError, os_reason
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "MPEG_SAMPLE_RATES",
@@ -190,6 +191,8 @@ def decode_to_pcm(data: bytes, sample_rate: int, *, timeout: float = 60.0) -> np
     )
     if not out:
         raise AudioError("ffmpeg decoded no audio from the data", cause="truncated or not an audio file")
+    import numpy as np  # here, not at import: the render options name AudioSettings long before any PCM
+
     return np.frombuffer(out, dtype="<i2").copy()
 
 

@@ -2,8 +2,15 @@
 
 The door of this stage: what the other stages and web/ may use."""
 
-from reader.cli.commands import main
+from reader.lazy import lazy_door
 
 __all__ = [
     "main",
 ]
+
+__getattr__, __dir__ = lazy_door(
+    __name__,
+    {
+        "reader.cli.commands": ("main",),
+    },
+)

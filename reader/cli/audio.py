@@ -9,15 +9,15 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from reader.audio import AudioSettings
-from reader.backends import backend_names, list_voices
 from reader.errors import InputError
-from reader.render import RenderOptions, RenderResult, render
-from reader.store import Progress, open_store
+
+if TYPE_CHECKING:  # each command imports what it runs, so `reader --help` loads no stage
+    from reader.render import RenderOptions, RenderResult
+    from reader.store import Progress
 
 __all__ = ["cache", "render_to", "speak", "voices"]
 
@@ -52,6 +52,8 @@ class _Bar:
 
 def render_to(source: Any, options: RenderOptions, output: Path | None) -> tuple[RenderResult, Path]:
     """Render with a progress bar; copy the assembled file to ``output`` when given."""
+    from reader.render import render
+
     bar = _Bar()
     try:
         result = render(source, options, on_progress=bar)
@@ -111,6 +113,9 @@ def options_from(
     lead_in: int,
     fallback_backend: str | None = None,
 ) -> RenderOptions:
+    from reader.audio import AudioSettings
+    from reader.render import RenderOptions
+
     if fallback_backend == backend:  # e.g. READER_FALLBACK_BACKEND=pyttsx3 and --backend pyttsx3: nothing to fall to
         fallback_backend = None
     if voice and voice.partition("#")[0].endswith(".onnx"):  # a Piper voice by path: the command line only
@@ -182,6 +187,8 @@ def voices(backend: str | None, lang: str | None) -> None:
     Example:
       reader voices --backend piper --lang en
     """
+    from reader.backends import backend_names, list_voices
+
     if backend is not None and backend not in backend_names():
         raise InputError(f"unknown backend {backend!r} (known: {', '.join(backend_names())})")
     for voice in list_voices(backend, lang):
@@ -217,7 +224,7 @@ def stats() -> None:
     Example:
       reader cache stats
     """
-    from reader.store import cache_stats
+    from reader.store import cache_stats, open_store
 
     figures = cache_stats(open_store())
     for name, value in figures.items():
@@ -234,7 +241,7 @@ def prune(max_size: str, include_referenced: bool) -> None:
     Example:
       reader cache prune --max-size 500MB
     """
-    from reader.store import prune_cache
+    from reader.store import open_store, prune_cache
 
     removed, freed, size = prune_cache(open_store(), parse_size(max_size), include_referenced=include_referenced)
     click.echo(f"removed {removed} chunks ({freed} bytes); cache is now {size} bytes")

@@ -19,10 +19,7 @@ from typing import Any
 import click
 
 from reader.cli.demo import demo_article_path
-from reader.cli.sources import source_argument
 from reader.errors import ReaderError, os_reason, without_errno
-from reader.normalize import load_lexicon, normalize
-from reader.text import extract, make_script
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +125,10 @@ def script(source: str, output_format: str, lexicon_path: str | None = None) -> 
       reader script article.html --format json
       reader script article.html --lexicon site.toml
     """
+    from reader.cli.sources import source_argument
+    from reader.normalize import load_lexicon, normalize
+    from reader.text import extract, make_script
+
     lexicon = load_lexicon(lexicon_path) if lexicon_path else None
     speech = make_script(extract(source_argument(source)), normalize=functools.partial(normalize, lexicon=lexicon))
     if output_format == "json":

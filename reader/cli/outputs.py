@@ -11,27 +11,17 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm
 
-from reader.audio import FORMATS, LoudnessTarget
-from reader.backends import get_backend
+from reader.audio import FORMATS
 from reader.cli.audio import fallback_option
 from reader.errors import InputError
-from reader.publish import (
-    Exported,
-    ExportSettings,
-    Failed,
-    add_episode,
-    build_site,
-    export_batch,
-    read_source_list,
-    with_bitrate,
-    write_feed_template,
-)
-from reader.render import Progress, RenderOptions
+
+if TYPE_CHECKING:  # each command imports what it runs, so `reader --help` loads no stage
+    from reader.publish import Exported, Failed
+    from reader.render import Progress
 
 __all__ = ["export", "podcast"]
 
@@ -47,6 +37,8 @@ class _Bars:
     """
 
     def __init__(self, total: int, unit: str) -> None:
+        from tqdm import tqdm
+
         self.enabled = _terminal()
         self.lock = threading.Lock()
         self.overall = tqdm(total=total, unit=unit, position=0, disable=not self.enabled, dynamic_ncols=True)
@@ -60,6 +52,8 @@ class _Bars:
             if bar is None:
                 name = label if len(label) <= 40 else "…" + label[-39:]
                 position = 1 + len(self.articles)
+                from tqdm import tqdm
+
                 bar = tqdm(total=1, desc=name, unit="chunk", position=position, leave=False, dynamic_ncols=True)
                 self.articles[label] = bar
             bar.total = max(progress.total, 1)
@@ -135,6 +129,13 @@ def export(
       reader export --from-file reading-list.txt -o audio/ --no-chapters
       reader export story.html -o audio/ --backend gtts --fallback-backend pyttsx3
     """
+    from tqdm import tqdm
+
+    from reader.audio import LoudnessTarget
+    from reader.backends import get_backend
+    from reader.publish import Exported, ExportSettings, export_batch, read_source_list, with_bitrate
+    from reader.render import RenderOptions
+
     all_sources = list(sources) + (read_source_list(from_file) if from_file else [])
     if not all_sources:
         raise InputError("nothing to export: give SOURCES or --from-file LIST")
@@ -219,6 +220,8 @@ def podcast_init(feed_file: Path, force: bool, **values: str) -> None:
     Example:
       reader podcast init FEED.toml --title "Harbour Reads" --base-url https://example.org/harbour/
     """
+    from reader.publish import write_feed_template
+
     path = write_feed_template(feed_file, force=force, **values)
     click.echo(f"wrote {path}; next: `reader podcast add {path} SOURCE`, then `reader podcast build {path} -o site/`")
 
@@ -245,6 +248,9 @@ def podcast_build(feed_file: Path, site_dir: Path, jobs: int, fallback_backend: 
       reader podcast build FEED.toml -o site/
       READER_FALLBACK_BACKEND=pyttsx3 reader podcast build FEED.toml -o site/
     """
+    from reader.backends import get_backend
+    from reader.publish import build_site
+
     if fallback_backend:
         get_backend(fallback_backend)  # an unknown backend is one clear error before any rendering
     bars = _Bars(0, "episode")
@@ -282,5 +288,7 @@ def podcast_add(feed_file: Path, source: str, title: str | None, date: str | Non
     Example:
       reader podcast add FEED.toml articles/new-story.html --date 2024-05-01
     """
+    from reader.publish import add_episode
+
     entry = add_episode(feed_file, source, title=title, date=date)
     click.echo(f"added {entry.source}; run `reader podcast build {feed_file} -o SITE_DIR` to publish it")

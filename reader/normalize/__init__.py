@@ -22,11 +22,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from reader.errors import NormalizeError
+from reader.lazy import lazy_door
 from reader.normalize.alignment import SpokenWord, align_words
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData, load_rule_data
-from reader.normalize.english import english_rules, with_word_lists
-from reader.normalize.european import european_rules
 from reader.normalize.language import (
     block_language,
     detect_language,
@@ -35,7 +34,6 @@ from reader.normalize.language import (
     script_of_language,
 )
 from reader.normalize.lexicon import Lexicon, configured_lexicon, load_lexicon
-from reader.normalize.local import local_rules
 from reader.normalize.spell import base_lang
 
 __all__ = [
@@ -55,6 +53,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+__getattr__, __dir__ = lazy_door(__name__, {}, call="reader.normalize:normalize")  # reader.normalize(text)
 
 Rule = Callable[[str], str]
 
@@ -66,6 +65,11 @@ def default_rules(
     lang: str = "en", *, data: RuleData | None = None, lexicon: Lexicon | None = None
 ) -> tuple[Rule, ...]:
     """The built-in rules for ``lang``: replace or reorder them and pass the result as ``rules=``."""
+    # The rule modules load with the first sentence of their language, not with the package.
+    from reader.normalize.english import english_rules, with_word_lists
+    from reader.normalize.european import european_rules
+    from reader.normalize.local import local_rules
+
     base = base_lang(lang)
     if base == "en":
         data = data or load_rule_data("en")

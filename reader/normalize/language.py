@@ -6,7 +6,8 @@ py3langid (langid.py's model, 97 languages, inside its wheel), chosen on the bli
 news paragraphs in 28 languages: 112/112 right on whole paragraphs and 111/112 on their first
 sentences alone, where lingua (a 96 MB wheel, 20-200x slower) and CLD3 confused Malay and
 Indonesian, pycld2 has no wheel for newer Pythons and langdetect read every Malay paragraph as
-Indonesian (README, "Languages"). The model loads on first use (~0.5-1 s), never at import, and
+Indonesian (README, "Languages"). The model loads on first use (mapped from an unpacked copy, a few
+ms; the first run on a machine unpacks it, ~0.5 s), never at import, and
 one call on a paragraph costs about half a millisecond: call it once per block of text, not per
 sentence.
 
@@ -124,12 +125,13 @@ _model_lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """py3langid's model, loaded once, on first use (it costs about half a second)."""
+    """py3langid's model, loaded once, on first use: mapped from the copy unpacked in the user's cache
+    folder (a few ms; unpacking the shipped model cost about half a second in every process)."""
     with _model_lock:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from reader.normalize.langid_model import load_identifier
 
         log.debug("loading the language identification model")
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return load_identifier()
 
 
 def detect_language(text: str, *, sample: int = 2000) -> str | None:

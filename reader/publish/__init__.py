@@ -3,20 +3,7 @@ output file names.
 
 The door of this stage: what the other stages and web/ may use."""
 
-from reader.publish.artwork import make_artwork, prepare_artwork
-from reader.publish.export import (
-    Exported,
-    ExportSettings,
-    Failed,
-    export_article,
-    export_batch,
-    read_source_list,
-    with_bitrate,
-)
-from reader.publish.feed_template import write_feed_template
-from reader.publish.feedfile import add_episode
-from reader.publish.podcast import Episode, Show, build_feed, episode_guid
-from reader.publish.podcast_site import build_site
+from reader.lazy import lazy_door
 
 __all__ = [
     "Episode",
@@ -36,3 +23,23 @@ __all__ = [
     "with_bitrate",
     "write_feed_template",
 ]
+
+__getattr__, __dir__ = lazy_door(
+    __name__,
+    {
+        "reader.publish.artwork": ("make_artwork", "prepare_artwork"),
+        "reader.publish.export": (
+            "Exported",
+            "ExportSettings",
+            "Failed",
+            "export_article",
+            "export_batch",
+            "read_source_list",
+            "with_bitrate",
+        ),
+        "reader.publish.feed_template": ("write_feed_template",),
+        "reader.publish.feedfile": ("add_episode",),
+        "reader.publish.podcast": ("Episode", "Show", "build_feed", "episode_guid"),
+        "reader.publish.podcast_site": ("build_site",),
+    },
+)

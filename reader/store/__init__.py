@@ -2,12 +2,7 @@
 
 The door of this stage: what the other stages and web/ may use."""
 
-from reader.store.claims import Claim, claim_owner
-from reader.store.local import ChunkInfo, LocalStore, atomic_write
-from reader.store.manifest import Manifest, ManifestEntry, Progress
-from reader.store.opening import open_store
-from reader.store.prune import cache_stats, prune_cache
-from reader.store.writes import pid_alive, storage_error, temp_prefix
+from reader.lazy import lazy_door
 
 __all__ = [
     "ChunkInfo",
@@ -25,3 +20,15 @@ __all__ = [
     "storage_error",
     "temp_prefix",
 ]
+
+__getattr__, __dir__ = lazy_door(
+    __name__,
+    {
+        "reader.store.claims": ("Claim", "claim_owner"),
+        "reader.store.local": ("ChunkInfo", "LocalStore", "atomic_write"),
+        "reader.store.manifest": ("Manifest", "ManifestEntry", "Progress"),
+        "reader.store.opening": ("open_store",),
+        "reader.store.prune": ("cache_stats", "prune_cache"),
+        "reader.store.writes": ("pid_alive", "storage_error", "temp_prefix"),
+    },
+)

@@ -3,12 +3,7 @@ Markdown), the DOM helpers, furniture rules and cleanup, the speech script and i
 
 The door of this stage: what the other stages and web/ may use."""
 
-from reader.text.chunk import Chunk, chunk_key, chunk_script, split_to_limit
-from reader.text.extraction import extract
-from reader.text.fetch import IMAGE_TYPES, fetch_url
-from reader.text.fetch_policy import FetchPolicy
-from reader.text.script import Script, Sentence, make_script
-from reader.text.sources import MAX_FILE_BYTES, is_http_url, is_url
+from reader.lazy import lazy_door
 
 __all__ = [
     "IMAGE_TYPES",
@@ -26,3 +21,15 @@ __all__ = [
     "make_script",
     "split_to_limit",
 ]
+
+__getattr__, __dir__ = lazy_door(
+    __name__,
+    {
+        "reader.text.chunk": ("Chunk", "chunk_key", "chunk_script", "split_to_limit"),
+        "reader.text.extraction": ("extract",),
+        "reader.text.fetch": ("IMAGE_TYPES", "fetch_url"),
+        "reader.text.fetch_policy": ("FetchPolicy",),
+        "reader.text.script": ("Script", "Sentence", "make_script"),
+        "reader.text.sources": ("MAX_FILE_BYTES", "is_http_url", "is_url"),
+    },
+)
