@@ -31,7 +31,8 @@ def loaded_by(code: str, tmp_path: Path, **env: str) -> set[str]:
 def run_cli(*argv: str) -> str:
     return (
         "import sys\nsys.argv = ['reader', " + ", ".join(repr(a) for a in argv) + "]\n"
-        "from reader.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        "from reader.cli import main\ntry:\n    main()\nexcept SystemExit as stop:\n"
+        "    if stop.code not in (0, None):\n        raise\n"
     )
 
 
@@ -148,3 +149,16 @@ def test_a_voice_digest_is_hashed_once_per_path_size_and_mtime(tmp_path, monkeyp
     os.utime(model, ns=(1, 1))  # the same path and size, another modification time: hashed again
     with pytest.raises(AssertionError, match="hashed again"):
         piper_voices.file_digest(model)
+
+
+def test_speaking_an_article_already_cached_loads_no_engine(tmp_path):
+    """The default voice (Piper where installed) renders a new article in worker processes; an article
+    already cached is found from its plan, and this process never imports the engine."""
+    source = tmp_path / "note.txt"
+    source.write_text("A short note\n\nThe harbour ferry leaves at nine every morning.\n", encoding="utf-8")
+    env = {"READER_CACHE_DIR": str(tmp_path / "audio"), "READER_WORKERS": "1"}
+    first = loaded_by(run_cli("speak", str(source)), tmp_path, **env)  # renders: workers load the engine
+    assert "reader.render.running" in first
+    again = loaded_by(run_cli("speak", str(source)), tmp_path, **env)
+    assert tops(again) & (ENGINES | {"flask", "tqdm", "web"}) == set()
+    assert list((tmp_path / "audio" / "articles").iterdir())  # it did render, once

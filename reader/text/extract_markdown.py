@@ -8,15 +8,18 @@ items become blocks; images, code blocks and raw HTML are not read.
 from __future__ import annotations
 
 import re
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from reader.article import Article, Block
 from reader.text.cleanup import clean_blocks, cut_tail, require_body
 from reader.text.furniture import FurnitureRules, default_rules, normalize_for_compare
 from reader.text.htmldom import blocks_from_dom, parse_html, strip_publisher_skips
 from reader.text.htmlfurniture import strip_furniture
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = ["extract_markdown", "looks_like_markdown"]
 
@@ -29,8 +32,15 @@ _MD_CUES = (
     re.compile(r"\*\*[^*\n]+\*\*"),
     re.compile(r"^(?:[-*+]|\d+\.)\s+\S.*\n(?:[-*+]|\d+\.)\s+\S", re.MULTILINE),
 )
-_PARSER = MarkdownIt("commonmark").enable("table")
 _HEADER_PROSE_WORDS = 20
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """markdown-it, loaded with the first Markdown page: an HTML page or a command's start does not need it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -125,7 +135,7 @@ def extract_markdown(text: str, *, rules: FurnitureRules | None = None, source: 
     """Read Markdown into an Article. Pure: no network, no files."""
     rules = rules or default_rules()
     fields, body = _front_matter(text.replace("\r\n", "\n"))
-    md_title, blocks = _blocks(_PARSER.parse(body), rules)
+    md_title, blocks = _blocks(_parser().parse(body), rules)
     title = fields.get("title") or md_title
     if title is None:
         first = next((b for b in blocks if b.kind == "heading"), blocks[0] if blocks else None)
