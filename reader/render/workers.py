@@ -8,6 +8,10 @@ per-call timeout or dies is killed and replaced, and its job retried; after
 ``retries`` failures the job fails with a ``BackendError`` naming the chunk,
 the backend and the cause. The pool is thread-safe: several renders may
 submit to it at once.
+
+Workers start as work arrives, up to ``size``: re-rendering an edited article that needs one new
+chunk starts one engine, not one per core (a Piper worker costs seconds of CPU to load its model).
+``wait_ready`` starts them all, for a server that warms its renderers before the first request.
 """
 
 from __future__ import annotations
@@ -132,13 +136,17 @@ class WorkerPool:
         self._wake_r, self._wake_w = Pipe(duplex=False)
         self._closed = False
         self._fatal: ReaderError | None = None
-        self._workers = [_Worker(backend, self.size) for _ in range(self.size)]
+        self._workers: list[_Worker] = []  # started by the dispatcher as jobs arrive (all of them: ``wait_ready``)
+        self._eager = False
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"reader-pool-{backend}", daemon=True)
         self._thread.start()
 
     def wait_ready(self, timeout: float = 30.0) -> None:
-        """Block until every worker has loaded its engine (for benchmarks and eager start-up)."""
+        """Start every worker and block until each has loaded its engine (benchmarks, eager start-up)."""
+        self._eager = True
+        with contextlib.suppress(OSError):
+            self._wake_w.send_bytes(b"w")
         self._ready.wait(timeout)
 
     def submit(self, job: Job) -> Future[EncodedChunk]:
@@ -202,7 +210,19 @@ class WorkerPool:
                 if not future.done():
                     future.set_exception(BackendError("the render worker pool was closed", backend=job.backend))
 
+    def _grow(self) -> None:
+        """Start workers for queued jobs that no starting or idle worker will take (all, when eager)."""
+        if self._fatal is not None:
+            return
+        with self._lock:
+            queued = len(self._queue)
+        spare = sum(1 for worker in self._workers if worker.task is None)  # idle, or still loading its engine
+        wanted = self.size if self._eager else min(self.size, len(self._workers) + max(0, queued - spare))
+        while len(self._workers) < wanted:
+            self._workers.append(_Worker(self.backend, self.size))
+
     def _dispatch(self) -> None:
+        self._grow()
         for worker in self._workers:
             if not worker.ready or worker.task is not None:
                 continue
@@ -239,7 +259,7 @@ class WorkerPool:
         kind = message[0]
         if kind == "ready":
             worker.ready = True
-            if all(w.ready for w in self._workers):
+            if len(self._workers) == self.size and all(w.ready for w in self._workers):
                 self._ready.set()
         elif kind == "fatal":
             _, _, _error_kind, text, cause = message
