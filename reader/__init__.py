@@ -2,8 +2,10 @@
 
 The public API, for the CLI, the web app, job workers and other programs.
 Every name loads on first use (``reader.lazy``): ``import reader`` imports no stage, so the CLI and
-a program that needs one function start fast. ``reader.render`` and ``reader.normalize`` are their
-stages' packages, callable as the functions of the same names.
+a program that needs one function start fast, and a process that needs one stage (a render worker:
+the engine and the audio encoder) does not load the others (page parsing, feeds, covers: about
+30 MB of a render worker). ``reader.render`` and ``reader.normalize`` are their stages' packages,
+callable as the functions of the same names (docs/startup.md says why).
 """
 
 from reader.lazy import lazy_door

@@ -1,7 +1,10 @@
 """Plan (ids, revisions, keys) and run (parallel synthesis, progress, fallback); background
 renders, engine worker processes, the queue and its worker.
 
-The door of this stage: what the other stages and web/ may use."""
+The door of this stage: what the other stages and web/ may use. Names are imported on first use
+(``reader.lazy``): a render worker process (``synth_worker``) lives in this stage but needs none of
+planning, the queue or page text, and the engine's memory budget is tight. The package is callable
+as ``render()``, its public function of the same name."""
 
 from reader.lazy import lazy_door
 
