@@ -90,7 +90,7 @@ def make_article(words: int, seed: int):
         blocks.append(Block("paragraph", " ".join(sentences)))
         paragraph += 1
     return Article(
-        title=f"A generated article of {words} words, number {seed} of run {RUN}",
+        title=f"Article {seed} of run {RUN}, a generated one of {words} words",  # unique in its first words
         blocks=tuple(blocks),
         byline="Bench",
         site_name="Bench News",

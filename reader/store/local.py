@@ -32,7 +32,15 @@ from typing import Protocol
 
 from reader.errors import CacheError, InputError
 from reader.store.manifest import Manifest, Progress
-from reader.store.writes import _writer_gone, storage_error, temp_prefix
+from reader.store.writes import (
+    _writer_gone,
+    durable,
+    fsync_mode,
+    make_directories,
+    storage_error,
+    sync_directory,
+    temp_prefix,
+)
 
 __all__ = ["ChunkInfo", "LocalStore", "Store", "default_cache_dir", "storage_error", "temp_prefix"]
 
@@ -83,13 +91,16 @@ def check_article_id(article_id: str) -> str:
     return article_id
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all."""
+def atomic_write(path: Path, data: bytes, *, kind: str = "record") -> None:
+    """Write ``data`` to ``path`` whole or not at all; durable across a power cut when ``READER_FSYNC``
+    covers ``kind`` ("record": final manifests, the web app's records; "progress": a running render's
+    manifest and progress; "chunk": chunk sidecars)."""
+    sync = durable(kind, path)
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
     except FileNotFoundError:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_directories(path.parent, sync=sync)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
         except OSError as error:
             raise storage_error("write", path, error) from error
@@ -98,7 +109,12 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            if sync:  # the data reaches the disk before the name points at it
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temp, path)
+        if sync:  # and the rename itself
+            sync_directory(path.parent)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
@@ -111,6 +127,7 @@ class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._shards: set[Path] = set()  # shard directories known to exist
+        fsync_mode()  # a bad READER_FSYNC is one clear error when the store opens, not at the first write
         try:
             (self.root / "chunks").mkdir(parents=True, exist_ok=True)
             (self.root / "articles").mkdir(parents=True, exist_ok=True)
@@ -175,9 +192,10 @@ class LocalStore:
         is the same format, and a deterministic engine gives the same bytes).
         """
         path = self.chunk_path(key)
+        sync = durable("chunk")
         try:
             if path.parent not in self._shards:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                make_directories(path.parent, sync=sync)
                 self._shards.add(path.parent)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=".mp3")
         except OSError as error:
@@ -185,6 +203,9 @@ class LocalStore:
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
+                if sync:
+                    stream.flush()
+                    os.fsync(stream.fileno())
             try:
                 os.link(temp, path)  # fails if the name exists: first writer wins, nothing is overwritten
             except FileExistsError:
@@ -200,6 +221,8 @@ class LocalStore:
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
+        if sync:
+            sync_directory(path.parent)
         info = ChunkInfo(key, len(data), hashlib.sha256(data).hexdigest(), frames, samples, sample_rate)
         if samples < 0:  # a concurrent writer's audio won: take its sidecar when it has written one
             theirs = self.chunk_info(key)
@@ -214,7 +237,7 @@ class LocalStore:
             "sample_rate": info.sample_rate,
             "stored": time.time(),
         }
-        atomic_write(path.with_suffix(".json"), json.dumps(meta).encode())
+        atomic_write(path.with_suffix(".json"), json.dumps(meta).encode(), kind="chunk")
         return info
 
     def sweep_temp_files(
@@ -288,7 +311,9 @@ class LocalStore:
             raise CacheError(f"could not read manifest of {article_id}: {error.strerror}") from error
 
     def write_manifest(self, manifest: Manifest) -> None:
-        atomic_write(self.article_dir(manifest.article_id) / "manifest.json", manifest.to_json().encode("utf-8"))
+        kind = "progress" if manifest.status == "rendering" else "record"  # READER_FSYNC: the final one is a record
+        path = self.article_dir(manifest.article_id) / "manifest.json"
+        atomic_write(path, manifest.to_json().encode("utf-8"), kind=kind)
 
     def read_progress(self, article_id: str) -> Progress | None:
         try:
@@ -299,7 +324,8 @@ class LocalStore:
             raise CacheError(f"could not read progress of {article_id}: {error.strerror}") from error
 
     def write_progress(self, progress: Progress) -> None:
-        atomic_write(self.article_dir(progress.article_id) / "progress.json", progress.to_json().encode())
+        kind = "progress" if progress.status == "rendering" else "record"
+        atomic_write(self.article_dir(progress.article_id) / "progress.json", progress.to_json().encode(), kind=kind)
 
     def audio_path(self, article_id: str, revision: str) -> Path:
         """Where the assembled MP3 of one revision of an article lives."""

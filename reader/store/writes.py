@@ -2,6 +2,19 @@
 
 A temp file's name carries its writer's host and pid, so whoever comes next can tell a dead
 writer's leftovers from a live writer's work in progress; the local store and claims share this.
+
+A rename is atomic for the processes that watch it, not for the disk: after a power cut the
+kernel may not have written the new file's data, or the rename itself, and a manifest can come
+back empty or as its old self. ``READER_FSYNC`` chooses what is made durable before a write
+returns (the file's data before its rename, then its directory): ``records`` (the default:
+manifests, progress, the web app's article records), ``all`` (chunk audio and sidecars too;
+a chunk is checked against its sidecar on read, so a torn one is re-rendered, never served), or
+``off`` (atomic against a killed process only). bench/durable.py measures the cost.
+
+A render rewrites its manifest and progress four times a second while it runs; those
+in-progress writes ("progress") are synced at most every ``PROGRESS_SYNC_SECONDS`` under
+``records``: after a power cut the render is gone anyway, resumes from its chunks, and an
+in-progress manifest a second or two old says nothing false. Its final manifest is a record.
 """
 
 from __future__ import annotations
@@ -11,8 +24,11 @@ import hashlib
 import os
 import re
 import socket
+import threading
+import time
+from pathlib import Path
 
-from reader.errors import CacheError
+from reader.errors import CacheError, InputError
 
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _HOST_TAG = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
@@ -29,6 +45,76 @@ def storage_error(action: str, path: object, error: OSError, **context: object) 
             **context,
         )
     return CacheError(f"could not {action} {path}: {error.strerror or error}", path=str(path), **context)
+
+
+FSYNC_MODES = ("off", "records", "all")
+_FSYNC_ALIASES = {"on": "records", "1": "records", "true": "records", "yes": "records", "0": "off", "false": "off"}
+
+
+def fsync_mode() -> str:
+    """``READER_FSYNC``: off, records (the default; also on/1/true) or all; anything else is refused."""
+    raw = (os.environ.get("READER_FSYNC") or "records").strip().lower()
+    mode = _FSYNC_ALIASES.get(raw, raw)
+    if mode not in FSYNC_MODES:
+        raise InputError(f"READER_FSYNC must be off, records or all, not {raw[:40]!r}")
+    return mode
+
+
+PROGRESS_SYNC_SECONDS = 2.0
+_last_progress_sync: dict[Path, float] = {}  # file -> when a running render's write of it was last synced
+_progress_lock = threading.Lock()
+
+
+def durable(kind: str, path: Path | None = None) -> bool:
+    """Whether a write of this kind is fsynced under the current ``READER_FSYNC``: "record" (final
+    manifests, records), "progress" (a running render's manifest or progress at ``path``: under
+    ``records`` at most every ``PROGRESS_SYNC_SECONDS`` per file) or "chunk"."""
+    mode = fsync_mode()
+    if mode == "all":
+        return True
+    if mode == "off" or kind == "chunk":
+        return False
+    if kind == "progress":
+        now = time.monotonic()
+        with _progress_lock:
+            if now - _last_progress_sync.get(path, -PROGRESS_SYNC_SECONDS) < PROGRESS_SYNC_SECONDS:
+                return False
+            if len(_last_progress_sync) > 4096:  # renders long finished
+                _last_progress_sync.clear()
+            _last_progress_sync[path] = now  # type: ignore[index]
+    elif path is not None:
+        with _progress_lock:
+            _last_progress_sync.pop(path, None)  # the render's final write: its next render starts afresh
+    return True
+
+
+def sync_directory(path: Path) -> None:
+    """fsync a directory, so a name created or renamed in it survives a power cut (no-op where a
+    directory cannot be opened, as on Windows, or the file system does not sync directories)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(handle)
+
+
+def make_directories(path: Path, *, sync: bool) -> None:
+    """``mkdir -p``; with ``sync``, each new directory's name is made durable in its parent."""
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True)
+    if sync:
+        for directory in reversed(missing):
+            sync_directory(directory.parent)
 
 
 def temp_prefix() -> str:
