@@ -127,3 +127,9 @@ def test_the_readme_is_task_first() -> None:
     positions = [README.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert README.count("\n## ") <= 12, "a new top-level section: does it belong in docs/?"
+
+
+def test_every_benchmark_script_is_in_the_benchmarks_index() -> None:
+    index = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    for script in sorted((REPO / "bench").glob("*.py")):
+        assert f"`bench/{script.name}`" in index, f"bench/{script.name} is not listed in docs/benchmarks.md"
