@@ -136,3 +136,25 @@ def test_listen_button_recipe_tried_on_one_machine_shows_a_player(tmp_path: Path
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+def test_the_python_api_example_runs_as_written(tmp_path: Path) -> None:
+    (block,) = re.findall(r"### Python API\n\n```python\n(.*?)```", README, flags=re.S)
+    (tmp_path / "article.html").write_text(
+        "<html lang='en'><head><title>Spring tides reach the old quay</title></head><body><article>"
+        "<h1>Spring tides reach the old quay</h1><p>The highest tides of the year lapped at the steps of the old "
+        "quay on Sunday morning.</p><p>Harbour staff closed the lower car park for two hours.</p></article></body>"
+        "</html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "FEED.toml").write_text(
+        '[show]\ntitle = "Harbour Reads"\ndescription = "Stories."\nauthor = "Desk"\nlanguage = "en"\n'
+        'base_url = "https://example.org/h/"\nowner_email = "desk@example.org"\n\n'
+        '[[episodes]]\nsource = "article.html"\n',
+        encoding="utf-8",
+    )
+    check = "\nassert not report.failed and done.path.suffix == '.m4b' and result.audio_path.is_file()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", block + check], cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
