@@ -118,7 +118,8 @@ def render_job(
         if expected_keys is not None and keys_digest(planned.keys) != expected_keys:
             raise ReaderError(
                 f"this worker's {planned.backend} voices differ from the server's: its chunk keys do not match",
-                cause="install the same voices (and engine versions) on the workers as on the web servers",
+                cause="other voices or engine versions are installed on this worker than on the web server",
+                remedy="install the same voices (and engine versions) on the workers as on the web servers",
             )
         _worker_store = _worker_store or open_store()  # one client (and local copy) per worker process
         result = render_plan(planned, store=_worker_store)
