@@ -102,7 +102,7 @@ def main() -> None:
             figures = one_round(helpers, mode == "on", args.later, args.words)
             results[mode].append(figures)
             print(f"warm-up {mode:3}  {json.dumps(figures)}", flush=True)
-    print(f"load average {load_before:.2f} → {os.getloadavg()[0]:.2f} (2-minute figures on a shared machine)")
+    print(f"load average {load_before:.2f} → {os.getloadavg()[0]:.2f} (1-minute averages, on a shared machine)")
     summary = {}
     for mode, rounds in results.items():
         first = statistics.median(r["first_byte_s"] for r in rounds)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from reader.backends import list_voices, resolve_backend
-from reader.render import get_pool, head_plan, plan, queue_url
+from reader.render import get_pool, head_plan, plan, queue_url, start_render
 from reader.store import LocalStore, Manifest, open_store
 from reader.text import Script
 from web.artwork import open_artwork
@@ -113,6 +114,7 @@ class Library:
         steps["normalizer"] = self._warm_text
         if local:
             steps["render_workers"] = lambda: get_pool(backend).wait_ready(WARM_UP_TIMEOUT)
+            steps["first_render"] = self._warm_render
         self.readiness.start(steps)
 
     def _warm_text(self) -> None:
@@ -122,6 +124,16 @@ class Library:
         options = options_for(self.config, None, None, None, None)
         head_plan(article, options)
         plan(article, options)
+
+    def _warm_render(self) -> None:
+        """Render the sample as a listener's article is rendered (head first, in the background, through
+        the pool: synthesis and MP3 encoding in the workers, progress and assembly here), into a
+        throw-away store: the first chunk of the first real article then costs what later ones do."""
+        article = self.intake.article(html=SAMPLE)
+        options = options_for(self.config, None, None, None, None)
+        with tempfile.TemporaryDirectory(prefix="reader-warm-up-") as root:
+            job = start_render(article, options, store=LocalStore(Path(root)), head=head_plan(article, options))
+            job.result(timeout=WARM_UP_TIMEOUT)
 
     # --- reading (web/catalog.py) --------------------------------------------
 
