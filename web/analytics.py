@@ -69,7 +69,8 @@ def listens(article_id: str) -> Response:
     """Count one listening event (204). Bots get 204 and are not counted; so does everything when
     analytics are off."""
     event = _event()
-    if not valid_id(article_id) or get_library().manifest(article_id) is None:
+    library = get_library()
+    if not valid_id(article_id) or (library.manifest(article_id) is None and library.get(article_id) is None):
         raise ApiError(404, f"no article with id {article_id!r}")
     store = _store()
     if store is not None and not is_bot(request.headers.get("User-Agent")):

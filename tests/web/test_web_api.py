@@ -7,6 +7,7 @@ timings, the audio's bytes and headers.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
@@ -265,6 +266,11 @@ def test_openapi_describes_every_endpoint(client):
         ("/articles/{article_id}/artwork", "get"),
     ]:
         assert method in paths[path], path
+    for rule in client.application.url_map.iter_rules():  # every JSON endpoint, new ones included
+        if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json":
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert method.lower() in paths.get(path, {}), f"{method} {path} is not in /api/openapi.json"
     json.dumps(document)  # serializable as served
     for status in ("400", "413", "415", "422", "429", "503"):
         assert status in paths["/api/articles"]["post"]["responses"]
