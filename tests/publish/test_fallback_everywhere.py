@@ -175,3 +175,24 @@ def test_a_podcast_without_a_backend_speaks_with_the_default_voice_and_keeps_old
     again = CliRunner().invoke(cli, ["podcast", "build", str(feed), "-o", str(site)])
     assert again.exit_code == 0 and "(0 rendered, 1 unchanged)" in again.output, again.output
     assert mp3.stat().st_mtime_ns == before
+
+
+def test_the_web_app_takes_a_german_article_with_the_default_and_its_fallback_setting(env):
+    """READER_FALLBACK_BACKEND=pyttsx3 on the server (its FALLBACK_BACKEND) and a German article with no
+    backend named: the default is pyttsx3 there, so the render simply has no fallback."""
+    from web import create_app
+
+    cache = env / "web-cache"
+    cache.mkdir()
+    config = {"TESTING": True, "OPEN": True, "CACHE_DIR": str(cache), "RATE_LIMIT_PER_MINUTE": 0}
+    client = create_app({**config, "FALLBACK_BACKEND": "pyttsx3"}).test_client()
+    posted = client.post("/api/articles", json={"text": GERMAN})
+    assert posted.status_code == 202, posted.get_data(as_text=True)
+    article_id = posted.get_json()["id"]
+    deadline = time.monotonic() + 120
+    while (data := client.get(f"/api/articles/{article_id}").get_json())["status"] == "rendering":
+        assert time.monotonic() < deadline, data
+        time.sleep(0.2)
+    assert data["status"] == "complete", data
+    manifest = open_store(cache).read_manifest(article_id)
+    assert {e.backend for e in manifest.entries} == {"pyttsx3"}
