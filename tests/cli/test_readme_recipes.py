@@ -28,6 +28,8 @@ REPO = Path(__file__).resolve().parent.parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
+pytestmark = pytest.mark.slow  # each recipe renders real audio: 10-60 s apiece on a shared 2-core machine
+
 
 def _section(title: str) -> str:
     """From the recipe's heading to the next heading of its level outside a code block."""
