@@ -16,7 +16,7 @@ command runs with its own empty cache folder (``READER_CACHE_DIR``); the first, 
 each warms what the machine keeps between runs (the unpacked language model, the voice digest,
 Python's bytecode), as a user's second command would find it.
 
-    .venv/bin/python bench/startup.py [--runs 7] [--words 5000] [--backend piper] [--skip-edit]
+    .venv/bin/python bench/startup.py [--runs 7] [--words 5000] [--backend piper] [--skip-edit | --only-edit]
 
 The last line printed is JSON.
 """
@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=5000, help="size of the edited article")
     parser.add_argument("--backend", default=None, help="backend for the renders (default: the best installed)")
     parser.add_argument("--skip-edit", action="store_true", help="leave out (e), which takes minutes")
+    parser.add_argument("--only-edit", action="store_true", help="only (e) (and the baseline)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="reader-startup-"))
@@ -107,10 +108,11 @@ def main() -> None:
     load = os.getloadavg()[0]
     try:
         results: dict[str, object] = {"baseline": figure([sys.executable, "-c", "pass"], env, args.runs)}
-        results["import"] = figure([sys.executable, "-c", "import reader"], env, args.runs)
-        results["help"] = figure([*READER, "--help"], env, args.runs)
-        results["script"] = figure([*READER, "script", str(SEED)], env, args.runs)
-        results["speak_cached"] = figure([*READER, "speak", str(SEED), *chosen], env, args.runs)  # warm run renders
+        if not args.only_edit:
+            results["import"] = figure([sys.executable, "-c", "import reader"], env, args.runs)
+            results["help"] = figure([*READER, "--help"], env, args.runs)
+            results["script"] = figure([*READER, "script", str(SEED)], env, args.runs)
+            results["speak_cached"] = figure([*READER, "speak", str(SEED), *chosen], env, args.runs)  # warm run renders
         if not args.skip_edit:
             results["edit"] = edit_figure(workdir, env, args.words, args.backend)
     finally:
@@ -126,6 +128,8 @@ def main() -> None:
         "speak_cached": "reader speak SEED (cached)",
     }
     for key, label in names.items():
+        if key not in results:
+            continue
         row = results[key]
         verdict = "ok" if row["wall_s"] <= TARGETS[key] else "OVER"
         print(

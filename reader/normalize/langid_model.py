@@ -3,7 +3,7 @@
 py3langid ships its model LZMA-packed (4.5 MB, 70 MB unpacked): unpacking it cost about half a second
 in every process that detects a language, which is every ``reader script`` and every render. The
 first process writes the arrays as raw files (their types and shapes in ``model.json``) into
-``$XDG_CACHE_HOME/article-reader-tts/langid/<py3langid version>-<model size>-<mtime>/``; later ones
+``$XDG_CACHE_HOME/article-reader-tts/langid/<py3langid version>-<model size>/``; later ones
 map them in a few milliseconds (pages are read only as the byte walk touches them, and processes
 share them through the page cache). A folder that cannot be written or read falls back to the
 packed model, as before.
@@ -41,7 +41,8 @@ def load_identifier() -> Any:
     packed = Path(MODEL_DIR) / MODEL_FILE
     try:
         info = packed.stat()
-        folder = model_cache_dir() / f"{version('py3langid')}-{info.st_size}-{info.st_mtime_ns}"
+        # Version and size, not the file's time: every virtualenv with this release shares one copy.
+        folder = model_cache_dir() / f"{version('py3langid')}-{info.st_size}"
         if not (folder / "model.json").exists():
             _unpack(packed, folder)
         return _mapped(folder, LanguageIdentifier)
