@@ -20,10 +20,10 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from reader.errors import NormalizeError
 from reader.lazy import lazy_door
-from reader.normalize.alignment import SpokenWord, align_words
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData, load_rule_data
 from reader.normalize.language import (
@@ -35,6 +35,9 @@ from reader.normalize.language import (
 )
 from reader.normalize.lexicon import Lexicon, configured_lexicon, load_lexicon
 from reader.normalize.spell import base_lang
+
+if TYPE_CHECKING:
+    from reader.normalize.alignment import SpokenWord
 
 __all__ = [
     "PASS_THROUGH_RULES",
@@ -53,7 +56,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-__getattr__, __dir__ = lazy_door(__name__, {}, call="reader.normalize:normalize")  # reader.normalize(text)
+__getattr__, __dir__ = lazy_door(
+    __name__, {"reader.normalize.alignment": ("SpokenWord", "align_words")}, call="reader.normalize:normalize"
+)  # reader.normalize(text)
 
 Rule = Callable[[str], str]
 
@@ -116,6 +121,8 @@ def align_spoken(
 ) -> tuple[SpokenWord, ...]:
     """Each word of ``spoken`` (what ``normalize(written, lang)`` returned) with the span of ``written`` it
     reads, in order: the read-along highlight's map (see :mod:`reader.normalize.alignment`)."""
+    from reader.normalize.alignment import align_words  # the web player's, not every start's
+
     return align_words(written, spoken, say=lambda text: normalize(text, lang, lexicon=lexicon))
 
 
