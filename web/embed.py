@@ -9,6 +9,7 @@ cookies are read or set, so credentials are never allowed cross-origin.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from importlib.resources import files
@@ -29,7 +30,17 @@ _EXPOSED_HEADERS = "Content-Length, Content-Range, Location, Retry-After, X-Read
 
 
 def _script() -> bytes:
-    return (files("web") / "static" / "embed.js").read_bytes()
+    """The shared player (player.js, and player.css as a string for the Shadow DOM), then the embed's own
+    code: one file, one request for a host page, and the same player as the app's."""
+    static = files("web") / "static"
+    css = json.dumps((static / "player.css").read_text(encoding="utf-8"))
+    return b"\n".join(
+        [
+            (static / "player.js").read_bytes(),
+            f"window.ArticleReaderPlayer.css = {css};".encode(),
+            (static / "embed.js").read_bytes(),
+        ]
+    )
 
 
 def _script_response(max_age: int) -> Response:

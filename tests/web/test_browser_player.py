@@ -1,272 +1,220 @@
-"""The player in a real browser: Debian's chromium, headless, driven by Playwright (no browser download).
+"""The app's player and pages in a real browser (headless Chromium), from an empty cache.
 
-Starts from an empty cache, pastes an article into the library form, clicks Listen,
-and checks what a listener notices: sound (the audio clock advancing) while the
-article is still rendering, the highlighted sentence following along, a click on a
-sentence seeking there, the speed taking effect, the position offered again after a
-reload; an axe-core scan with no violations; screenshots under test-output/.
+What a listener notices, at phone (390 px) and desktop (1280 px) widths: Listen on the library or the
+preview page starts the sound (no second button), sound while the article is still rendering, the rendered
+part shown for what it is, number keys that stay within the audio that exists, the highlight following,
+speed, resume as one choice, nothing moving when playback starts; the design at 320, 390, 768 and 1280 px,
+light and dark; a failed submit's error at the top of the form, focused; axe clean. Screenshots go to
+test-output/ (docs/img/ keeps copies for docs/player.md).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import re
 import time
-from pathlib import Path
 
 import pytest
+from browser_support import OUTPUT, WIDTHS, api, axe_violations, chromium, no_horizontal_overflow, rendered, wait
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-OUTPUT = Path(os.environ.get("READER_TEST_OUTPUT", Path(__file__).resolve().parent.parent.parent / "test-output"))
+AUDIO = "document.querySelector('#player audio')"
+PLAYER = "document.getElementById('player')"
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: ./quickstart.sh test installs it")
-    profile = tmp_path_factory.mktemp("chromium-profile")  # a new, empty user-data-dir
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1100, "height": 850},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    yield from chromium(tmp_path_factory)
 
 
-def _axe_violations(page) -> list[dict]:
-    from importlib.resources import files
-
-    axe_source = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-    page.evaluate(axe_source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-def _wait(page, expression: str, timeout: float = 30_000) -> None:
-    """Poll ``expression`` until truthy. (Playwright's wait_for_function evaluates a string with eval,
-    which the pages' Content-Security-Policy forbids; page.evaluate goes through DevTools.)"""
-    deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        page.wait_for_timeout(100)
-
-
-def _now(page) -> float:
-    return page.evaluate("document.querySelector('#player audio').currentTime")
-
-
-def _status(page) -> str:
-    return page.evaluate("fetch(document.getElementById('player').dataset.api).then(r => r.json()).then(d => d.status)")
-
-
-def test_listen_while_rendering_highlight_seek_speed_resume_and_accessibility(live_server, browser, make_article):
-    OUTPUT.mkdir(parents=True, exist_ok=True)
+@pytest.fixture
+def page(browser):
     page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if "Content Security" in message.text else None)
-
-    page.goto(live_server.url + "/")
-    assert not list(live_server.cache.glob("chunks/**/*.mp3"))  # an empty cache
-    page.fill("#add-content", make_article(4000, "A long story to listen to"))
-    page.click("form button[type=submit]:not([formaction])")
-    page.wait_for_url("**/articles/*")
-
-    # Keyboard alone reaches the Listen button
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('listen')"):
-            break
-    assert page.evaluate("document.activeElement.classList.contains('listen')")
-    assert page.is_visible(".listen .listen-duration")
-    page.keyboard.press("Enter")
-
-    # Sound starts while the article is still rendering
-    _wait(page, "document.querySelector('#player audio').currentTime > 0.5", timeout=30_000)
-    assert _status(page) == "rendering"
-    assert page.get_attribute("#player", "data-live") == "1"
-    # lock-screen and headphone controls know what is playing
-    assert page.evaluate("navigator.mediaSession.metadata.title") == "A long story to listen to"
-    assert page.evaluate("navigator.mediaSession.playbackState") == "playing"
-
-    # The highlighted sentence follows the audio
-    page.wait_for_selector(".s.current", timeout=15_000)
-    first = page.get_attribute("#player", "data-sentence")
-    _wait(page, f"document.getElementById('player').dataset.sentence !== '{first}'", timeout=30_000)
-    assert page.locator(".s.current").count() == 1
-    page.screenshot(path=str(OUTPUT / "player.png"))
-
-    # A click on a sentence seeks there
-    target = page.locator('.s[data-i="6"]')
-    page.wait_for_selector('.s[data-i="6"][data-start]', timeout=30_000)
-    start = float(target.get_attribute("data-start"))
-    target.click()
-    _wait(page, f"Math.abs(document.querySelector('#player audio').currentTime - {start}) < 1.5", timeout=10_000)
-    _wait(page, "document.getElementById('player').dataset.sentence === '6'", timeout=10_000)
-
-    # The speed change takes effect: the audio clock runs about twice as fast as the wall clock
-    page.select_option(".speed", "2")
-    assert page.evaluate("document.querySelector('#player audio').playbackRate") == 2
-    before, wall = _now(page), time.monotonic()
-    page.wait_for_timeout(3000)
-    ratio = (_now(page) - before) / (time.monotonic() - wall)
-    assert ratio > 1.4, ratio
-
-    # Keyboard: K pauses; the position is remembered
-    page.locator(".controls [data-action=toggle]").focus()
-    page.keyboard.press("k")
-    _wait(page, "document.querySelector('#player audio').paused")
-    saved = _now(page)
-    assert saved > 5
-
-    violations = _axe_violations(page)
-    assert violations == [], violations
-
-    # After a reload the position is offered again, and taken
-    page.reload()
-    page.wait_for_selector(".resume:not([hidden])")
-    assert page.inner_text(".resume-time") == f"{int(saved) // 60}:{int(saved) % 60:02d}"
-    page.click("[data-action=resume]")
-    _wait(
-        page,
-        f"Math.abs(document.querySelector('#player audio').currentTime - {saved}) < 3 && "
-        "!document.querySelector('#player audio').paused",
-        timeout=30_000,
-    )
-    assert page.evaluate("document.querySelector('#player audio').playbackRate") == 2  # the speed too
-
-    page.set_viewport_size({"width": 375, "height": 740})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(OUTPUT / "player-phone.png"))
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert errors == []
+    page.csp_errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.csp_errors.append(str(error)))
+    page.on("console", lambda m: page.csp_errors.append(m.text) if "Content Security" in m.text else None)
+    yield page
     page.close()
 
 
-def test_library_and_preview_pages_pass_axe(live_server, browser, seed_text):
-    page = browser.new_page()
+def _box(page, selector: str) -> dict:
+    return page.evaluate(
+        f"(() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect(); "
+        "return {x: r.x, y: r.y, width: r.width, height: r.height}; })()"
+    )
+
+
+def _rgb(page, selector: str, prop: str = "backgroundColor") -> tuple[int, ...]:
+    value = page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).{prop}")
+    return tuple(int(float(n)) for n in re.findall(r"[\d.]+", value)[:3])
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255
+
+
+def _shot(page, name: str, width: int, height: int) -> None:
+    page.screenshot(path=str(OUTPUT / name), clip={"x": 0, "y": 0, "width": width, "height": height})
+
+
+def _add_from_library(page, url: str, text: str) -> str:
+    page.goto(url + "/")
+    page.evaluate("localStorage.clear()")  # a listener new to this server: no speed or position remembered
+    page.fill("#add-content", text)
+    page.click("#add form button[type=submit]:not([formaction])")
+    page.wait_for_url(re.compile(r".*/articles/\w+"))
+    return page.url.split("/articles/")[1].split("?")[0]
+
+
+def test_one_design_at_four_widths_light_and_dark_and_no_shift_when_listen_is_pressed(live_server, page, make_article):
+    created = api(live_server.url + "/api/articles", {"text": make_article(150, "A short story for the design")})
+    rendered(live_server.url, created["id"])
+    page.goto(live_server.url + created["page_url"])
+    page.wait_for_selector("#player .p-play")
+    assert "▶" not in page.inner_text("#player")  # icons are SVG, not characters a phone may draw as emoji
+    assert page.locator("#player .p-play svg").count() == 2 and page.locator("#player .p-skip svg text").count() == 2
+    assert re.search(r"\d:\d\d$", page.inner_text("#player .p-meta"))  # voice · duration (m:ss once rendered)
+    assert page.inner_text("#player .p-speed") == "1×"  # a button like the others, not a native select
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 760})
+            page.wait_for_timeout(150)
+            suffix = "" if scheme == "light" else "-dark"
+            _shot(page, f"player-{width}{suffix}.png", width, 460)
+            assert no_horizontal_overflow(page), width
+            player, seek, play = _box(page, "#player"), _box(page, "#player .p-seek"), _box(page, "#player .p-play")
+            assert play["width"] == play["height"] >= 44  # round, a full-size target
+            assert seek["width"] > 0.55 * player["width"], (width, seek, player)  # the seek bar takes the row
+            for control in page.locator("#player button:visible, #player a:visible").all():
+                box = control.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, control.get_attribute("class"))
+                assert box["height"] >= 36, control.get_attribute("class")
+        background = _luminance(_rgb(page, "#player"))
+        assert background > 0.8 if scheme == "light" else background < 0.25, (scheme, background)
+        assert axe_violations(page) == [], scheme
+    page.emulate_media(color_scheme="light")
+
+    # Pressing play moves nothing: the player keeps its height, the text below stays where it was
+    page.set_viewport_size({"width": 390, "height": 760})
+    before = (_box(page, "#player")["height"], _box(page, ".reader-body p")["y"])
+    page.click("#player .p-play")
+    wait(page, f"{AUDIO}.currentTime > 0.3 && !{AUDIO}.paused")
+    page.evaluate("window.scrollTo(0, 0)")
+    after = (_box(page, "#player")["height"], _box(page, ".reader-body p")["y"])
+    assert after == before
+    assert page.get_attribute("#player .p-play", "aria-label") == "Pause"
+    assert page.csp_errors == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_preview_page_has_a_listen_button_that_starts_playback(live_server, page, make_article, width):
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(live_server.url + "/")
-    assert _axe_violations(page) == []
-    page.fill("#add-content", seed_text.read_text(encoding="utf-8"))
+    page.fill("#add-content", make_article(200, f"A story previewed at {width}"))
     page.click("button[formaction]")
     page.wait_for_selector("table.script")
-    assert _axe_violations(page) == []
-    page.close()
+    assert axe_violations(page) == []
+    page.click(".listen-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/articles/\w+"))
+    wait(page, f"{AUDIO}.currentTime > 0.3 && !{AUDIO}.paused", timeout=60_000)
+    assert page.inner_text("h1").startswith(f"A story previewed at {width}")
 
 
-def test_embed_script_inserts_an_isolated_player_under_a_strict_csp_and_reports_events(live_server, browser):
-    page = browser.new_page()
-    console: list[str] = []
-    page.on("console", lambda message: console.append(message.text))
-    page.goto(live_server.url + "/embed/demo")
-    page.evaluate(
-        "window.readerEvents = [];"
-        "['play', 'pause', 'progress', 'complete'].forEach(n => "
-        "document.addEventListener('reader:' + n, e => readerEvents.push(e.type)))"
-    )
-    listen = page.locator("[data-reader-player] >> css=button.listen")
-    listen.wait_for(timeout=30_000)
-    assert page.evaluate("document.querySelector('[data-reader-player]').shadowRoot !== null")
-    # above the article, styled by its own sheet, untouched by the page's CSS
-    assert page.evaluate("document.querySelector('[data-reader-player]').nextElementSibling.tagName === 'ARTICLE'")
-    listen.click()
-    _wait(page, "readerEvents.includes('reader:play')", timeout=30_000)
-    page.locator("[data-reader-player] >> css=button.play").click()
-    _wait(page, "readerEvents.includes('reader:pause')", timeout=10_000)
-    page.screenshot(path=str(OUTPUT / "embed.png"))
-    assert _axe_violations(page) == []  # axe looks inside the open shadow root too
-    assert not [line for line in console if "Content Security Policy" in line], console
-    assert page.context.cookies() == []
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_failed_submit_shows_its_error_at_the_top_of_the_form_focused_and_announced(live_server, page, width):
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(live_server.url + "/")
+    page.fill("#add-url", "")
+    page.click("#add form button[type=submit]:not([formaction])")
+    page.wait_for_selector("#form-error")
+    assert page.get_attribute("#form-error", "role") == "alert"
+    assert page.evaluate("document.activeElement.id") == "form-error"
+    error, field = _box(page, "#form-error"), _box(page, "#add-url")
+    assert error["y"] < field["y"]  # above the fields, not under the library
+    assert error["y"] >= 0 and error["y"] + error["height"] <= 700  # on screen
+    page.screenshot(path=str(OUTPUT / f"form-error-{width}.png"))
+    assert axe_violations(page) == []
 
-    # The next visit finds the page's audio by its URL: the page is not sent again
-    posts: list[str] = []
-    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+
+def test_library_rows_listen_at_once_and_the_page_makes_no_third_party_request(live_server, page, make_article):
+    created = api(live_server.url + "/api/articles", {"text": make_article(120, "A row in the library")})
+    rendered(live_server.url, created["id"])
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(live_server.url + "/")
+    row = page.locator(".library-row", has_text="A row in the library")
+    assert re.search(r"\d:\d\d", row.locator(".library-meta").inner_text())  # its duration
+    assert page.is_visible("form[role=search] input[name=q]")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.screenshot(path=str(OUTPUT / "library-390.png"))
+    assert axe_violations(page) == []
+    row.locator("a.button", has_text="Listen").click()
+    wait(page, f"{AUDIO} && {AUDIO}.currentTime > 0.3", timeout=30_000)
+    assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith("/static/favicon.svg")
+    time.sleep(0.5)
+    assert [url for url in requests if not url.startswith(live_server.url)] == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_listen_in_the_library_plays_at_once_while_rendering_and_resume_is_one_choice(
+    live_server, page, make_article, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    article_id = _add_from_library(page, live_server.url, make_article(1200 + width, f"A long story read at {width}"))
+    # ?play=1: the click on Listen was the gesture; sound comes with no second button
+    wait(page, f"{AUDIO}.currentTime > 0.5 && !{AUDIO}.paused", timeout=30_000)
+    assert "play=1" not in page.url  # a reload will not start playing by itself
+    status = api(f"{live_server.url}/api/articles/{article_id}")
+    assert status["status"] == "rendering"
+    assert page.get_attribute("#player", "data-live") == "1"
+
+    # What is rendered is said as such, and number keys jump within it, not into the estimate
+    line = "document.querySelector('#player .p-rendered').textContent"
+    wait(page, f"/^Rendered \\d+:\\d\\d of ~\\d+:\\d\\d$/.test({line})")
+    progress = f"fetch('/api/articles/{article_id}').then(r => r.json()).then(d => d.progress.audio_seconds"
+    wait(page, progress + " > 30)", 90_000)
+    page.wait_for_timeout(1500)  # the player polls once a second
+    page.keyboard.press("9")
+    page.wait_for_timeout(400)
+    heard = page.evaluate(f"{AUDIO}.currentTime")
+    now = api(f"{live_server.url}/api/articles/{article_id}")
+    assert now["status"] == "rendering" and 0.9 * now["estimated_duration"] > now["progress"]["audio_seconds"] + 10
+    assert 5 < heard <= now["progress"]["audio_seconds"] + 0.5, (heard, now["progress"])
+
+    # The highlight follows; a click on a sentence seeks there
+    page.wait_for_selector(".s.current", timeout=15_000)
+    page.wait_for_selector('.s[data-i="4"][data-start]', timeout=30_000)
+    start = float(page.get_attribute('.s[data-i="4"]', "data-start"))
+    page.click('.s[data-i="4"]')
+    wait(page, f"Math.abs({AUDIO}.currentTime - {start}) < 1.5 && {PLAYER}.dataset.sentence === '4'", timeout=10_000)
+
+    # Speed: one button, stepping 1× → 1.25× → 1.5×, and it takes effect
+    page.click("#player .p-speed")
+    page.click("#player .p-speed")
+    assert page.inner_text("#player .p-speed") == "1.5×"
+    assert page.evaluate(f"{AUDIO}.playbackRate") == 1.5
+
+    page.wait_for_timeout(2500)
+    page.focus("#player .p-play")
+    page.keyboard.press("k")
+    wait(page, f"{AUDIO}.paused")
+    saved = page.evaluate(f"{AUDIO}.currentTime")
+    _shot(page, f"flow-playing-{width}.png", width, 520)
+    assert axe_violations(page) == []
+    height = _box(page, "#player")["height"]
+
+    # After a reload: one clear choice, in the timeline's place (nothing moves), and it is taken
     page.reload()
-    page.locator("[data-reader-player] >> css=button.listen").wait_for(timeout=30_000)
-    assert posts == []
-    page.close()
-
-
-HOST_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>A site of its own</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' {reader};
- connect-src {reader}; media-src {reader}; style-src 'self'">
-<link rel="canonical" href="{page}"></head>
-<body><header><nav>Home · World · Sport</nav></header>
-<div id="story"><h1>Rivers, homes and a long evening at the library</h1>
-<p>The council said new plans for the river would bring homes, jobs and parks to the town over the next ten years.</p>
-<p>Residents asked how the work would be paid for and who would decide which streets came first.</p>
-<p>The debate ran late into the evening at the old library, and a vote is expected next month.</p></div>
-<script src="{reader}/embed/v1/embed.js" data-selector="#story" async></script>
-</body></html>
-"""
-
-
-def test_embed_on_another_sites_page_works_only_when_that_site_is_allowed(browser, start_live_server, tmp_path):
-    import functools
-    import http.server
-    import threading
-
-    site = tmp_path / "site"
-    site.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    host = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=host.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{host.server_address[1]}"
-    try:
-        # the page may call the API (CORS) and the server may read it: the embed sends only its URL
-        site_host = origin.removeprefix("http://")
-        allowed = start_live_server(env={"READER_CORS_ORIGINS": f'["{origin}"]', "READER_FETCH_ALLOW": site_host})
-        closed = start_live_server()
-        for name, reader in (("allowed", allowed), ("closed", closed)):
-            page_url = f"{origin}/{name}.html"
-            (site / f"{name}.html").write_text(HOST_PAGE.format(reader=reader.url, page=page_url), encoding="utf-8")
-
-        page = browser.new_page()
-        page.goto(f"{origin}/allowed.html")
-        listen = page.locator("[data-reader-player] >> css=button.listen")
-        listen.wait_for(timeout=30_000)
-        assert page.evaluate("document.querySelector('[data-reader-player]').nextElementSibling.id") == "story"
-        listen.click()
-        _wait(
-            page, "document.querySelector('[data-reader-player]').shadowRoot.querySelector('audio').currentTime > 0.3"
-        )
-        assert page.context.cookies(reader.url) == []
-        page.close()
-
-        page = browser.new_page()
-        console: list[str] = []
-        page.on("console", lambda message: console.append(message.text))
-        page.goto(f"{origin}/closed.html")
-        _wait(page, "document.readyState === 'complete'")
-        page.wait_for_timeout(1500)
-        assert page.locator("[data-reader-player]").count() == 0  # no CORS grant: the page shows no player
-        assert not list(closed.cache.glob("articles/*"))  # the POST's preflight was refused: nothing rendered
-        page.close()
-    finally:
-        host.shutdown()
-        host.server_close()
+    page.wait_for_selector("#player .p-resume:not([hidden])")
+    assert page.inner_text("#player [data-action=resume]") == f"Resume at {int(saved) // 60}:{int(saved) % 60:02d}"
+    assert page.inner_text("#player [data-action=restart]") == "Start over"
+    assert page.is_hidden("#player .p-timeline")
+    assert _box(page, "#player")["height"] == height
+    _shot(page, f"flow-resume-{width}.png", width, 520)
+    page.click("#player [data-action=resume]")
+    wait(page, f"Math.abs({AUDIO}.currentTime - {saved}) < 3 && !{AUDIO}.paused", timeout=30_000)
+    assert page.evaluate(f"{AUDIO}.playbackRate") == 1.5
+    assert page.evaluate("document.activeElement.dataset.action") == "toggle"  # focus is not lost with the choice
+    assert no_horizontal_overflow(page)
+    assert page.csp_errors == []
