@@ -701,7 +701,7 @@
         id: d.article, status: d.status, status_url: d.api, audio_url: d.audio, download_url: d.download,
         duration: parseFloat(d.duration) || 0, estimated_duration: parseFloat(d.estimate) || 0,
         progress: { audio_seconds: parseFloat(d.rendered) || 0 }, title: d.title, artist: d.artist, album: d.album,
-        artwork: d.artwork || null, voice_name: d.voice || "",
+        artwork: d.image || null, voice_name: d.voice || "",
       },
       audio: section.querySelector("audio"),
       readAlong: true,
