@@ -157,6 +157,38 @@ def test_library_rows_listen_at_once_and_the_page_makes_no_third_party_request(l
 
 
 @pytest.mark.parametrize("width", [390, 1280])
+def test_library_search_delete_and_the_voice_menu(live_server, page, make_article, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    keep = api(live_server.url + "/api/articles", {"text": make_article(60, f"Kept story at {width}")})
+    gone = api(live_server.url + "/api/articles", {"text": make_article(61, f"Deleted story at {width}")})
+    rendered(live_server.url, keep["id"])
+    rendered(live_server.url, gone["id"])
+    page.goto(live_server.url + "/")
+    # the voice menu: grouped by language, the article/UI language first, the rest under "Other languages"
+    groups = page.eval_on_selector_all("#add-voice optgroup", "gs => gs.map(g => [g.label, g.children.length])")
+    assert groups and all(count > 0 for _, count in groups), groups
+    assert groups[0][0] == "English"
+    assert len(groups) == 1 or groups[-1][0] == "Other languages"
+    # search: GET /?q=, the box keeps the query
+    page.fill("#q", f"Kept story at {width}")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r".*\?q="))
+    assert page.input_value("#q") == f"Kept story at {width}"
+    titles = page.locator(".library-title").all_inner_texts()
+    assert titles == [f"Kept story at {width}"], titles
+    # delete: the row goes, the page comes back to the library
+    page.goto(live_server.url + "/")
+    row = page.locator(".library-row", has_text=f"Deleted story at {width}")
+    row.get_by_role("button", name=re.compile("^Delete")).click()
+    page.wait_for_load_state()
+    assert page.locator(".library-row", has_text=f"Deleted story at {width}").count() == 0
+    assert page.locator(".library-row", has_text=f"Kept story at {width}").count() == 1
+    _shot(page, f"library-{width}.png", width, 800)
+    assert axe_violations(page) == []
+    assert no_horizontal_overflow(page)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
 def test_listen_in_the_library_plays_at_once_while_rendering_and_resume_is_one_choice(
     live_server, page, make_article, width
 ):
