@@ -95,6 +95,19 @@ def test_one_design_at_four_widths_light_and_dark_and_no_shift_when_listen_is_pr
         assert axe_violations(page) == [], scheme
     page.emulate_media(color_scheme="light")
 
+    # The controls appearing move nothing either: before player.js runs, their room is kept
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 760})
+        page.evaluate("window.scrollTo(0, 0)")
+        built = _box(page, ".reader-body p")["y"]
+        bare = page.context.new_page()
+        bare.set_viewport_size({"width": width, "height": 760})
+        bare.route("**/player.js", lambda route: route.abort())
+        bare.goto(page.url)
+        assert bare.is_visible("#player audio[controls]")  # without the script, the native player
+        assert abs(_box(bare, ".reader-body p")["y"] - built) <= 1, width
+        bare.close()
+
     # Pressing play moves nothing: the player keeps its height, the text below stays where it was
     page.set_viewport_size({"width": 390, "height": 760})
     before = (_box(page, "#player")["height"], _box(page, ".reader-body p")["y"])
