@@ -101,9 +101,11 @@ class Library:
     def active_renders(self) -> int:
         return self.intake.active_renders()
 
-    def warm(self) -> None:
+    def warm(self, app: Flask | None = None) -> None:
         """Warm the render workers and the normalizer in the background (``reader serve`` calls this);
-        ``/healthz`` says not ready until they are. ``WARM_UP`` off: ready at once, nothing started."""
+        ``/healthz`` says not ready until they are. ``WARM_UP`` off: ready at once, nothing started.
+        With the ``app``: then a first page and voice list through it (templates compiled, the menu's
+        voices listed, the request machinery's first run)."""
         if not flag(self.config.get("WARM_UP", True)):
             return
         backend = resolve_backend(self.config.get("BACKEND"), "en")
@@ -115,6 +117,8 @@ class Library:
         if local:
             steps["render_workers"] = lambda: get_pool(backend).wait_ready(WARM_UP_TIMEOUT)
             steps["first_render"] = self._warm_render
+        if app is not None:
+            steps["first_requests"] = lambda: _warm_requests(app)
         self.readiness.start(steps)
 
     def _warm_text(self) -> None:
@@ -191,3 +195,10 @@ class Library:
         details = {"cache_writable": writable, "renders_in_progress": self.active_renders()}
         details.update(self.readiness.details())
         return writable and self.readiness.is_ready(), details
+
+
+def _warm_requests(app: Flask) -> None:
+    """Reads only (nothing counted as an error or a write): the library page and the voice list."""
+    client = app.test_client()
+    for path in ("/", "/api/voices"):
+        client.get(path, headers={"Accept-Language": "en"})

@@ -146,7 +146,7 @@ def _app_with_warm_renderers() -> Any:
     from web.slowclients import read_body_first
 
     app = create_app()
-    app.extensions["reader_library"].warm()
+    app.extensions["reader_library"].warm(app)
     if sys.platform == "win32":
         return app  # waitress buffers each request body before the app runs
     flask_app = app

@@ -64,7 +64,8 @@ def test_healthz_is_not_ready_until_the_workers_and_the_normalizer_are_warm(tmp_
         _stop(process)
     status, first = seen[0]
     assert status == 503 and first["ready"] is False and first["status"] == "warming"
-    assert set(first["warm_up"]) == {"render_workers_started", "normalizer", "render_workers", "first_render"}
+    steps = {"render_workers_started", "normalizer", "render_workers", "first_render", "first_requests"}
+    assert set(first["warm_up"]) == steps
     status, last = seen[-1]
     assert status == 200 and last["ready"] is True
     assert last["warm_up"] == dict.fromkeys(first["warm_up"], "ready")
