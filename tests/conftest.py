@@ -160,8 +160,12 @@ class LiveServer:
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
+                if self.process.poll() is None:
+                    self.process.kill()
+                    self.process.wait()
+                error = self.process.stderr.read()  # before stop() closes it
                 self.stop()
-                raise RuntimeError(f"reader serve did not start: {self.process.stderr.read()}")
+                raise RuntimeError(f"reader serve did not start: {error[-3000:]}")
             time.sleep(0.1)
 
     def stop(self) -> None:
