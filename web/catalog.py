@@ -135,6 +135,7 @@ class Catalog:
 
     def _state(self, manifest: Manifest, *, with_script: bool = True) -> ArticleState:
         timings = {index: (start, end) for index, _, start, end in manifest.sentences()}
+        words = manifest.sentence_words() if with_script else {}
         spoken: dict[int, list[str]] = {}
         for entry in manifest.entries:
             spoken.setdefault(entry.sentence, []).append(entry.spoken)
@@ -153,6 +154,7 @@ class Catalog:
                 spoken=row.get("spoken") or " ".join(spoken.get(row["index"], [])),
                 start=timings[row["index"]][0] if row["index"] in timings else None,
                 end=timings[row["index"]][1] if row["index"] in timings else None,
+                words=words.get(row["index"]),
             )
             for row in rows
         )

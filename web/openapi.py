@@ -304,6 +304,15 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "spoken": {"type": "string"},
                         "start": {"type": ["number", "null"]},
                         "end": {"type": ["number", "null"]},
+                        "words": {
+                            "type": ["array", "null"],
+                            "items": {"type": "integer", "minimum": 0},
+                            "description": "Word-level read-along, flat triples [t, b, e, ...]: t = ms from the "
+                            "sentence's start (non-decreasing), b..e = the span of `written` being read, in UTF-16 "
+                            "code units (JavaScript string indices). Consecutive spoken words reading one written "
+                            "span ('$3.5bn', '4 July 2025') are one triple. Null when the backend gave no word "
+                            "times (gTTS, a fallback chunk without them, chunks cached before word times).",
+                        },
                     },
                 },
                 "Article": {

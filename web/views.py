@@ -26,6 +26,9 @@ class SentenceTiming:
     spoken: str
     start: float | None  # seconds into the assembled audio; None until rendered
     end: float | None
+    # [t, b, e, ...]: each spoken word's start (ms from ``start``) and the span of ``written`` it reads
+    # (UTF-16 code units, as JavaScript indexes strings); None when the backend gave no word times
+    words: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def to_json(state: ArticleState, *, sentences: bool = True) -> dict[str, Any]:
                 "spoken": s.spoken,
                 "start": s.start,
                 "end": s.end,
+                "words": list(s.words) if s.words is not None else None,
             }
             for s in state.sentences
         ]
@@ -129,7 +133,7 @@ def webvtt(state: ArticleState) -> str:
     Written by ``reader.audio.captions.manifest_to_vtt``, as the exporter and the podcast site write
     theirs, so a transcript is the same file however it is fetched."""
     entries = [
-        {"sentence": s.index, "start": s.start, "duration": s.end - s.start, "written": s.written}
+        {"sentence": s.index, "start": s.start, "duration": s.end - s.start, "written": s.written, "words": s.words}
         for s in state.sentences
         if s.start is not None and s.end is not None
     ]

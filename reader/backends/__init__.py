@@ -15,9 +15,13 @@ import os
 import threading
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
 
 from reader.backends.base import Audio, Backend, SpeechOptions, Voice
 from reader.errors import BackendError, InputError, ReaderError
+
+if TYPE_CHECKING:
+    from reader.audio import AudioSettings
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -28,9 +32,11 @@ __all__ = [
     "allow_voice_paths",
     "backend_names",
     "get_backend",
+    "gives_word_times",
     "list_voices",
     "register_backend",
     "resolve_backend",
+    "synthesize_timed",
 ]
 
 log = logging.getLogger(__name__)
@@ -47,6 +53,13 @@ def allow_voice_paths() -> None:
 DEFAULT_BACKEND = "pyttsx3"  # the default when no better offline voice is installed for the language
 PREFERRED = ("piper", "pyttsx3")  # listed first, best first (`reader voices`, the web voice menu)
 GROUP = "reader.backends"
+# The built-ins whose chunks come with word times load as their timed classes. An install made before word
+# times names the plain classes in its entry points (until ``pip install`` runs again): it gets them too.
+_TIMED = {
+    "reader.backends.pyttsx3_backend:Pyttsx3Backend": "reader.backends.espeak_words:Pyttsx3Words",
+    "reader.backends.espeak_backend:EspeakBackend": "reader.backends.espeak_words:EspeakWords",
+    "reader.backends.piper_backend:PiperBackend": "reader.backends.piper_words:PiperWords",
+}
 
 _lock = threading.Lock()
 _factories: dict[str, Callable[[], Backend]] | None = None
@@ -59,7 +72,8 @@ def _load_factories() -> dict[str, Callable[[], Backend]]:
         if _factories is None:
             found: dict[str, Callable[[], Backend]] = {}
             for entry in entry_points(group=GROUP):
-                found.setdefault(entry.name, entry.load)
+                timed = _TIMED.get(entry.value)
+                found.setdefault(entry.name, functools.partial(_load_spec, timed) if timed else entry.load)
             for name, spec in _env_backends():
                 found[name] = functools.partial(_load_spec, spec)
             _factories = found
@@ -90,6 +104,25 @@ def register_backend(name: str, factory: Callable[[], Backend]) -> None:
     with _lock:
         factories[name] = lambda: factory
         _instances.pop(name, None)
+
+
+def gives_word_times(backend: Backend) -> bool:
+    """Whether ``backend`` says when each word of a chunk starts (``synthesize_with_times``): the player
+    highlights words only for chunks whose backend does; the rest keep the sentence highlight."""
+    return bool(getattr(backend, "word_times", False)) and hasattr(backend, "synthesize_with_times")
+
+
+def synthesize_timed(
+    backend: Backend, text: str, options: SpeechOptions, settings: AudioSettings
+) -> tuple[Audio, dict[str, Any] | None]:
+    """Speak one chunk; with its word times (``WordTimes.to_json()``) as heard in the chunk that
+    ``encode_chunk(audio, settings)`` makes, when the backend gives them, else None."""
+    if not gives_word_times(backend):
+        return backend.synthesize(text, options), None
+    from reader.backends.word_times import in_chunk  # numpy and the audio stage: only for timed backends
+
+    audio, times = backend.synthesize_with_times(text, options)  # type: ignore[attr-defined]
+    return audio, in_chunk(times, audio, settings).to_json()
 
 
 def backend_names() -> tuple[str, ...]:

@@ -60,7 +60,9 @@ class Backend(Protocol):
     a shorter limit for an article's first chunk only (the first sound waits
     for it). ``synthesize`` runs in a render worker process, one call
     at a time; it raises ``BackendError`` on failure, never returns silence
-    for an error.
+    for an error. A backend that can say when each word of a chunk starts sets ``word_times = True`` and
+    offers ``synthesize_with_times(text, options) -> (Audio, WordTimes)`` (the same audio; see
+    ``reader.backends.word_times``); the player then highlights words, not only sentences.
     """
 
     name: str

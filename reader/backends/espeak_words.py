@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from reader.backends.base import Audio, SpeechOptions
 from reader.backends.espeak_backend import EspeakBackend
 from reader.backends.espeak_lib import EspeakLibrary
 from reader.backends.pyttsx3_backend import Pyttsx3Backend
-from reader.backends.word_times import WordTimes, from_char_times
+from reader.backends.word_times import WordTimes, from_char_times, word_identity
 from reader.errors import BackendError
 
 __all__ = ["EspeakWords", "Pyttsx3Words"]
@@ -71,6 +72,11 @@ class _TimedLibrary(EspeakLibrary):
 class EspeakWords(EspeakBackend):
     """The espeak backend, whose chunks also come with their word start times."""
 
+    word_times = True
+
+    def identity(self, options: SpeechOptions) -> Mapping[str, Any]:
+        return {**super().identity(options), **word_identity()}
+
     def synthesize_with_times(self, text: str, options: SpeechOptions) -> tuple[Audio, WordTimes]:
         """The chunk's audio, exactly as ``synthesize`` makes it, and when each of its words starts."""
         if not isinstance(self._library, _TimedLibrary):
@@ -83,16 +89,25 @@ class EspeakWords(EspeakBackend):
 
 
 class Pyttsx3Words(Pyttsx3Backend):
-    """The pyttsx3 backend (eSpeak NG on Linux), whose chunks also come with their word start times."""
+    """The pyttsx3 backend (eSpeak NG on Linux), whose chunks also come with their word start times.
+
+    Elsewhere (SAPI5, NSSpeechSynthesizer) it is the plain backend: ``word_times`` is False there, and
+    its chunk keys are the plain ones.
+    """
+
+    word_times = sys.platform.startswith("linux")
 
     def __init__(self) -> None:
         super().__init__()
         self._marks: list[tuple[int, float]] = []
 
+    def identity(self, options: SpeechOptions) -> Mapping[str, Any]:
+        return {**super().identity(options), **(word_identity() if self.word_times else {})}
+
     def _init_engine(self) -> Any:
-        if not sys.platform.startswith("linux"):
-            raise BackendError("word times from pyttsx3 need eSpeak NG (Linux)", backend=self.name)
         engine = super()._init_engine()
+        if not self.word_times:
+            return engine
         from pyttsx3.drivers import _espeak
 
         driver = engine.proxy._driver
@@ -108,6 +123,8 @@ class Pyttsx3Words(Pyttsx3Backend):
 
     def synthesize_with_times(self, text: str, options: SpeechOptions) -> tuple[Audio, WordTimes]:
         """The chunk's audio, exactly as ``synthesize`` makes it, and when each of its words starts."""
+        if not self.word_times:
+            raise BackendError("word times from pyttsx3 need eSpeak NG (Linux)", backend=self.name)
         self._marks = []
         audio = self.synthesize(text, options)
         marks, self._marks = self._marks, []

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from reader.backends.base import Audio, SpeechOptions
 from reader.backends.piper_backend import PiperBackend
-from reader.backends.word_times import WordTimes, from_char_times, word_spans
+from reader.backends.word_times import WordTimes, from_char_times, word_identity, word_spans
 from reader.errors import BackendError
 
 __all__ = ["PiperWords", "word_starts_from_phonemes"]
@@ -59,6 +61,11 @@ def word_starts_from_phonemes(sentence: list[tuple[str, float]], words: list[lis
 
 class PiperWords(PiperBackend):
     """The Piper backend, whose chunks also come with their word start times."""
+
+    word_times = True
+
+    def identity(self, options: SpeechOptions) -> Mapping[str, Any]:
+        return {**super().identity(options), **word_identity()}
 
     def _session_model(self, model: Path) -> bytes:
         """The fixed-noise model with its phoneme durations as a second output, patched in memory."""

@@ -26,13 +26,25 @@ from reader.audio import AudioSettings
 from reader.backends.base import Audio
 from reader.errors import BackendError
 
-__all__ = ["MP3_DELAY_SAMPLES", "WordTimes", "from_char_times", "in_chunk", "leading_shift", "word_spans"]
+__all__ = [
+    "MP3_DELAY_SAMPLES",
+    "WORD_TIMES_VERSION",
+    "WordTimes",
+    "from_char_times",
+    "in_chunk",
+    "leading_shift",
+    "word_identity",
+    "word_spans",
+]
 
 _WORD = re.compile(r"\S+")
 # A chunk's MP3 frames sound this many samples after the PCM they encode: LAME's encoder delay (576) plus the
 # MPEG decoder's (529). The house chunks carry no LAME header saying so, so players (and ffmpeg) keep it: measured
 # 50 ms at 22,050 Hz in tests/backends/test_word_times.py.
 MP3_DELAY_SAMPLES = 576 + 529
+# Part of the chunk keys of backends that give word times (``word_identity``): a chunk rendered before they were
+# stored has none, so a new key renders it again with them; raise it when the times change (a better mapping).
+WORD_TIMES_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,11 @@ class WordTimes:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> WordTimes:
         return cls(tuple(data["words"]), tuple(ms / 1000 for ms in data["starts_ms"]))
+
+
+def word_identity() -> dict[str, int]:
+    """What a timed backend adds to its ``identity``: the chunk key names the times stored beside the audio."""
+    return {"word_times": WORD_TIMES_VERSION}
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

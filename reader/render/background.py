@@ -21,9 +21,9 @@ from concurrent.futures import wait as futures_wait
 from typing import Any
 
 from reader.article import Article
-from reader.audio import chunk_frames
 from reader.backends import get_backend
 from reader.errors import ReaderError
+from reader.render.chunk_render import store_chunk
 from reader.render.jobs import queue_url
 from reader.render.planning import NothingToSpeak, Plan, RenderOptions, article_id, plan, revision
 from reader.render.pools import get_pool
@@ -182,16 +182,8 @@ def _store_early(store: LocalStore, key: str, future: Future) -> None:
     """Put a head chunk in the store as soon as it is encoded: readable by key before the plan is done."""
     if future.cancelled() or future.exception() is not None:
         return  # the render reports it
-    encoded = future.result()
     try:
-        store.put_chunk(
-            key,
-            encoded.mp3,
-            frames=encoded.frames,
-            samples=encoded.samples,
-            sample_rate=encoded.sample_rate,
-            count_frames=chunk_frames,
-        )
+        store_chunk(store, key, future.result())
     except ReaderError as error:
         log.warning("could not store chunk %s early: %s", key[:12], error)
 

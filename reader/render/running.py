@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.audio import AudioSettings, chunk_frames, frames_for_ms
+from reader.audio import AudioSettings, frames_for_ms
 from reader.errors import BackendError, ReaderError
+from reader.render.chunk_render import store_chunk
 from reader.render.planning import Plan
 from reader.render.pools import get_pool
+from reader.render.sentence_words import SentenceWords
 from reader.render.workers import Job
 from reader.store import ChunkInfo, Claim, LocalStore, Manifest, ManifestEntry, Progress, claim_owner, open_store
 from reader.text import Chunk, Script
@@ -76,8 +78,13 @@ class _Timeline:
         self.settings = job.options.audio
         self.position = frames_for_ms(self.settings.lead_in_ms, self.settings)
         self.entries: list[ManifestEntry] = []
+        self.words = SentenceWords(job.script.lang)
+        self.parts: dict[int, tuple[Chunk, ...]] = {}  # each sentence's chunks, for placing a part's words
+        for chunk in job.chunks:
+            self.parts[chunk.sentence] = (*self.parts.get(chunk.sentence, ()), chunk)
 
-    def add(self, info: ChunkInfo) -> None:
+    def add(self, info: ChunkInfo, times: bytes | None = None) -> None:
+        """The next chunk, with its word times as stored (None: its backend gives none)."""
         job, settings = self.job, self.settings
         index = len(self.entries)
         chunk = job.chunks[index]
@@ -103,6 +110,7 @@ class _Timeline:
                 frames=info.frames,
                 samples=samples,
                 backend=backend,
+                words=self.words.entry_words(sentence, self.parts[chunk.sentence], chunk, times),
             )
         )
         self.position += info.frames
@@ -151,6 +159,7 @@ class _Run:
         self.last_write = 0.0
         self.timeline = _Timeline(job)
         self.fallbacks: dict[Future, BackendError] = {}  # fallback renders in flight, with the primary's error
+        self.fresh_words: dict[int, bytes | None] = {}  # word times of chunks rendered here, until timed
 
     def _report(self, status: str, *, force: bool = False, error: str | None = None) -> None:
         done = self.prefix if status != "complete" else len(self.infos)
@@ -178,10 +187,18 @@ class _Run:
     def _advance(self) -> bool:
         moved = False
         while self.prefix < len(self.infos) and self.infos[self.prefix] is not None:
-            self.timeline.add(self.infos[self.prefix])  # type: ignore[arg-type]
+            info: ChunkInfo = self.infos[self.prefix]  # type: ignore[assignment]
+            self.timeline.add(info, self._times(self.prefix, info))
             self.prefix += 1
             moved = True
         return moved
+
+    def _times(self, index: int, info: ChunkInfo) -> bytes | None:
+        """Chunk ``index``'s word times: as rendered here, else as stored with it (a cached chunk)."""
+        if index in self.fresh_words:
+            return self.fresh_words.pop(index)
+        read = getattr(self.store, "read_words", None)
+        return read(info.key) if read is not None else None
 
     def run(self) -> RenderResult:
         job, store = self.job, self.store
@@ -234,16 +251,10 @@ class _Run:
                             self.infos[index] = replacement
                         continue
                     key = job.keys[first] if primary is None else job.fallback_key(first)
-                    info = store.put_chunk(
-                        key,
-                        encoded.mp3,
-                        frames=encoded.frames,
-                        samples=encoded.samples,
-                        sample_rate=encoded.sample_rate,
-                        count_frames=chunk_frames,
-                    )
+                    info = store_chunk(store, key, encoded)  # its word times first, when it has them
                     for index in places:
                         self.infos[index] = info
+                        self.fresh_words[index] = getattr(encoded, "words", None)
                     self.rendered += 1
                 none_yet = self.prefix == 0  # the first entries go out at once, however many landed together
                 if self._advance():

@@ -33,9 +33,9 @@ def _warm_up() -> None:
 
 
 def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
-    from reader.audio import encode_chunk
     from reader.backends import get_backend
     from reader.errors import ReaderError
+    from reader.render.chunk_render import render_chunk
 
     try:
         backend = get_backend(backend_name)
@@ -56,8 +56,7 @@ def _serve(backend_name: str, inbox: Connection, outbox: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            audio = backend.synthesize(job.text, job.options)
-            chunk = encode_chunk(audio.samples, audio.sample_rate, job.settings)
+            chunk = render_chunk(backend, job.text, job.options, job.settings)  # with its word times, if any
             outbox.send(("ok", job_id, chunk))
         except ReaderError as error:
             outbox.send(("error", job_id, type(error).__name__, _message(error), error.cause))

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
 
-from reader.audio import AudioSettings, EncodedChunk, encode_chunk
+from reader.audio import AudioSettings, EncodedChunk
 from reader.backends import SpeechOptions, get_backend
 from reader.errors import BackendError, ReaderError
+from reader.render.chunk_render import render_chunk
 
 __all__ = ["InlinePool", "Job", "WorkerPool"]
 
@@ -323,8 +324,7 @@ class InlinePool:
         future: Future[EncodedChunk] = Future()
         future.set_running_or_notify_cancel()
         try:
-            audio = get_backend(job.backend).synthesize(job.text, job.options)
-            future.set_result(encode_chunk(audio.samples, audio.sample_rate, job.settings))
+            future.set_result(render_chunk(get_backend(job.backend), job.text, job.options, job.settings))
         except ReaderError as error:
             future.set_exception(_error_for(job, type(error).__name__, error.message, error.cause))
         except Exception as error:

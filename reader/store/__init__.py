@@ -14,6 +14,7 @@ __all__ = [
     "atomic_write",
     "cache_stats",
     "claim_owner",
+    "join_words",
     "open_store",
     "pid_alive",
     "prune_cache",
@@ -26,7 +27,7 @@ __getattr__, __dir__ = lazy_door(
     {
         "reader.store.claims": ("Claim", "claim_owner"),
         "reader.store.local": ("ChunkInfo", "LocalStore", "atomic_write"),
-        "reader.store.manifest": ("Manifest", "ManifestEntry", "Progress"),
+        "reader.store.manifest": ("Manifest", "ManifestEntry", "Progress", "join_words"),
         "reader.store.opening": ("open_store",),
         "reader.store.prune": ("cache_stats", "prune_cache"),
         "reader.store.writes": ("pid_alive", "storage_error", "temp_prefix"),

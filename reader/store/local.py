@@ -4,6 +4,7 @@ Layout under the root (``READER_CACHE_DIR``, default ``./audio_cache``)::
 
     chunks/ab/cd/<key>.mp3     chunk audio, house format, no tag frames
     chunks/ab/cd/<key>.json    its size, sha256, frames and samples (verified on read)
+    chunks/ab/cd/<key>.words.json   when each of its words starts, where its backend says (``put_words``)
     articles/<id>/manifest.json, progress.json, <revision>.mp3, render.lock
 
 Every write is a temp file in the same directory, then a rename, so a
@@ -37,6 +38,7 @@ from reader.store.writes import (
     durable,
     fsync_mode,
     make_directories,
+    put_if_absent,
     storage_error,
     sync_directory,
     temp_prefix,
@@ -269,9 +271,25 @@ class LocalStore:
                         log.info("removed %s, left by an interrupted writer", entry.path)
         return removed
 
+    def put_words(self, key: str, data: bytes) -> None:
+        """Store a chunk's word times (``<key>.words.json`` beside its audio), first writer wins as for the
+        audio: whole or not at all, never overwritten. The render puts them before the audio."""
+        try:
+            put_if_absent(self.chunk_path(key).with_suffix(".words.json"), data)
+        except OSError as error:
+            raise storage_error("store word times", key, error, key=key) from error
+
+    def read_words(self, key: str) -> bytes | None:
+        """A chunk's word times as stored, or None: its backend gives none, or it was rendered before
+        they were kept (the player then highlights its sentence only)."""
+        try:
+            return self.chunk_path(key).with_suffix(".words.json").read_bytes()
+        except OSError:
+            return None
+
     def discard_chunk(self, key: str) -> None:
         path = self.chunk_path(key)
-        for victim in (path.with_suffix(".json"), path):
+        for victim in (path.with_suffix(".json"), path, path.with_suffix(".words.json")):
             try:
                 victim.unlink()
             except FileNotFoundError:

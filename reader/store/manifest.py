@@ -11,12 +11,13 @@ rendering.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
 from reader.errors import CacheError
 
-__all__ = ["Manifest", "ManifestEntry", "Progress"]
+__all__ = ["Manifest", "ManifestEntry", "Progress", "join_words"]
 
 Status = Literal["rendering", "complete", "failed"]
 MANIFEST_SCHEMA = 1
@@ -39,6 +40,9 @@ class ManifestEntry:
     frames: int = 0
     samples: int = 0
     backend: str | None = None  # the backend that rendered this chunk (a fallback's name when it did)
+    # When each spoken word starts and what it reads, flat: [t, b, e, ...], t in ms from this entry's start,
+    # b..e the written span in UTF-16 code units (JavaScript's string indices); None: no word times.
+    words: tuple[int, ...] | None = None
 
     @property
     def end(self) -> float:
@@ -76,9 +80,23 @@ class Manifest:
                 merged.append((entry.sentence, entry.written, entry.start, entry.end))
         return merged
 
+    def sentence_words(self) -> dict[int, tuple[int, ...] | None]:
+        """Each sentence's ``words`` for the player: its parts' triples joined, times in ms from the
+        sentence's start; None when a part has none (a fallback chunk without times, an old chunk)."""
+        joined: dict[int, tuple[int, ...] | None] = {}
+        starts: dict[int, float] = {}
+        for entry in self.entries:
+            starts.setdefault(entry.sentence, entry.start)
+            if entry.sentence in joined and joined[entry.sentence] is None:
+                continue
+            joined[entry.sentence] = join_words(
+                joined.get(entry.sentence, ()), entry.words, round((entry.start - starts[entry.sentence]) * 1000)
+            )
+        return joined
+
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in _MANIFEST_FIELDS}
-        data["entries"] = [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in self.entries]
+        data["entries"] = [_entry_dict(e) for e in self.entries]
         data["options"] = dict(self.options)
         data["schema"] = MANIFEST_SCHEMA
         return data
@@ -93,7 +111,8 @@ class Manifest:
             values = {k: v for k, v in data.items() if k in known}
             entry_fields = {f.name for f in fields(ManifestEntry)}
             values["entries"] = tuple(
-                ManifestEntry(**{k: v for k, v in e.items() if k in entry_fields}) for e in data.get("entries", ())
+                ManifestEntry(**{k: _entry_value(k, v) for k, v in e.items() if k in entry_fields})
+                for e in data.get("entries", ())
             )
             return cls(**values)
         except (TypeError, AttributeError) as error:
@@ -115,6 +134,33 @@ class Manifest:
 
 _MANIFEST_FIELDS = tuple(f.name for f in fields(Manifest) if f.name != "entries")
 _ENTRY_FIELDS = tuple(f.name for f in fields(ManifestEntry))
+
+
+def join_words(words: Sequence[int] | None, more: Sequence[int] | None, shift_ms: int) -> tuple[int, ...] | None:
+    """``words`` then ``more`` (a later part of the same sentence, its times ``shift_ms`` later); a span
+    already last in ``words`` is not repeated. None when either is None."""
+    if words is None or more is None:
+        return None
+    out = list(words)
+    for i in range(0, len(more) - 2, 3):
+        start, begin, end = more[i] + shift_ms, more[i + 1], more[i + 2]
+        if out and out[-2] == begin and out[-1] == end:
+            continue
+        out += [max(start, out[-3]) if out else start, begin, end]
+    return tuple(out)
+
+
+def _entry_dict(entry: ManifestEntry) -> dict[str, Any]:
+    data = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    if entry.words is None:  # most entries of a backend without word times: keep the manifest small
+        del data["words"]
+    else:
+        data["words"] = list(entry.words)
+    return data
+
+
+def _entry_value(name: str, value: Any) -> Any:
+    return tuple(value) if name == "words" and value is not None else value
 
 
 @dataclass(frozen=True)

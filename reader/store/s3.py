@@ -6,6 +6,7 @@ directory only keeps copies of what this machine has read or written, so a
 chunk is fetched over the network once. Layout under the prefix, as on disk::
 
     chunks/ab/cd/<key>.mp3           chunk audio; its sidecar is the object's metadata
+    chunks/ab/cd/<key>.words.json    when each of its words starts (backends that say)
     articles/<id>/manifest.json      read fresh every time (it changes while rendering)
     articles/<id>/progress.json
     articles/<id>/<revision>.mp3     the assembled article
@@ -221,9 +222,23 @@ class S3Store(LocalStore):
             key, data, frames=frames, samples=samples, sample_rate=sample_rate, count_frames=count_frames
         )
 
+    def put_words(self, key: str, data: bytes) -> None:
+        """Publish a chunk's word times beside its audio (first writer wins); keep a copy of the winner's."""
+        name = self._chunk_object(key)[:-4] + ".words.json"
+        found = None if self._put(name, data, "application/json", IfNoneMatch="*") else self._get(name)
+        super().put_words(key, found[0] if found else data)
+
+    def read_words(self, key: str) -> bytes | None:
+        local = super().read_words(key)
+        found = self._get(self._chunk_object(key)[:-4] + ".words.json") if local is None else None
+        if found is not None:
+            super().put_words(key, found[0])
+        return found[0] if found is not None else local
+
     def discard_chunk(self, key: str) -> None:
         super().discard_chunk(key)
         self._delete(self._chunk_object(key))
+        self._delete(self._chunk_object(key)[:-4] + ".words.json")
 
     def iter_chunks(self) -> Iterator[tuple[str, int, float]]:
         """(key, bytes, last written) of every chunk in the bucket."""

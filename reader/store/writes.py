@@ -19,11 +19,13 @@ in-progress manifest a second or two old says nothing false. Its final manifest 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -115,6 +117,26 @@ def make_directories(path: Path, *, sync: bool) -> None:
     if sync:
         for directory in reversed(missing):
             sync_directory(directory.parent)
+
+
+def put_if_absent(path: Path, data: bytes) -> None:
+    """Publish ``data`` at ``path`` whole, unless something is there already (first writer wins); raises
+    OSError. A temp file in the same directory, then a hard link, which fails on an existing name."""
+    make_directories(path.parent, sync=False)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def temp_prefix() -> str:
