@@ -16,7 +16,16 @@ command runs with its own empty cache folder (``READER_CACHE_DIR``); the first, 
 each warms what the machine keeps between runs (the unpacked language model, the voice digest,
 Python's bytecode), as a user's second command would find it.
 
+``--before TREE`` (a copy of an older commit, e.g. ``git archive <commit> | tar -x -C /tmp/before``)
+measures that tree's code too, by the same interpreter and in the same run, taking turns process by
+process, so that both sides see the same load; its figures are printed beside the current tree's.
+The older code runs in a throwaway virtual environment that sees this one's packages but imports
+``reader`` from TREE (the editable install would win over ``PYTHONPATH``).
+``PYTHONDONTWRITEBYTECODE`` is dropped from the children's environment: a user's command finds its
+bytecode written.
+
     .venv/bin/python bench/startup.py [--runs 7] [--words 5000] [--backend piper] [--skip-edit | --only-edit]
+                                      [--before TREE]
 
 The last line printed is JSON.
 """
@@ -54,12 +63,55 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
+def before_interpreter(tree: Path, workdir: Path) -> str:
+    """A Python that imports ``reader`` from ``tree`` and everything else from this environment's
+    site-packages, added as plain path entries so that their ``.pth`` files (the editable install's
+    finder among them) are not run."""
+    import sysconfig
+    import venv
+
+    home = workdir / "before-venv"
+    venv.create(home, with_pip=False, symlinks=True)
+    python = home / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    Path(site, "before.pth").write_text("\n".join([str(tree.resolve()), *ours]) + "\n")
+    found = subprocess.run(
+        [str(python), "-c", "import reader; print(reader.__file__)"], cwd=workdir, capture_output=True, text=True
+    ).stdout.strip()
+    if not found.startswith(str(tree.resolve())):
+        raise SystemExit(f"--before {tree}: its interpreter imports reader from {found}")
+    return str(python)
+
+
 def figure(argv: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
-    timed(argv, env)  # warm: bytecode, the unpacked language model, the page cache
-    samples = [timed(argv, env) for _ in range(runs)]
+    return figures(argv, {"now": env}, runs)["now"]
+
+
+def figures(argv: list[str], envs: dict[str, dict[str, str]], runs: int) -> dict[str, dict[str, float]]:
+    """Medians of ``runs`` processes in each environment, taking turns so that each sees the same load.
+    An environment's ``PYTHON`` (the ``--before`` interpreter) replaces ``sys.executable``."""
+    argvs = {
+        name: [env.get("PYTHON", sys.executable) if a == sys.executable else a for a in argv]
+        for name, env in envs.items()
+    }
+    for name, env in envs.items():
+        timed(argvs[name], env)  # warm: bytecode, the unpacked language model, the extract cache, the page cache
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in envs}
+    for _ in range(runs):
+        for name, env in envs.items():
+            samples[name].append(timed(argvs[name], env))
     return {
-        "wall_s": round(statistics.median(s[0] for s in samples), 3),
-        "cpu_s": round(statistics.median(s[1] for s in samples), 3),
+        name: {
+            "wall_s": round(statistics.median(s[0] for s in taken), 3),
+            "cpu_s": round(statistics.median(s[1] for s in taken), 3),
+        }
+        for name, taken in samples.items()
     }
 
 
@@ -100,23 +152,42 @@ def main() -> None:
     parser.add_argument("--backend", default=None, help="backend for the renders (default: the best installed)")
     parser.add_argument("--skip-edit", action="store_true", help="leave out (e), which takes minutes")
     parser.add_argument("--only-edit", action="store_true", help="only (e) (and the baseline)")
+    parser.add_argument("--before", type=Path, default=None, help="also measure this checkout's code (a-d)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="reader-startup-"))
-    env = {**os.environ, "READER_CACHE_DIR": str(workdir / "cache")}
+    os.chdir(workdir)  # the children start here: a checkout in the current folder would shadow the installed code
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**inherited, "READER_CACHE_DIR": str(workdir / "cache")}
+    envs = {"now": env}
+    if args.before is not None:
+        if not (args.before / "reader" / "__init__.py").is_file():
+            raise SystemExit(f"--before {args.before}: not a checkout of the reader (no reader/__init__.py)")
+        python = before_interpreter(args.before, workdir)
+        envs["before"] = {**env, "READER_CACHE_DIR": str(workdir / "cache-before"), "PYTHON": python}
     chosen = ["--backend", args.backend] if args.backend else []
     load = os.getloadavg()[0]
+    before: dict[str, dict[str, float]] = {}
     try:
         results: dict[str, object] = {"baseline": figure([sys.executable, "-c", "pass"], env, args.runs)}
         if not args.only_edit:
-            results["import"] = figure([sys.executable, "-c", "import reader"], env, args.runs)
-            results["help"] = figure([*READER, "--help"], env, args.runs)
-            results["script"] = figure([*READER, "script", str(SEED)], env, args.runs)
-            results["speak_cached"] = figure([*READER, "speak", str(SEED), *chosen], env, args.runs)  # warm run renders
+            commands = {
+                "import": [sys.executable, "-c", "import reader"],
+                "help": [*READER, "--help"],
+                "script": [*READER, "script", str(SEED)],
+                "speak_cached": [*READER, "speak", str(SEED), *chosen],  # the warm run renders
+            }
+            for key, argv in commands.items():
+                measured = figures(argv, envs, args.runs)
+                results[key] = measured["now"]
+                if "before" in measured:
+                    before[key] = measured["before"]
         if not args.skip_edit:
             results["edit"] = edit_figure(workdir, env, args.words, args.backend)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if before:
+        results["before"] = {"tree": str(args.before), **before}
 
     base = results["baseline"]
     print(f"load average at start {load:.1f} on {os.cpu_count()} cores; medians of {args.runs} processes")
@@ -137,6 +208,14 @@ def main() -> None:
             f"cpu {row['cpu_s']:.3f} s ({row['cpu_s'] / max(base['cpu_s'], 1e-3):.1f}x)  "
             f"target <= {TARGETS[key]} s: {verdict}"
         )
+        if key in before:
+            old = before[key]
+            print(
+                f"{'  before (' + args.before.name + ')':40} wall {old['wall_s']:.3f} s "
+                f"({old['wall_s'] / base['wall_s']:.1f}x baseline)  cpu {old['cpu_s']:.3f} s  "
+                f"now / before: wall {row['wall_s'] / old['wall_s']:.0%}, "
+                f"cpu {row['cpu_s'] / max(old['cpu_s'], 1e-3):.0%}"
+            )
     if "edit" in results:
         edit = results["edit"]
         verdict = "ok" if edit["fraction"] <= TARGETS["edit_fraction"] else "OVER"

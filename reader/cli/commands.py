@@ -130,7 +130,8 @@ def script(source: str, output_format: str, lexicon_path: str | None = None) -> 
     from reader.text import extract, make_script
 
     lexicon = load_lexicon(lexicon_path) if lexicon_path else None
-    speech = make_script(extract(source_argument(source)), normalize=functools.partial(normalize, lexicon=lexicon))
+    article = extract(source_argument(source), cache=True)  # a page read before comes from the extract cache
+    speech = make_script(article, normalize=functools.partial(normalize, lexicon=lexicon))
     if output_format == "json":
         sentences = [
             {"block": s.block, "kind": s.kind, "written": s.written, "spoken": s.spoken} for s in speech.sentences

@@ -70,19 +70,22 @@ def default_rules(
     lang: str = "en", *, data: RuleData | None = None, lexicon: Lexicon | None = None
 ) -> tuple[Rule, ...]:
     """The built-in rules for ``lang``: replace or reorder them and pass the result as ``rules=``."""
-    # The rule modules load with the first sentence of their language, not with the package.
-    from reader.normalize.english import english_rules, with_word_lists
-    from reader.normalize.european import european_rules
-    from reader.normalize.local import local_rules
-
+    # A rule module loads with the first sentence of its language, not with the package (nor with
+    # another language's: an English article does not load Babel's calendars for German dates).
     base = base_lang(lang)
     if base == "en":
+        from reader.normalize.english import english_rules, with_word_lists
+
         data = data or load_rule_data("en")
         if lexicon is not None:
             data = with_word_lists(data, lexicon.say_as_letters, lexicon.say_as_words)
         return english_rules(data, lang.replace("_", "-").lower())
     if base in EUROPEAN:
+        from reader.normalize.european import european_rules
+
         return european_rules(data or load_rule_data(base))
+    from reader.normalize.local import local_rules
+
     local = local_rules(base)
     return (clean_unicode, *local, pause_on_punctuation, tidy_spacing) if local else PASS_THROUGH_RULES
 

@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from babel.dates import get_month_names
-
 from reader.normalize import spell
 from reader.normalize.cleanup import clean_unicode, pause_on_punctuation, tidy_spacing
 from reader.normalize.data import RuleData
@@ -49,6 +47,8 @@ def _before_noun(words: str, lang: str) -> str:
 
 
 def _months(lang: str) -> list[str]:
+    from babel.dates import get_month_names  # Babel's calendars load with the first German, French or Spanish rules
+
     names = get_month_names("wide", locale=lang)
     return [names[i] for i in range(1, 13)]
 

@@ -155,7 +155,8 @@ def plan(
     else:
         from reader.text import extract
 
-        article = extract(source, allow_paths=True, trust_claimed_url=True)  # a caller's own sources (CLI)
+        # A caller's own sources (the CLI, a library call): a page read again comes from the extract cache.
+        article = extract(source, allow_paths=True, trust_claimed_url=True, cache=True)
     speech = SpeechOptions(voice=options.voice, rate=options.rate, lang=options.lang or article.lang or "en")
     name = options.backend or resolved_backend or resolve_backend(None, speech.lang, options.voice)
     backend = get_backend(name)

@@ -14,6 +14,7 @@ __all__ = [
     "atomic_write",
     "cache_stats",
     "claim_owner",
+    "default_cache_dir",
     "join_words",
     "open_store",
     "pid_alive",
@@ -26,7 +27,7 @@ __getattr__, __dir__ = lazy_door(
     __name__,
     {
         "reader.store.claims": ("Claim", "claim_owner"),
-        "reader.store.local": ("ChunkInfo", "LocalStore", "atomic_write"),
+        "reader.store.local": ("ChunkInfo", "LocalStore", "atomic_write", "default_cache_dir"),
         "reader.store.manifest": ("Manifest", "ManifestEntry", "Progress", "join_words"),
         "reader.store.opening": ("open_store",),
         "reader.store.prune": ("cache_stats", "prune_cache"),

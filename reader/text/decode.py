@@ -11,8 +11,6 @@ import codecs
 import logging
 import re
 
-from charset_normalizer import from_bytes
-
 from reader.errors import InputError
 
 __all__ = ["decode_bytes", "looks_binary", "sniff_binary", "utf16_without_bom"]
@@ -159,6 +157,8 @@ def decode_bytes(data: bytes, *, header_charset: str | None = None, html: bool =
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8 and names no charset
+
     best = from_bytes(data[:200_000]).best()
     if best is None or not best.encoding:
         raise InputError(f"{name} is not text in any encoding that could be detected")

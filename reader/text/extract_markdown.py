@@ -16,6 +16,7 @@ from reader.text.cleanup import clean_blocks, cut_tail, require_body
 from reader.text.furniture import FurnitureRules, default_rules, normalize_for_compare
 from reader.text.htmldom import blocks_from_dom, parse_html, strip_publisher_skips
 from reader.text.htmlfurniture import strip_furniture
+from reader.text.markdown_cues import FRONT_MATTER, looks_like_markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -23,15 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["extract_markdown", "looks_like_markdown"]
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-_MD_CUES = (
-    re.compile(r"^#{1,6}\s+\S", re.MULTILINE),
-    re.compile(r"\[[^\[\]\n]{1,500}\]\([^()\s]{1,2000}\)"),  # bounded: "[[[[…" took 45 s at 100 KB
-    re.compile(r"^```", re.MULTILINE),
-    re.compile(r"\*\*[^*\n]+\*\*"),
-    re.compile(r"^(?:[-*+]|\d+\.)\s+\S.*\n(?:[-*+]|\d+\.)\s+\S", re.MULTILINE),
-)
 _HEADER_PROSE_WORDS = 20
 
 
@@ -43,17 +36,8 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
-def looks_like_markdown(text: str) -> bool:
-    """Whether text uses Markdown syntax (front matter, # headings, links, bold, fences, lists)."""
-    if _FRONT_MATTER.match(text):
-        return True
-    return sum(1 for cue in _MD_CUES if cue.search(text)) >= 1 and bool(
-        _MD_CUES[0].search(text) or _MD_CUES[1].search(text)
-    )
-
-
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
         return {}, text
     fields = {}

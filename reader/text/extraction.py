@@ -16,16 +16,25 @@ from urllib.parse import urlsplit
 
 from reader.article import Article
 from reader.errors import ExtractError, ReaderError
-from reader.text.extract_html import extract_html
-from reader.text.extract_markdown import extract_markdown
-from reader.text.extract_text import extract_text
+from reader.lazy import lazy_door
 from reader.text.furniture import FurnitureRules
 from reader.text.input_limits import InputLimits, check_article, check_plain
 from reader.text.sources import Document, load_source, safe_link
 
-__all__ = ["extract", "extract_document", "extract_html", "extract_markdown", "extract_text"]
+__all__ = ["extract", "extract_document"]  # and, loaded on first use, extract_html, extract_markdown, extract_text
 
 log = logging.getLogger(__name__)
+
+# The extractors load with the first document of their kind: an article found in the extract cache
+# (reader.text.extract_cache) never imports trafilatura or lxml.
+__getattr__, __dir__ = lazy_door(
+    __name__,
+    {
+        "reader.text.extract_html": ("extract_html",),
+        "reader.text.extract_markdown": ("extract_markdown",),
+        "reader.text.extract_text": ("extract_text",),
+    },
+)
 
 
 def _host(url: str) -> str:
@@ -65,12 +74,18 @@ def extract_document(
     limits = limits or InputLimits()
     try:
         if document.kind == "html":
+            from reader.text.extract_html import extract_html
+
             article = extract_html(document.text, url=document.url, rules=rules, source=document.name, limits=limits)
         else:
             check_plain(document.text, document.name, limits, markdown=document.kind == "markdown")
             if document.kind == "markdown":
+                from reader.text.extract_markdown import extract_markdown
+
                 article = extract_markdown(document.text, rules=rules, source=document.name)
             else:
+                from reader.text.extract_text import extract_text
+
                 article = extract_text(document.text, rules=rules, source=document.name)
         check_article(article.blocks, document.name, limits)
         return _with_links(article, document, trust_claimed_url)
@@ -90,6 +105,7 @@ def extract(
     limits: InputLimits | None = None,
     allow_paths: bool = False,
     trust_claimed_url: bool = False,
+    cache: bool = False,
 ) -> Article:
     """Read ``source`` and return the article it holds.
 
@@ -100,7 +116,21 @@ def extract(
     the caller vouches for the content, so a URL it claims may decide its id (a fetched page's
     address always does). ``policy`` is a ``FetchPolicy`` for URLs; ``rules`` replaces the
     bundled furniture rules; ``limits`` the size caps (default: ``InputLimits.from_env()``).
+    ``cache``: keep the article in, and take it from, the extract cache under the cache root
+    (``reader.text.extract_cache``; not with custom ``rules``), for a command line that reads the same
+    page again and again.
     """
     limits = limits or InputLimits.from_env()
     document = load_source(source, policy=policy, allow_paths=allow_paths)
-    return extract_document(document, rules=rules, limits=limits, trust_claimed_url=trust_claimed_url)
+
+    def extract_now() -> Article:
+        return extract_document(document, rules=rules, limits=limits, trust_claimed_url=trust_claimed_url)
+
+    if cache and rules is None:
+        from reader.text.extract_cache import ExtractCache
+
+        kept = ExtractCache.default()
+        if kept is not None:
+            options = {"limits": dataclasses.astuple(limits), "trust_claimed_url": trust_claimed_url}
+            return kept.extract(document, options, extract_now)
+    return extract_now()

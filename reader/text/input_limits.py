@@ -42,11 +42,12 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from lxml import etree, html
+from typing import TYPE_CHECKING, Any
 
 from reader.errors import InputError, InputTooCostly
+
+if TYPE_CHECKING:  # lxml loads with the first page parsed, not with the limits (an extract cache hit needs them)
+    from lxml import html
 
 __all__ = [
     "InputLimits",
@@ -226,6 +227,8 @@ def limit_inline(
     inside more than ``max_depth`` inline ancestors are unwrapped (the walk costs the square of their
     number: 80,000 took 96 s). Linear: one ``iterwalk`` with a stack, then ``_unwrap_marked``.
     """
+    from lxml import etree
+
     inline = frozenset(INLINE_TAGS)
     stack: list[tuple[list[Any], int]] = []  # for each open element: its block's record, its inline depth
     blocks: list[list[Any]] = []  # [inline count, characters, [(element, depth), ...]] in document order
@@ -271,6 +274,8 @@ def drop_empty(tree: html.HtmlElement, max_empty: int = MAX_EMPTY) -> int:
     """Remove, keeping their tails, the elements with neither text nor children past the first
     ``max_empty`` of the page; return how many. Each element costs every later pass (metadata, furniture,
     main-content detection) some 40 µs: 240,000 ``<br>`` took 10 s, yet carry nothing to read."""
+    from lxml import etree
+
     empty = 0
     excess: list[html.HtmlElement] = []
     for element in tree.iter(etree.Element):
@@ -294,6 +299,8 @@ def _cut_run(match: re.Match[str]) -> str:
 def split_long_words(tree: html.HtmlElement) -> int:
     """Cut every run of more than ``MAX_WORD_CHARS`` non-space characters in the page's text with spaces;
     return how many texts changed. Run after ``limit_inline``, which can join runs into one."""
+    from lxml import etree
+
     changed = 0
     for element in tree.iter(etree.Element):
         for name in ("text", "tail"):
@@ -308,6 +315,8 @@ def check_tree(tree: html.HtmlElement, source: str, limits: InputLimits) -> None
     """After parsing, before main-content detection: no more text blocks than ``limits.max_blocks``; then
     inline formatting past ``MAX_INLINE`` / ``MAX_INLINE_DEPTH`` is unwrapped in place (``limit_inline``),
     since main-content detection costs the square of the inline elements it walks."""
+    from lxml import etree
+
     count = 0
     for element in tree.iter(*_TEXT_BLOCKS):
         if (element.text and not element.text.isspace()) or any(

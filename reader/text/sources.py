@@ -21,7 +21,7 @@ from typing import Literal
 
 from reader.errors import InputError
 from reader.text.decode import decode_bytes
-from reader.text.extract_markdown import looks_like_markdown
+from reader.text.markdown_cues import looks_like_markdown
 
 __all__ = ["Document", "Kind", "is_http_url", "load_source", "safe_link", "sniff_kind"]
 

@@ -143,7 +143,7 @@ def test_help_carries_an_example() -> None:
 def test_an_unexpected_bug_is_still_one_line(monkeypatch: pytest.MonkeyPatch, seed_html: Path) -> None:
     import reader.text
 
-    def broken(source: object) -> None:
+    def broken(source: object, **options: object) -> None:
         raise RuntimeError("something nobody planned for")
 
     monkeypatch.setattr(reader.text, "extract", broken)  # `reader script` takes it from the door when it runs
