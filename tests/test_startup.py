@@ -158,7 +158,7 @@ def test_a_voice_digest_is_hashed_once_per_path_size_and_mtime(tmp_path, monkeyp
 
 def test_speaking_an_article_already_cached_loads_no_engine(tmp_path):
     """The default voice (Piper where installed) renders a new article in worker processes; an article
-    already cached is found from its plan, and this process never imports the engine."""
+    already cached is found from its plan, and this process never imports the engine or numpy."""
     source = tmp_path / "note.txt"
     source.write_text("A short note\n\nThe harbour ferry leaves at nine every morning.\n", encoding="utf-8")
     env = {"READER_CACHE_DIR": str(tmp_path / "audio"), "READER_WORKERS": "1"}
@@ -166,4 +166,6 @@ def test_speaking_an_article_already_cached_loads_no_engine(tmp_path):
     assert "reader.render.running" in first
     again = loaded_by(run_cli("speak", str(source)), tmp_path, **env)
     assert tops(again) & (ENGINES | {"flask", "tqdm", "web"}) == set()
+    # nor numpy and LAME (only a worker encodes), nor the page parser (the extract cache has the article)
+    assert tops(again) & {"numpy", "lameenc", "trafilatura", "lxml"} == set()
     assert list((tmp_path / "audio" / "articles").iterdir())  # it did render, once

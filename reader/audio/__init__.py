@@ -39,9 +39,9 @@ __getattr__, __dir__ = lazy_door(
         "reader.audio.assembly": ("assemble", "tags_of"),
         "reader.audio.captions": ("manifest_to_vtt",),
         "reader.audio.chapters": ("chapters_from_manifest", "chapters_json", "ffmetadata"),
-        "reader.audio.encoding": ("EncodedChunk", "encode_chunk", "frames_for_ms", "silence_frames"),
+        "reader.audio.encoding": ("encode_chunk", "silence_frames"),
         "reader.audio.ffmpeg": ("AudioSettings", "decode_to_pcm"),
-        "reader.audio.mp3": ("chunk_frames", "iter_frames"),
+        "reader.audio.mp3": ("EncodedChunk", "chunk_frames", "frames_for_ms", "iter_frames"),
         "reader.audio.tags": ("Tags", "ffmpeg_tags", "write_id3", "write_vorbis_comments"),
         "reader.audio.transcode": (
             "FORMATS",

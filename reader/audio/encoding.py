@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 
 import lameenc
@@ -19,26 +18,12 @@ import numpy as np
 from reader.audio.ffmpeg import AudioSettings
 from reader.audio.filters import rational_ratio, resample_poly
 from reader.audio.loudness import integrated_loudness
-from reader.audio.mp3 import count_frames
+from reader.audio.mp3 import EncodedChunk, count_frames
 from reader.errors import AudioError
 
 __all__ = ["EncodedChunk", "encode_chunk", "encode_pcm", "measure_loudness", "silence_frames", "trim_silence"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class EncodedChunk:
-    """A chunk in the house format: MP3 frames plus the numbers its timing needs."""
-
-    mp3: bytes
-    frames: int  # MP3 frames; the chunk lasts frames * samples_per_frame samples when joined
-    samples: int  # PCM samples encoded (speech plus pads), at the house sample rate
-    sample_rate: int
-
-    @property
-    def duration(self) -> float:
-        return self.samples / self.sample_rate
 
 
 def to_float(samples: np.ndarray) -> np.ndarray:
@@ -161,8 +146,3 @@ def silence_frames(count: int, settings: AudioSettings) -> bytes:
         chunks.append(data[: offsets[take]])
         count -= take
     return b"".join(chunks)
-
-
-def frames_for_ms(milliseconds: float, settings: AudioSettings) -> int:
-    """The whole number of frames closest to a duration."""
-    return max(0, round(milliseconds / 1000 / settings.frame_seconds))

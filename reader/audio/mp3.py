@@ -11,10 +11,23 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.errors import AudioError
 
-__all__ = ["DECODER_DELAY", "ENCODER_DELAY", "FrameHeader", "count_frames", "info_frame", "iter_frames"]
+if TYPE_CHECKING:
+    from reader.audio.ffmpeg import AudioSettings
+
+__all__ = [
+    "DECODER_DELAY",
+    "ENCODER_DELAY",
+    "EncodedChunk",
+    "FrameHeader",
+    "count_frames",
+    "frames_for_ms",
+    "info_frame",
+    "iter_frames",
+]
 
 ENCODER_DELAY = 576  # LAME's encoder delay in samples, as recorded in its tag
 DECODER_DELAY = 529  # the MP3 decoder's own delay, which decoders add to the tag's value
@@ -24,6 +37,28 @@ _BITRATES = {
     2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),  # MPEG-2/2.5 Layer III
 }
 _SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+@dataclass(frozen=True)
+class EncodedChunk:
+    """A chunk in the house format: MP3 frames plus the numbers its timing needs.
+
+    Here, not beside the encoder, so that a render that finds every chunk cached (and the worker
+    plumbing that only passes chunks on) does not load numpy and LAME."""
+
+    mp3: bytes
+    frames: int  # MP3 frames; the chunk lasts frames * samples_per_frame samples when joined
+    samples: int  # PCM samples encoded (speech plus pads), at the house sample rate
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate
+
+
+def frames_for_ms(milliseconds: float, settings: AudioSettings) -> int:
+    """The whole number of frames closest to a duration."""
+    return max(0, round(milliseconds / 1000 / settings.frame_seconds))
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from reader.backends.base import Audio, SpeechOptions, Voice
 from reader.backends.piper_voices import (
     PATHS_ENV,
@@ -263,6 +261,7 @@ class PiperBackend:
             self.synthesize("Ready.", options)
 
     def synthesize(self, text: str, options: SpeechOptions) -> Audio:
+        import numpy as np  # with the engine, in the worker: a process that only plans never loads it
         from piper import SynthesisConfig
 
         voice, _ = self.voice_file(options.voice, options.lang)

@@ -24,14 +24,15 @@ import difflib
 import itertools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from reader.backends.base import Audio, SpeechOptions
 from reader.backends.piper_backend import PiperBackend
 from reader.backends.word_times import WordTimes, from_char_times, word_identity, word_spans
 from reader.errors import BackendError
+
+if TYPE_CHECKING:  # numpy loads in the worker that synthesizes, not in a process that only plans (a cached article)
+    import numpy as np
 
 __all__ = ["PiperWords", "word_starts_from_phonemes"]
 
@@ -83,6 +84,7 @@ class PiperWords(PiperBackend):
 
     def synthesize_with_times(self, text: str, options: SpeechOptions) -> tuple[Audio, WordTimes]:
         """The chunk's audio, exactly as ``synthesize`` makes it, and when each of its words starts."""
+        import numpy as np
         from piper import SynthesisConfig
 
         voice, _ = self.voice_file(options.voice, options.lang)

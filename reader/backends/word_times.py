@@ -20,8 +20,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from reader.audio import AudioSettings
 from reader.backends.base import Audio
 from reader.errors import BackendError
@@ -91,6 +89,8 @@ def from_char_times(text: str, marks: Iterable[tuple[int, float]]) -> WordTimes:
     at all for a lone dash); a word with no mark gets a time interpolated by characters between its
     neighbours, so every word has a time and the times stay in order.
     """
+    import numpy as np  # the worker that synthesizes has it loaded; a process that only plans does not
+
     spans = word_spans(text)
     found: list[float | None] = [None] * len(spans)
     for offset, seconds in sorted(marks, key=lambda mark: mark[1]):
@@ -116,6 +116,8 @@ def leading_shift(audio: Audio, settings: AudioSettings) -> float:
     ``trim_pad_ms``. Measured here at the engine's own rate: the encoder measures after resampling, which
     moves the first loud sample by well under a millisecond.
     """
+    import numpy as np  # the worker that synthesizes has it loaded; a process that only plans does not
+
     samples = audio.samples
     signal = samples.astype(np.float64) / 32768.0 if samples.dtype.kind != "f" else samples.astype(np.float64)
     loud = np.flatnonzero(np.abs(signal) > 10 ** (settings.silence_db / 20))
@@ -125,6 +127,8 @@ def leading_shift(audio: Audio, settings: AudioSettings) -> float:
 
 def in_chunk(times: WordTimes, audio: Audio, settings: AudioSettings) -> WordTimes:
     """``times`` (relative to the engine's ``audio``) moved onto the encoded chunk the player plays."""
+    import numpy as np  # the worker that synthesizes has it loaded; a process that only plans does not
+
     signal = np.abs(audio.samples.astype(np.float64))
     threshold = 10 ** (settings.silence_db / 20) * (32768.0 if audio.samples.dtype.kind != "f" else 1.0)
     loud = np.flatnonzero(signal > threshold)

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from reader.audio import AudioSettings, EncodedChunk, chunk_frames, encode_chunk
+from reader.audio import AudioSettings, EncodedChunk, chunk_frames
 from reader.backends import Backend, SpeechOptions, synthesize_timed
 from reader.store import ChunkInfo
 
@@ -30,6 +30,8 @@ def render_chunk(backend: Backend, text: str, options: SpeechOptions, settings: 
     """Synthesize and encode ``text``; with its word times when ``backend`` gives them."""
     audio, times = synthesize_timed(backend, text, options, settings)
     words = json.dumps(times, ensure_ascii=False, separators=(",", ":")).encode() if times is not None else None
+    from reader.audio import encode_chunk  # numpy and LAME: only where a chunk is rendered (a worker)
+
     encoded = encode_chunk(audio.samples, audio.sample_rate, settings)
     return TimedChunk(encoded.mp3, encoded.frames, encoded.samples, encoded.sample_rate, words)
 
