@@ -116,9 +116,12 @@ class _Live:
     """The live representation of an article being rendered: its frames joined in order, as they land."""
 
     def __init__(self, library: Library, article_id: str, wait_seconds: float) -> None:
+        from reader.render import listening
+
         self.library = library
         self.article_id = article_id
         self.wait_seconds = wait_seconds
+        self.listener = listening(article_id)  # its playhead: render pools serve this listener's next chunks first
         self.parts: list[bytes] = []  # one per manifest entry: its pause's silence, then its chunk's frames
         self.total = -1  # entries the finished article has; -1 until known
         self.status = "rendering"
@@ -140,6 +143,7 @@ class _Live:
         deadline = time.monotonic() + self.wait_seconds
         while True:
             self._advance()
+            self.listener.at(len(self.parts))  # bytes are sent in order: the first missing chunk is the next needed
             if self.available >= needed or self.complete:
                 return True
             if self.status == "failed" or time.monotonic() > deadline:
@@ -151,6 +155,7 @@ class _Live:
         position = 0
         index = 0
         while end is None or position <= end:
+            self.listener.at(index)
             if index >= len(self.parts):
                 if self.complete:
                     return
@@ -206,6 +211,16 @@ def _live_response(library: Library, article_id: str) -> Response:
 def _live_response_in_slot(library: Library, article_id: str) -> Response:
     wait_seconds = float(current_app.config["STREAM_WAIT_SECONDS"])
     live = _Live(library, article_id, wait_seconds)
+    try:
+        response = _live_stream(live)
+    except BaseException:
+        live.listener.close()
+        raise
+    response.call_on_close(live.listener.close)
+    return response
+
+
+def _live_stream(live: _Live) -> Response:
     headers = {
         "Cache-Control": "no-store",
         "Accept-Ranges": "bytes",

@@ -18,6 +18,7 @@ __all__ = [
     "get_pool",
     "head_plan",
     "legacy_article_id",
+    "listening",
     "plan",
     "queue_url",
     "render",
@@ -38,6 +39,7 @@ __getattr__, __dir__ = lazy_door(
         "reader.render.pools": ("get_pool",),
         "reader.render.queue_worker": ("run_worker",),
         "reader.render.running": ("Progress", "RenderResult", "render_plan"),
+        "reader.render.scheduling": ("listening",),
     },
     call="reader.render.blocking:render",
 )

@@ -160,7 +160,7 @@ def head_plan(article: Article, options: RenderOptions) -> Plan | None:
 
 
 def _head_start(
-    article: Article, options: RenderOptions, store: LocalStore, pool: Any, head: Plan | None = None
+    article: Article, options: RenderOptions, store: LocalStore, pool: Any, head: Plan | None = None, identity: str = ""
 ) -> dict[str, Future]:
     """Submit the first uncached chunks of the head of the article (``head_plan``) to the pool now."""
     head = head or head_plan(article, options)
@@ -172,7 +172,7 @@ def _head_start(
     for index, chunk in enumerate(head.chunks[: 1 if slow else HEAD_CHUNKS]):
         key = head.keys[index]
         if key not in futures and store.chunk_info(key) is None:
-            future = pool.submit(Job(key, chunk.text, head.backend, head.speech, options.audio, index))
+            future = pool.submit(Job(key, chunk.text, head.backend, head.speech, options.audio, index, identity))
             future.add_done_callback(functools.partial(_store_early, store, key))
             futures[key] = future
     return futures
@@ -228,7 +228,7 @@ def start_render(
         running = _jobs.get(identity)
         if running is not None and running.revision == revision(article):
             return running
-    early = _head_start(article, options, store, pool, head)
+    early = _head_start(article, options, store, pool, head, identity)
     with _jobs_lock:
         running = _jobs.get(identity)
         if running is not None and running.revision == revision(article):

@@ -221,7 +221,7 @@ class _Run:
             if future is None or future.cancelled():
                 pool = pool or self.pool or get_pool(job.backend)
                 chunk = job.chunks[index]
-                work = Job(key, chunk.text, job.backend, job.speech, job.options.audio, index)
+                work = Job(key, chunk.text, job.backend, job.speech, job.options.audio, index, job.article_id)
                 future = by_key[key] = pool.submit(work)
             indices.setdefault(future, []).append(index)
         by_key.clear()  # futures hold their chunk's MP3 bytes: keep references only where needed
@@ -283,7 +283,9 @@ class _Run:
             self.store.touch_chunk(key)
             return cached
         chunk = job.chunks[index]
-        future = get_pool(name).submit(Job(key, chunk.text, name, job.fallback_speech, job.options.audio, index))
+        future = get_pool(name).submit(
+            Job(key, chunk.text, name, job.fallback_speech, job.options.audio, index, job.article_id)
+        )
         self.fallbacks[future] = error
         return future
 

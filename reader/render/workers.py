@@ -3,7 +3,8 @@
 Speech engines are isolated in worker processes (``reader.render.synth_worker``):
 pyttsx3's run loop is not re-entrant and can hang, and a crash in an engine
 must not take the web server or the CLI with it. Jobs run in submission order
-(so the first chunk of an article is ready first). A worker that exceeds the
+(so the first chunk of an article is ready first), except that the chunks
+listeners are about to hear go first (``reader.render.scheduling``). A worker that exceeds the
 per-call timeout or dies is killed and replaced, and its job retried; after
 ``retries`` failures the job fails with a ``BackendError`` naming the chunk,
 the backend and the cause. The pool is thread-safe: several renders may
@@ -16,7 +17,6 @@ chunk starts one engine, not one per core (a Piper worker costs seconds of CPU t
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
 import logging
@@ -35,6 +35,7 @@ from reader.audio import AudioSettings, EncodedChunk
 from reader.backends import SpeechOptions, get_backend
 from reader.errors import BackendError, ReaderError
 from reader.render.chunk_render import render_chunk
+from reader.render.scheduling import PLAYHEADS, ChunkQueue, playhead_first
 
 __all__ = ["InlinePool", "Job", "WorkerPool"]
 
@@ -50,7 +51,8 @@ class Job:
     backend: str
     options: SpeechOptions
     settings: AudioSettings
-    index: int = 0  # chunk index in its article, for error messages
+    index: int = 0  # chunk index in its article, for error messages and the playhead
+    article: str = ""  # its article's id: the scheduler serves first the chunks listeners are about to hear
 
 
 def _error_for(job: Job, kind: str, message: str, cause: str | None) -> ReaderError:
@@ -125,13 +127,21 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes for one backend; ``submit`` returns a Future of the encoded chunk."""
 
-    def __init__(self, backend: str, size: int | None = None, *, timeout: float = 60.0, retries: int = 2) -> None:
+    def __init__(
+        self,
+        backend: str,
+        size: int | None = None,
+        *,
+        timeout: float = 60.0,
+        retries: int = 2,
+        queue: ChunkQueue | None = None,
+    ) -> None:
         limit = get_backend(backend).concurrency
         self.backend = backend
         self.size = max(1, min(size or os.cpu_count() or 1, limit))
         self.timeout = timeout
         self.retries = retries
-        self._queue: collections.deque[tuple[int, Job, Future[EncodedChunk], int]] = collections.deque()
+        self._queue = queue if queue is not None else ChunkQueue(PLAYHEADS if playhead_first() else None)
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._wake_r, self._wake_w = Pipe(duplex=False)
