@@ -154,7 +154,8 @@ def _publish(
         temp.replace(mp3)
     finally:
         temp.unlink(missing_ok=True)
-    atomic_write(episodes / f"{slug}.vtt", manifest_to_vtt(result.manifest))
+    # Plain cues: podcast apps' transcript readers differ, and not all of them read word timestamp tags.
+    atomic_write(episodes / f"{slug}.vtt", manifest_to_vtt(result.manifest, words=False))
     chapters = chapters_json(chapters_from_manifest(result.manifest), title=label)
     atomic_write(episodes / f"{slug}.chapters.json", chapters)
     link = http_url(job.article.url) or http_url(entry.source)  # only http(s) is ever written as a link

@@ -275,7 +275,7 @@ class LocalStore:
         """Store a chunk's word times (``<key>.words.json`` beside its audio), first writer wins as for the
         audio: whole or not at all, never overwritten. The render puts them before the audio."""
         try:
-            put_if_absent(self.chunk_path(key).with_suffix(".words.json"), data)
+            put_if_absent(self.chunk_path(key).with_suffix(".words.json"), data, sync=durable("chunk"))
         except OSError as error:
             raise storage_error("store word times", key, error, key=key) from error
 

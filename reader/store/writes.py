@@ -119,21 +119,28 @@ def make_directories(path: Path, *, sync: bool) -> None:
             sync_directory(directory.parent)
 
 
-def put_if_absent(path: Path, data: bytes) -> None:
+def put_if_absent(path: Path, data: bytes, *, sync: bool = False) -> None:
     """Publish ``data`` at ``path`` whole, unless something is there already (first writer wins); raises
-    OSError. A temp file in the same directory, then a hard link, which fails on an existing name."""
-    make_directories(path.parent, sync=False)
+    OSError. A temp file in the same directory, then a hard link, which fails on an existing name; with
+    ``sync``, the data reaches the disk before the name, and the name before this returns."""
+    make_directories(path.parent, sync=sync)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            if sync:
+                stream.flush()
+                os.fsync(stream.fileno())
         try:
             os.link(temp, path)
         except FileExistsError:
-            pass
+            return
         except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(temp, path)
+            if path.exists():
+                return
+            os.replace(temp, path)
+        if sync:
+            sync_directory(path.parent)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)

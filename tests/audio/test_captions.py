@@ -109,3 +109,79 @@ def test_ffmetadata_escapes_special_characters():
     assert "comment" not in text
     assert text.count("[CHAPTER]") == 3
     assert "START=6000" in text and "END=15500" in text
+
+
+# --- Word-level cues (issue 17): WebVTT timestamp tags from the manifest's word times -----------------
+
+TAG = re.compile(r"<(\d\d:\d\d:\d\d\.\d{3})>")
+
+
+def seconds(stamp: str) -> float:
+    hours, minutes, rest = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+
+def parse_word_cues(vtt: str) -> list[tuple[float, float, str, list[float]]]:
+    """(start, end, text without tags, tag times) of each cue, read by webvtt-py, a real WebVTT parser."""
+    import webvtt
+
+    found = []
+    for caption in webvtt.from_string(vtt).captions:
+        times = [seconds(stamp) for stamp in TAG.findall(caption.raw_text)]
+        found.append((seconds(caption.start), seconds(caption.end), TAG.sub("", caption.raw_text), times))
+    return found
+
+
+def check_word_cues(vtt: str) -> list[tuple[float, float, str, list[float]]]:
+    """Every tag strictly inside its cue and after the one before it, as the WebVTT spec requires."""
+    found = parse_word_cues(vtt)
+    for start, end, _, times in found:
+        assert all(a < b for a, b in zip([start, *times], [*times, end], strict=True)), (start, times, end)
+    return found
+
+
+WORDS = {
+    **MANIFEST,
+    "entries": [
+        {**MANIFEST["entries"][0], "words": [100, 0, 6, 900, 11, 15]},  # "Rivers", "Seas" ("-->" unread)
+        {
+            **MANIFEST["entries"][1],
+            "written": "Water  flows\n<downhill> 🚀 & far.",
+            "words": [0, 0, 5, 400, 7, 12, 700, 13, 23, 1100, 24, 26, 1500, 29, 32],
+        },
+        MANIFEST["entries"][2],  # no word times: a plain cue
+        {**MANIFEST["entries"][3], "written": "A long sentence, and more.", "words": [0, 0, 1, 300, 2, 6]},
+        {**MANIFEST["entries"][4], "written": "A long sentence, and more.", "words": [0, 2, 6, 200, 17, 20]},
+    ],
+}
+
+
+def test_word_times_become_timestamp_tags_inside_their_cues():
+    vtt = manifest_to_vtt(WORDS)
+    found = check_word_cues(vtt)
+    assert found[0][2] == "Rivers --&gt; Seas" and found[0][3] == [0.1, 0.9]
+    # Spaces squeezed, an emoji (two UTF-16 units) before "far": each tag still stands before its own word.
+    assert "Water <00:00:02.900>flows <00:00:03.200>&lt;downhill&gt; <00:00:03.600>🚀 &amp; <00:00:04.000>far." in vtt
+    assert found[1][3] == [2.9, 3.2, 3.6, 4.0]  # the first word starts with its cue: no tag of its own
+    assert found[2][3] == []
+    # A sentence in two chunks: one cue; the span read on across the cut gets one tag, "and" its own.
+    assert "A <00:00:08.300>long sentence, <00:00:12.200>and more." in vtt
+    assert found[3][3] == [8.3, 12.2]
+
+
+def test_word_tags_that_would_break_the_spec_are_left_out():
+    late = {
+        "title": "T",
+        "entries": [
+            {**entry(0, 1, "paragraph", "One two three.", 1.0, 1.0), "words": [0, 0, 3, 500, 4, 7, 500, 8, 13]}
+        ],
+    }
+    found = check_word_cues(manifest_to_vtt(late))
+    assert found[0][3] == [1.5]  # "three" at the same ms as "two": no second tag at that time
+    beyond = {
+        "title": "T",
+        "entries": [{**entry(0, 1, "paragraph", "One two.", 1.0, 1.0), "words": [0, 0, 3, 2000, 4, 7]}],
+    }
+    assert check_word_cues(manifest_to_vtt(beyond))[0][3] == []  # past the cue's end
+    wrong = {"title": "T", "entries": [{**entry(0, 1, "paragraph", "One.", 1.0, 1.0), "words": [10, 0, 40]}]}
+    assert "<" not in manifest_to_vtt(wrong).split("\n", 2)[2]  # offsets not of this sentence: no tags

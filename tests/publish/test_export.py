@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def test_mp3_is_named_from_the_title_with_a_transcript_beside_it(seed_mp3):
     assert seed_mp3.path.name == f"{SEED_TITLE}.mp3"
     assert seed_mp3.transcript == seed_mp3.path.with_suffix(".vtt")
     vtt = seed_mp3.transcript.read_text(encoding="utf-8")
-    assert vtt.startswith("WEBVTT") and "There is no betrayal there" in vtt
+    assert vtt.startswith("WEBVTT") and "There is no betrayal there" in re.sub(r"<[0-9:.]+>", "", vtt)
+    assert re.search(r" <\d\d:\d\d:\d\d\.\d{3}>\w", vtt)  # word-level cues: the default voice gives word times
     assert [p.name for p in seed_mp3.path.parent.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 

@@ -64,7 +64,8 @@ def wait_for(condition, timeout: float, what: str, poll: float = 0.05):
 def stored_chunks(bucket) -> set[str]:
     client = boto3.client("s3", endpoint_url=bucket.endpoint, region_name="us-east-1")
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket.name, Prefix="audio/chunks/")
-    return {item["Key"].rsplit("/", 1)[1][:-4] for page in pages for item in page.get("Contents", [])}
+    names = [item["Key"].rsplit("/", 1)[1] for page in pages for item in page.get("Contents", [])]
+    return {name[:-4] for name in names if name.endswith(".mp3")}  # not the word times beside them
 
 
 def start_web(processes, tmp_path: Path, name: str, **env: str) -> str:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from mutagen.mp3 import MP3
 
+from reader.article import Article, Block
 from reader.errors import CacheError, InputError
 from reader.render import RenderOptions, render
 from reader.store import LocalStore, open_store
@@ -119,3 +120,32 @@ def test_deleting_an_article_removes_its_objects(s3_bucket, tmp_path):
     assert store.delete_article(result.article_id)
     assert not [k for k in _objects(s3_bucket) if "/articles/" in k]
     assert store.read_manifest(result.article_id) is None
+
+
+def test_word_times_are_kept_in_the_bucket_beside_their_chunks(s3_bucket, tmp_path):
+    """Issue 17: another machine, with an empty local copy, gets the same words from the bucket."""
+    article = Article(
+        title="Word times in a bucket",
+        blocks=(Block("paragraph", "Northwind raised $3.5bn on 4 July 2025. Its shares rose."),),
+        url="https://news.example/s3-words",
+    )
+    writer = open_store(tmp_path / "writer")
+    result = render(article, RenderOptions(backend="pyttsx3"), store=writer)
+    objects = _objects(s3_bucket)
+    for entry in result.manifest.entries:
+        assert entry.words  # eSpeak NG says when each word starts
+        assert f"audio/chunks/{entry.key[:2]}/{entry.key[2:4]}/{entry.key}.words.json" in objects
+
+    reader = open_store(tmp_path / "reader")
+    assert [e.words for e in reader.read_manifest(result.article_id).entries] == [
+        e.words for e in result.manifest.entries
+    ]
+    key = result.manifest.entries[1].key
+    assert reader.read_words(key) == writer.read_words(key)  # fetched from the bucket, then kept locally
+    # A render on a third machine takes every chunk and its times from the bucket.
+    again = render(article, RenderOptions(backend="pyttsx3"), store=open_store(tmp_path / "third"))
+    assert again.rendered == 0
+    assert [e.words for e in again.manifest.entries] == [e.words for e in result.manifest.entries]
+    deal = again.manifest.entries[1]
+    spans = [deal.written[deal.words[i + 1] : deal.words[i + 2]] for i in range(0, len(deal.words), 3)]
+    assert "$3.5bn" in spans and "4 July 2025" in spans

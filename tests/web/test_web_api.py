@@ -221,7 +221,7 @@ def test_captions_are_webvtt_with_one_cue_per_sentence(client, seed):
     assert text.startswith("WEBVTT")
     cues = [line for line in text.splitlines() if "-->" in line]
     assert len(cues) == len(seed["sentences"])
-    assert seed["sentences"][3]["written"] in text
+    assert seed["sentences"][3]["written"] in re.sub(r"<[0-9:.]+>", "", text)  # word timestamp tags aside
 
 
 def test_delete_removes_the_article(client, seed):

@@ -6,9 +6,11 @@ words each, which must come back as one written span each, in JavaScript's (UTF-
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+import webvtt
 
 ARTICLE = (
     "A Deal Made in July\n\n"
@@ -74,6 +76,25 @@ def test_the_api_gives_each_sentence_its_words_with_an_amount_and_a_date_as_one_
     # The amount takes longer to say than a short word: the next span starts well after it.
     amount = texts.index("$3.5bn")
     assert spans[amount + 1][0] - spans[amount][0] > 600
+
+
+def test_captions_carry_a_timestamp_tag_before_each_timed_word_inside_its_cue(client):
+    data = _complete(client, {"text": ARTICLE, "backend": "pyttsx3"})
+    text = client.get(data["captions_url"]).get_data(as_text=True)
+    captions = webvtt.from_string(text).captions
+    assert len(captions) == len(data["sentences"])
+    stamp = re.compile(r"<(\d\d):(\d\d):(\d\d\.\d{3})>")
+    for caption, sentence in zip(captions, data["sentences"], strict=True):
+        times = [int(h) * 3600 + int(m) * 60 + float(s) for h, m, s in stamp.findall(caption.raw_text)]
+        start, end = (
+            sum(float(x) * 60**i for i, x in enumerate(reversed(t.split(":")))) for t in (caption.start, caption.end)
+        )
+        assert all(a < b for a, b in zip([start, *times], [*times, end], strict=True))
+        assert stamp.sub("", caption.raw_text) == sentence["written"].replace("&", "&amp;")
+        assert len(times) >= len(sentence["words"]) // 3 - 1  # every word but the first, at the cue's start
+    deal = next(c.raw_text for c in captions if "$3.5bn" in c.raw_text)
+    assert re.search(r" <[0-9:.]+>\$3\.5bn <[0-9:.]+>from ", deal)  # one tag for the amount's five words
+    assert re.search(r" <[0-9:.]+>4 July 2025, <[0-9:.]+>far ", deal)  # and one for the date's six
 
 
 def test_a_cached_render_gives_the_same_words(client, app, cache_dir):
