@@ -40,6 +40,8 @@ def claim_owner(path: Path, stale_after: float = STALE_AFTER) -> dict | None:
     except (OSError, ValueError):
         owner = {}
         age = 0.0 if path.exists() else stale_after + 1
+    if not isinstance(owner, dict):  # a torn or foreign file: an owner unknown, stale by its age alone
+        owner = {}
     if age > stale_after:
         return None
     if owner.get("host") == socket.gethostname() and isinstance(owner.get("pid"), int) and not pid_alive(owner["pid"]):
@@ -126,7 +128,8 @@ class Claim:
         if self._beat is not None:
             self._beat.join(timeout=2)
         try:
-            if json.loads(self.path.read_text()).get("token") == self.token:
+            held = json.loads(self.path.read_text())
+            if isinstance(held, dict) and held.get("token") == self.token:
                 os.unlink(self.path)
         except (OSError, ValueError):
             pass

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reader.errors import CacheError, InputError
-from reader.store.manifest import Manifest, Progress
+from reader.store.manifest import Manifest, Progress, stored_or_missing
 from reader.store.writes import (
     _writer_gone,
     durable,
@@ -322,11 +322,12 @@ class LocalStore:
 
     def read_manifest(self, article_id: str) -> Manifest | None:
         try:
-            return Manifest.from_json((self.article_dir(article_id) / "manifest.json").read_bytes())
+            data = (self.article_dir(article_id) / "manifest.json").read_bytes()
         except FileNotFoundError:
             return None
         except OSError as error:
             raise CacheError(f"could not read manifest of {article_id}: {error.strerror}") from error
+        return stored_or_missing(Manifest.from_json, data, f"manifest of {article_id}")
 
     def write_manifest(self, manifest: Manifest) -> None:
         kind = "progress" if manifest.status == "rendering" else "record"  # READER_FSYNC: the final one is a record
@@ -335,11 +336,12 @@ class LocalStore:
 
     def read_progress(self, article_id: str) -> Progress | None:
         try:
-            return Progress.from_json((self.article_dir(article_id) / "progress.json").read_bytes())
+            data = (self.article_dir(article_id) / "progress.json").read_bytes()
         except FileNotFoundError:
             return None
         except OSError as error:
             raise CacheError(f"could not read progress of {article_id}: {error.strerror}") from error
+        return stored_or_missing(Progress.from_json, data, f"progress of {article_id}")
 
     def write_progress(self, progress: Progress) -> None:
         kind = "progress" if progress.status == "rendering" else "record"

@@ -11,13 +11,17 @@ rendering.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from reader.errors import CacheError
 
-__all__ = ["Manifest", "ManifestEntry", "Progress", "join_words"]
+__all__ = ["Manifest", "ManifestEntry", "Progress", "join_words", "stored_or_missing"]
+
+log = logging.getLogger(__name__)
+Record = TypeVar("Record")
 
 Status = Literal["rendering", "complete", "failed"]
 MANIFEST_SCHEMA = 1
@@ -115,7 +119,7 @@ class Manifest:
                 for e in data.get("entries", ())
             )
             return cls(**values)
-        except (TypeError, AttributeError) as error:
+        except (TypeError, AttributeError, ValueError, KeyError) as error:
             raise CacheError(f"malformed manifest: {error}") from error
 
     @classmethod
@@ -189,5 +193,19 @@ class Progress:
             data = json.loads(text)
             known = {f.name for f in fields(cls)}
             return cls(**{k: v for k, v in data.items() if k in known})
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, AttributeError) as error:  # torn, truncated, not an object
             raise CacheError(f"malformed progress record: {error}") from error
+
+
+def stored_or_missing(parse: Callable[[bytes], Record], data: bytes | None, what: str) -> Record | None:
+    """A record read back from the store (``Manifest.from_json``, ``Progress.from_json``), or None when
+    there is none or it cannot be parsed whole. Writes are atomic, so a torn or truncated file is damage
+    from outside (a full disk, a copy cut short, an edit): treated as missing, like a chunk whose sidecar
+    does not match, so the next render writes it again instead of every reader failing on it."""
+    if data is None:
+        return None
+    try:
+        return parse(data)
+    except CacheError as error:
+        log.warning("%s unreadable (%s); treating it as missing", what, error)
+        return None

@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 
 from reader.errors import CacheError, InputError
 from reader.store.local import ChunkInfo, LocalStore, check_article_id, check_key
-from reader.store.manifest import Manifest, Progress
+from reader.store.manifest import Manifest, Progress, stored_or_missing
 
 __all__ = ["S3Store", "parse_s3_url"]
 
@@ -271,7 +271,7 @@ class S3Store(LocalStore):
 
     def read_manifest(self, article_id: str) -> Manifest | None:
         data = self._get_recent(self._article_object(article_id, "manifest.json"))
-        return Manifest.from_json(data) if data is not None else None
+        return stored_or_missing(Manifest.from_json, data, f"manifest of {article_id}")
 
     def write_manifest(self, manifest: Manifest) -> None:
         """Write the manifest; a complete one's audio file is uploaded first, so it never names a missing file."""
@@ -298,7 +298,7 @@ class S3Store(LocalStore):
 
     def read_progress(self, article_id: str) -> Progress | None:
         data = self._get_recent(self._article_object(article_id, "progress.json"))
-        return Progress.from_json(data) if data is not None else None
+        return stored_or_missing(Progress.from_json, data, f"progress of {article_id}")
 
     def write_progress(self, progress: Progress) -> None:
         self._put_recent(self._article_object(progress.article_id, "progress.json"), progress.to_json().encode())
