@@ -6,6 +6,8 @@ The door of this stage: what the other stages and web/ may use."""
 from reader.lazy import lazy_door
 
 __all__ = [
+    "DECODER_DELAY",
+    "ENCODER_DELAY",
     "FORMATS",
     "AudioSettings",
     "EncodedChunk",
@@ -41,7 +43,14 @@ __getattr__, __dir__ = lazy_door(
         "reader.audio.chapters": ("chapters_from_manifest", "chapters_json", "ffmetadata"),
         "reader.audio.encoding": ("encode_chunk", "silence_frames"),
         "reader.audio.ffmpeg": ("AudioSettings", "decode_to_pcm"),
-        "reader.audio.mp3": ("EncodedChunk", "chunk_frames", "frames_for_ms", "iter_frames"),
+        "reader.audio.mp3": (
+            "DECODER_DELAY",
+            "ENCODER_DELAY",
+            "EncodedChunk",
+            "chunk_frames",
+            "frames_for_ms",
+            "iter_frames",
+        ),
         "reader.audio.tags": ("Tags", "ffmpeg_tags", "write_id3", "write_vorbis_comments"),
         "reader.audio.transcode": (
             "FORMATS",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.audio import AudioSettings, frames_for_ms
+from reader.audio import DECODER_DELAY, ENCODER_DELAY, AudioSettings, frames_for_ms
 from reader.errors import BackendError, ReaderError
 from reader.render.chunk_render import store_chunk
 from reader.render.planning import Plan
@@ -78,7 +78,12 @@ class _Timeline:
         self.settings = job.options.audio
         self.position = frames_for_ms(self.settings.lead_in_ms, self.settings)
         self.entries: list[ManifestEntry] = []
-        self.words = SentenceWords(job.script.lang)
+        # Stored word times are as heard in the chunk alone, MP3 delay included; the manifest's timeline is the
+        # assembled file's, whose LAME tag has players trim that delay (measured: ffmpeg decodes a chunk's speech
+        # 50 ms earlier in the article than alone). Live streams carry no tag: sentences and words alike are
+        # then 50 ms early.
+        delay_ms = round((ENCODER_DELAY + DECODER_DELAY) * 1000 / self.settings.sample_rate)
+        self.words = SentenceWords(job.script.lang, shift_ms=-delay_ms)
         self.parts: dict[int, tuple[Chunk, ...]] = {}  # each sentence's chunks, for placing a part's words
         for chunk in job.chunks:
             self.parts[chunk.sentence] = (*self.parts.get(chunk.sentence, ()), chunk)

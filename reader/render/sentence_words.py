@@ -36,8 +36,10 @@ def utf16_offsets(text: str) -> list[int]:
 class SentenceWords:
     """Maps chunks' word times to written spans for one render, aligning each sentence once."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, *, shift_ms: int = 0) -> None:
+        """``shift_ms``: added to every stored time (kept at 0 or more), to move them onto the manifest's timeline."""
         self.lang = lang
+        self.shift_ms = shift_ms
         self._spans: dict[int, tuple[tuple[str, ...], list[tuple[int, int]]]] = {}
 
     def _aligned(self, sentence: Sentence) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
@@ -60,7 +62,7 @@ class SentenceWords:
             return None
         try:
             data = json.loads(times)
-            words, starts = tuple(data["words"]), [int(ms) for ms in data["starts_ms"]]
+            words, starts = tuple(data["words"]), [max(0, int(ms) + self.shift_ms) for ms in data["starts_ms"]]
         except (ValueError, KeyError, TypeError) as error:
             log.warning("unreadable word times for chunk %d: %s", chunk.index, error)
             return None

@@ -62,8 +62,9 @@ def test_a_render_stores_each_chunks_times_beside_it_and_the_manifest_maps_them_
     words = deal.words
     spans = [deal.written[words[i + 1] : words[i + 2]] for i in range(0, len(words), 3)]
     assert spans == ["Northwind", "raised", "$3.5bn", "on", "4 July 2025"]
-    # Each triple's time is its first spoken word's, as stored: "three" starts the amount.
-    assert words[6] == stored["starts_ms"][2]
+    # Each triple's time is its first spoken word's, as stored ("three" starts the amount), moved from the chunk
+    # played alone onto the assembled file's timeline: its LAME tag has players trim the 1,105-sample MP3 delay.
+    assert words[6] == stored["starts_ms"][2] - 50
     assert list(words[0::3]) == sorted(words[0::3]) and words[-3] < deal.duration * 1000
     # The manifest on disk keeps them; a render of the same article from the cache gives the same.
     assert store.read_manifest(result.article_id).entries == result.manifest.entries
@@ -168,3 +169,27 @@ def test_a_chunk_of_a_long_sentence_maps_its_own_words_and_a_mismatch_maps_none(
 @pytest.mark.parametrize(("text", "offsets"), [("ab", [0, 1, 2]), ("a🚀b", [0, 1, 3, 4]), ("", [0])])
 def test_utf16_offsets_count_astral_characters_twice(text, offsets):
     assert utf16_offsets(text) == offsets
+
+
+def test_word_times_are_moved_by_the_delay_players_trim_from_the_assembled_file(tmp_path):
+    """ffmpeg (as Chromium and Firefox) honours the assembled file's LAME tag: a chunk's speech sounds 50 ms
+    earlier there (after its entry's start) than in the chunk played alone; its words are moved by as much."""
+    import subprocess
+
+    import numpy as np
+
+    store = LocalStore(tmp_path)
+    result = render(ARTICLE, RenderOptions(backend="pyttsx3"), store=store)
+    rate = 22050
+
+    def onset_ms(data: bytes, start: float = 0.0) -> float:
+        argv = ["ffmpeg", "-v", "error", "-i", "-", "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"]
+        pcm = np.frombuffer(subprocess.run(argv, input=data, capture_output=True, check=True).stdout, dtype="<i2")
+        return np.flatnonzero(np.abs(pcm[round(start * rate) :]) > 300)[0] * 1000 / rate
+
+    whole = result.audio_path.read_bytes()
+    for entry in result.manifest.entries:
+        alone = onset_ms(store.read_chunk(entry.key))
+        assert alone - onset_ms(whole, entry.start) == pytest.approx(1105 * 1000 / rate, abs=2)
+        stored = json.loads(store.read_words(entry.key))["starts_ms"]
+        assert list(entry.words[0::3])[:2] == [max(0, t - 50) for t in stored[:2]]
