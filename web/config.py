@@ -77,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     "ARTWORK_MAX_BYTES": 2 * 1024 * 1024,
     # `reader serve` warms the render workers and the normalizer at start; /healthz answers 503 until then.
     "WARM_UP": True,
+    # The article page's player marks the word being spoken inside the highlighted sentence (where the
+    # backend gave word times); False: the sentence highlight only. The embed's own switch is data-words="off".
+    "WORD_HIGHLIGHT": True,
     # Listening analytics (plays, 25/50/75 %, complete per article and day; no cookies, no addresses stored):
     # counted with Redis when READER_QUEUE_URL is set, else in per-process event files under CACHE_DIR/listens.
     "ANALYTICS": True,

@@ -8,8 +8,10 @@ import time
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from web import create_app
-from web.embed import EMBED_VERSION
+from web.embed import EMBED_VERSION, without_comment_lines
 
 SAME_ORIGIN = {"Origin": "http://localhost"}  # forms must come from the server's own pages (web/limits.py)
 
@@ -98,6 +100,22 @@ def test_config_comes_from_defaults_then_env_then_test_config(cache_dir, monkeyp
     assert app.config["CORS_ORIGINS"] == ["https://news.example"]
     assert app.config["RENDER_QUEUE_LIMIT"] == 5
     assert app.config["STREAM_WAIT_SECONDS"] == 120.0
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a();\n// a note\nb();\n", "a();\nb();\n"),
+        ("/* one\n * two\n */\nc();\n", "c();\n"),
+        ("  /** doc */\n  d();\n", "  d();\n"),
+        ("/* a note */ e();\n", "/* a note */ e();\n"),  # code on the line: kept whole
+        ("/* one\n two */ f();\n", " f();\n"),  # code after a block's end: kept
+        ('g("http://x"); // why\n', 'g("http://x"); // why\n'),  # not a comment line
+        ("h(1 /* one */);\n", "h(1 /* one */);\n"),
+    ],
+)
+def test_the_embed_bundle_leaves_out_comment_lines_and_nothing_else(source, expected):
+    assert without_comment_lines(source) == expected
 
 
 def test_embed_script_is_small_versioned_and_safe_for_a_strict_csp(client):

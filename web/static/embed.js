@@ -12,7 +12,8 @@
  * nothing and the console says what to change.
  *
  * Tag attributes: data-accent (a CSS colour), data-lang (the labels' language tag), data-label-NAME
- * (any label of ArticleReaderPlayer.labels, e.g. data-label-listen="Écouter l'article").
+ * (any label of ArticleReaderPlayer.labels, e.g. data-label-listen="Écouter l'article"), data-words="off"
+ * (no word marked in the sentence shown).
  * Events on the host page, for a site's own analytics: reader:play, reader:pause,
  * reader:progress {percent}, reader:complete.
  */
@@ -117,6 +118,8 @@
       base: server,
       labels: names,
       accent: script.dataset.accent,
+      caption: true,
+      words: script.dataset.words !== "off",
       keys: section,
       onEvent: function (name, detail) {
         host.dispatchEvent(new CustomEvent("reader:" + name, { bubbles: true, composed: true, detail: detail }));

@@ -5,6 +5,7 @@
  * The app's article page mounts it by itself on section[data-reader-app]: the page works without this
  * file (a native <audio controls>); with it the controls, read-along highlighting from the sentence
  * timings, click-to-seek, speed, position remembered per article, Media Session, keyboard shortcuts.
+ * The spoken word is marked in its sentence with the CSS Custom Highlight API (docs/player.md#read-along).
  * While the article is still rendering the audio streams as chunks complete and the timings and the
  * rendered length arrive by polling the API: seeking and number keys stay within the audio that exists.
  * Listening events go to the server as beacons (no cookies, no personal data): play, 25, 50, 75, complete.
@@ -168,6 +169,7 @@
       restartButton: el("button", { type: "button", class: "p-choice secondary", "data-action": "restart" }, [labels.restart]),
       rendered: el("span", { class: "p-rendered" }),
       status: el("span", { class: "p-status", role: "status", "aria-live": "polite" }),
+      now: info.caption ? el("p", { class: "p-now", "aria-hidden": "true" }) : null,
     };
     parts.timeline = el("div", { class: "p-timeline" }, [parts.elapsed, parts.seek, parts.remaining]);
     parts.resume = el("div", { class: "p-resume", hidden: "" }, [parts.resumeButton, parts.restartButton]);
@@ -178,8 +180,9 @@
       parts.timeline,
       parts.resume,
       el("p", { class: "p-line" }, [parts.rendered, parts.status]),
+      parts.now,
       help,
-    ].forEach(function (node) { ui.appendChild(node); });
+    ].filter(Boolean).forEach(function (node) { ui.appendChild(node); });
     ui.hidden = false;
     return parts;
   }
@@ -187,14 +190,15 @@
   /**
    * options: info {id, status, duration, estimated_duration, status_url, audio_url, download_url, title,
    * artist, album, artwork, voice_name}, base (the server's origin, "" for the app), labels, readAlong
-   * (highlight .s[data-i] sentences of the document), keys (element whose keydown drives shortcuts),
+   * (highlight .s[data-i] sentences of the document), caption (show the sentence in the player),
+   * words (false: no word marked), keys (element whose keydown drives shortcuts),
    * autoplay, audio (an existing <audio> to use), onEvent(name, detail).
    */
   function create(section, options) {
     var info = options.info;
     var base = options.base || "";
     var labels = Object.assign({}, LABELS, options.labels || {});
-    var ids = { id: info.id, readAlong: !!options.readAlong, download_url: info.download_url ? base + info.download_url : null, heading: options.heading };
+    var ids = { id: info.id, readAlong: !!options.readAlong, caption: options.caption, download_url: info.download_url ? base + info.download_url : null, heading: options.heading };
     section.classList.add("player", "js");
     if (options.accent) {
       var fg = textOn(options.accent);
@@ -217,8 +221,14 @@
     var positionKey = "reader:position:" + (base ? base + ":" : "") + info.id;
     var rateKey = "reader:rate";
     var sentenceEls = {};
-    var sentences = []; // [{index, start, end}] sorted by start, only those with timings
+    var sentences = []; // [{index, start, end, written, words}] sorted by start, only those with timings
     var current = -1;
+    var follow = options.readAlong || options.caption;
+    var marked = ""; // "sentence:word" marked
+    var ticking = false;
+    // without the API (or with it off): the sentence highlight only
+    var words = options.words !== false && global.CSS && CSS.highlights ? new Highlight() : null;
+    if (words) CSS.highlights.set("reader-word", words);
     var started = false;
     var live = false;
     var pollTimer = null;
@@ -296,7 +306,7 @@
       sentences = [];
       list.forEach(function (s) {
         if (s.start === null || s.start === undefined) return;
-        sentences.push({ index: s.index, start: s.start, end: s.end });
+        sentences.push({ index: s.index, start: s.start, end: s.end, written: s.written, words: s.words });
         var node = sentenceEls[s.index];
         if (node) {
           node.dataset.start = s.start;
@@ -315,10 +325,45 @@
       return found;
     }
 
+    // s.words: [ms from s.start, begin, end (UTF-16 span of s.written)] * n
+    function wordAt(s, t) {
+      var w = s.words || [], ms = (t - s.start) * 1000 + 50, found = -1;
+      for (var i = 0; i < w.length && w[i] <= ms; i += 3) found = i;
+      return found;
+    }
+
+    function markWord(pos, t) {
+      var s = sentences[pos];
+      var i = s && words ? wordAt(s, t) : -1;
+      var key = pos + ":" + i;
+      if (key === marked) return;
+      marked = key;
+      if (!words) return;
+      words.clear();
+      var node = s && (p.now || sentenceEls[s.index]);
+      if (i < 0 || !node) return;
+      var range = document.createRange();
+      try {
+        range.setStart(node.firstChild, s.words[i + 1]);
+        range.setEnd(node.firstChild, s.words[i + 2]);
+      } catch (e) { return; } // a span past the text: no mark rather than a broken player
+      words.add(range);
+      // the caption is two lines high: the word's line to the top (a scroll moves no layout)
+      if (p.now) p.now.scrollTop += range.getBoundingClientRect().top - p.now.getBoundingClientRect().top;
+    }
+
     function highlight(t) {
-      if (!options.readAlong) return;
+      if (!follow) return;
       var pos = sentenceAt(t);
-      if (pos === current) return;
+      if (pos !== current) showSentence(pos);
+      markWord(pos, t);
+    }
+
+    function showSentence(pos) {
+      if (p.now) {
+        p.now.textContent = pos < 0 ? "" : sentences[pos].written;
+        p.now.scrollTop = 0;
+      }
       if (current >= 0 && sentences[current]) {
         var old = sentenceEls[sentences[current].index];
         if (old) old.classList.remove("current");
@@ -326,9 +371,9 @@
       current = pos;
       if (pos < 0) return;
       var node = sentenceEls[sentences[pos].index];
+      section.dataset.sentence = sentences[pos].index;
       if (!node) return;
       node.classList.add("current");
-      section.dataset.sentence = sentences[pos].index;
       if (Date.now() - userScrolledAt > 4000) {
         var box = node.getBoundingClientRect();
         var top = section.getBoundingClientRect().bottom;
@@ -337,6 +382,14 @@
           node.scrollIntoView({ block: "center", behavior: reduce ? "auto" : "smooth" });
         }
       }
+    }
+
+    // every frame while playing: timeupdate comes every ~250 ms, longer than a word at 2×
+    function tick() {
+      ticking = !audio.paused;
+      if (!ticking) return;
+      highlight(audio.currentTime);
+      requestAnimationFrame(tick);
     }
 
     function update(data) {
@@ -348,6 +401,7 @@
       if (status === "complete" && data.duration) knownDuration = data.duration;
       if (data.voice_name) info.voice_name = data.voice_name;
       if (data.sentences) setTimings(data.sentences);
+      if (p.now) highlight(audio.currentTime);
       showMeta();
       if (status === "complete" && was !== "complete" && started) announce(fill(labels.ready, { time: clock(knownDuration) }));
       if (status === "failed") announce(labels.failed + (data.error ? " " + data.error : ""));
@@ -607,6 +661,7 @@
       p.toggle.title = labels.pause + " (K)";
       if ("mediaSession" in navigator) navigator.mediaSession.playbackState = "playing";
       if (lastAnnounced === labels.pressPlay) announce("");
+      if (!ticking && follow) tick();
       beacon("play");
       emit("play");
     });
@@ -665,7 +720,7 @@
     });
 
     // Timings for a finished article come with the first API answer; sentences are clickable after it.
-    if (options.readAlong || status !== "complete") {
+    if (follow || status !== "complete") {
       fetchStatus().then(function (data) {
         update(data);
         if (data.status === "rendering" && !started) pollTimer = setTimeout(poll, 2000);
@@ -705,6 +760,7 @@
       },
       audio: section.querySelector("audio"),
       readAlong: true,
+      words: d.words !== "off",
       keys: document,
       autoplay: autoplay,
     });
