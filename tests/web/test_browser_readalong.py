@@ -330,3 +330,58 @@ def test_piper_in_the_embed_at_2x_and_the_apps_setting_off(piper_server, browser
     samples = _play_and_sample(page, SAMPLE_APP, until=4)
     assert all(s["word"] is None for s in samples) and {s["sentence"] for s in samples} >= {0, 1}, samples
     page.close()
+
+
+def _paused_at(page, t: float) -> dict:
+    page.evaluate(f"document.getElementById('player').readerPlayer.seekTo({t})")
+    return page.evaluate(SAMPLE_APP)
+
+
+def _open_paused(page, url: str) -> None:
+    page.goto(url)
+    wait(page, "document.querySelectorAll('.s.ready').length > 2")
+    page.click("#player .p-play")
+    wait(page, "!document.querySelector('#player audio').paused")
+    page.evaluate("document.querySelector('#player audio').pause()")
+
+
+def test_w_turns_word_marking_off_and_on_for_good_and_a_sentence_without_words_keeps_its_highlight(
+    espeak_server, browser
+):
+    state = _article(espeak_server)
+    sentences = _with_words(state)
+    money = next(s for s in sentences.values() if MONEY in s["written"])
+    at = money["start"] + next(ms for ms, b, e in _triples(money) if money["written"][b:e] == MONEY) / 1000 + 0.001
+    page = browser.new_page()
+    page.goto(espeak_server.url + state["page_url"])
+    page.evaluate("localStorage.clear()")
+    _open_paused(page, espeak_server.url + state["page_url"])
+    assert _paused_at(page, at)["word"][2] == MONEY
+    page.keyboard.press("w")
+    s = page.evaluate(SAMPLE_APP)
+    assert s["word"] is None and s["sentence"] == money["index"], s
+    assert page.inner_text("#player .p-status") == "Only the sentence is marked."
+    assert "W" in page.inner_text("#player .p-help")  # listed with the other keys
+    _open_paused(page, espeak_server.url + state["page_url"])  # remembered in this browser
+    assert _paused_at(page, at)["word"] is None
+    page.keyboard.press("W")
+    assert page.evaluate(SAMPLE_APP)["word"][2] == MONEY
+    assert page.evaluate("localStorage.getItem('reader:words')") is None
+
+    # A sentence the backend gave no word times (gTTS, a chunk cached before word times): its highlight only
+    def without_money_words(route) -> None:  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        body = response.json()
+        for s in body.get("sentences") or []:
+            if MONEY in s["written"]:
+                s.pop("words", None)
+        route.fulfill(response=response, json=body)
+
+    page.route(f"**/api/articles/{state['id']}", without_money_words)
+    _open_paused(page, espeak_server.url + state["page_url"])
+    s = _paused_at(page, at)
+    assert s["sentence"] == money["index"] and s["word"] is None, s
+    after = sentences[money["index"] + 1]
+    s = _paused_at(page, after["start"] + _triples(after)[1][0] / 1000 + 0.001)
+    assert s["sentence"] == after["index"] and s["word"][:2] == list(_triples(after)[1][1:]), s
+    page.close()

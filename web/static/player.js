@@ -43,6 +43,9 @@
     helpSpeed: "Slower or faster",
     helpJump: "Jump to 0%–90% of what is ready",
     helpToggle: "Show or hide this list",
+    helpWords: "Mark the word being spoken, or not",
+    wordsOn: "The word being spoken is marked.",
+    wordsOff: "Only the sentence is marked.",
     helpClick: "Click a sentence to hear it from there.",
   };
 
@@ -146,7 +149,7 @@
     var helpList = el("dl", {}, [].concat(
       helpRow(["K", "Space"], labels.helpPlay), helpRow(["J", "L"], labels.helpSkip), helpRow(["[", "]"], labels.helpSentence),
       helpRow(["<", ">"], labels.helpSpeed), helpRow(["0", "9"], labels.helpJump), helpRow(["?"], labels.helpToggle)
-    ));
+    ).concat(info.words ? helpRow(["W"], labels.helpWords) : []));
     var help = el("div", { class: "p-help", id: helpId, hidden: "" }, [el("h2", {}, [labels.help]), helpList].concat(
       info.readAlong ? [el("p", {}, [labels.helpClick])] : []
     ));
@@ -198,7 +201,12 @@
     var info = options.info;
     var base = options.base || "";
     var labels = Object.assign({}, LABELS, options.labels || {});
-    var ids = { id: info.id, readAlong: !!options.readAlong, caption: options.caption, download_url: info.download_url ? base + info.download_url : null, heading: options.heading };
+    // without the API (or with it off): the sentence highlight only; W turns it off and on (remembered)
+    var words = options.words !== false && global.CSS && CSS.highlights ? new Highlight() : null;
+    var wordsKey = "reader:words";
+    var wordsOn = load(wordsKey) !== false;
+    if (words) CSS.highlights.set("reader-word", words);
+    var ids = { id: info.id, readAlong: !!options.readAlong, caption: options.caption, words: words, download_url: info.download_url ? base + info.download_url : null, heading: options.heading };
     section.classList.add("player", "js");
     if (options.accent) {
       var fg = textOn(options.accent);
@@ -226,9 +234,6 @@
     var follow = options.readAlong || options.caption;
     var marked = ""; // "sentence:word" marked
     var ticking = false;
-    // without the API (or with it off): the sentence highlight only
-    var words = options.words !== false && global.CSS && CSS.highlights ? new Highlight() : null;
-    if (words) CSS.highlights.set("reader-word", words);
     var started = false;
     var live = false;
     var pollTimer = null;
@@ -334,7 +339,7 @@
 
     function markWord(pos, t) {
       var s = sentences[pos];
-      var i = s && words ? wordAt(s, t) : -1;
+      var i = s && words && wordsOn ? wordAt(s, t) : -1;
       var key = pos + ":" + i;
       if (key === marked) return;
       marked = key;
@@ -696,7 +701,7 @@
       var target = event.composedPath ? event.composedPath()[0] : event.target;
       var tag = target.tagName;
       if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable) {
-        if (!(target === p.seek && "kKjJlL[]<>,.?".indexOf(event.key) >= 0)) return;
+        if (!(target === p.seek && "kKjJlLwW[]<>,.?".indexOf(event.key) >= 0)) return;
       }
       var key = event.key;
       if (key === "PageUp" || key === "PageDown") userScrolledAt = Date.now();
@@ -711,6 +716,13 @@
         case "<": case ",": stepRate(-1); break;
         case ">": case ".": stepRate(1); break;
         case "?": toggleHelp(); break;
+        case "w": case "W":
+          if (!words) { handled = false; break; }
+          wordsOn = !wordsOn;
+          store(wordsKey, wordsOn ? null : false);
+          highlight(audio.currentTime);
+          announce(wordsOn ? labels.wordsOn : labels.wordsOff);
+          break;
         case "Escape": if (!p.help.hidden) { toggleHelp(false); p.helpButton.focus(); } else handled = false; break;
         default:
           if (/^[0-9]$/.test(key) && started) jumpTo(parseInt(key, 10));
