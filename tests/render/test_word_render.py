@@ -36,10 +36,16 @@ def test_the_engines_that_say_when_words_start_are_the_ones_registered():
 
 
 def test_an_install_whose_entry_points_name_the_plain_classes_still_gets_the_timed_ones():
+    import tomllib
+    from pathlib import Path
+
     from reader.backends import _TIMED, _load_spec
 
     for plain, timed in _TIMED.items():
         assert issubclass(_load_spec(timed), _load_spec(plain))
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = project["project"]["entry-points"]["reader.backends"]
+    assert {declared[name] for name in ("pyttsx3", "espeak", "piper")} == set(_TIMED.values())
 
 
 def test_the_chunk_key_names_the_word_times_so_chunks_cached_before_them_render_again():
