@@ -67,6 +67,9 @@ SAMPLE_EMBED = """(() => {
     sentenceText: now.textContent,
     word: r ? [r.startOffset, r.endOffset, r.toString()] : null,
     inside: r ? now.contains(r.startContainer) && now.contains(r.endContainer) : null,
+    visible: r ? (b => { const c = now.getBoundingClientRect();
+      return b.top >= c.top - 1 && b.bottom <= c.bottom + 1; })(r.getBoundingClientRect()) : null,
+    lines: Math.round(now.scrollHeight / parseFloat(getComputedStyle(now).lineHeight)),
     boxes: [...document.querySelectorAll('#story, #story p, [data-reader-player]'), now].map(n => {
       const b = n.getBoundingClientRect(); return [b.x, b.y + scrollY, b.width, b.height]; })};
 })()""".replace("ROOT", SHADOW)
@@ -267,6 +270,8 @@ def test_the_embed_shows_the_sentence_and_marks_its_words_on_another_site(espeak
     # published first, as a CMS would: the embed finds it by its URL
     state = rendered(espeak_server.url, api(espeak_server.url + "/api/articles", {"url": url})["id"])
     page = browser.new_page()
+    if rate == 2:  # a phone: the long sentence takes more lines than the caption's two
+        page.set_viewport_size({"width": 320, "height": 640})
     sentences = _with_words(state)
     page.goto(url)
     page.evaluate(f"localStorage.clear(); localStorage.setItem('reader:rate', '{rate}')")
@@ -280,6 +285,10 @@ def test_the_embed_shows_the_sentence_and_marks_its_words_on_another_site(espeak
     marked = _check_following(samples, sentences, rate)
     _money_words_marked(marked, sentences)
     _check_still(samples, page)
+    # the marked word is always in sight in the two-line caption, even in a sentence of more lines
+    assert all(s["visible"] for s in samples if s["word"]), [s for s in samples if s["word"] and not s["visible"]]
+    if rate == 2:
+        assert max(s["lines"] for s in samples) >= 3, samples
     # the word is painted: the highlight's colour (the player's accent) is on the word, inside the shadow root
     style = f"getComputedStyle({SHADOW}.querySelector('.p-now'), '::highlight(reader-word)')"
     colour = page.evaluate(style + ".backgroundColor")
