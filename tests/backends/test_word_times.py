@@ -107,7 +107,7 @@ def test_pyttsx3_word_times_come_from_espeak_ng_events_of_the_same_utterance():
     assert later.words == ("Short", "one.") and later.starts[-1] < again.duration  # marks reset per chunk
 
 
-def test_piper_word_times_from_the_fixed_noise_model_patched_in_memory():
+def test_piper_word_times_from_the_fixed_noise_model_patched_once_and_cached():
     from reader.backends.piper_backend import PiperBackend
     from reader.backends.piper_voices import installed_voices
     from reader.backends.piper_words import PiperWords
@@ -119,6 +119,24 @@ def test_piper_word_times_from_the_fixed_noise_model_patched_in_memory():
     plain = PiperBackend().synthesize(SENTENCE, SpeechOptions())
     assert np.array_equal(plain.samples, audio.samples)  # the same audio as every rendered chunk
     check_against_the_audio(audio, times, SENTENCE)
+
+
+def test_the_patched_piper_model_is_made_once_beside_the_fixed_noise_copy_and_a_bad_one_is_named(tmp_path):
+    from reader.backends.piper_voices import cache_dir
+    from reader.backends.piper_words import PiperWords, aligned_model
+    from reader.errors import BackendError
+
+    PiperWords().warm_up()
+    (patched,) = cache_dir().glob("*-alignments-v1.onnx")
+    fixed = patched.with_name(patched.name.removesuffix("-alignments-v1.onnx") + ".onnx")
+    assert fixed.is_file()  # the fixed-noise copy it was made from, in the cache (the bundled file is untouched)
+    stamp = patched.stat().st_mtime_ns
+    assert aligned_model(fixed) == patched and patched.stat().st_mtime_ns == stamp  # not made again
+    bad = tmp_path / "not-a-model.onnx"
+    bad.write_bytes(b"not an ONNX model")
+    with pytest.raises(BackendError, match=r"could not patch not-a-model\.onnx"):
+        aligned_model(bad)
+    assert not list(tmp_path.glob(".tmp-*"))
 
 
 def test_espeak_backend_word_times():
