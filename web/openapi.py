@@ -339,6 +339,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "url": {"type": ["string", "null"]},
                         "image": {"type": ["string", "null"]},
                         "lang": {"type": "string"},
+                        "voice_name": {
+                            "type": ["string", "null"],
+                            "description": 'The voice\'s readable name ("Joe (American English, neural)"), as in '
+                            "/api/voices; null when no installed engine knows the voice it was rendered with",
+                        },
                         "audio_url": {"type": "string"},
                         "captions_url": {"type": "string"},
                         "sentences": {"type": "array", "items": {"$ref": "#/components/schemas/Sentence"}},

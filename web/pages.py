@@ -14,7 +14,6 @@ from web.library import get_library, valid_id
 from web.limits import guard_form_write, guard_write, is_open, same_origin_form
 from web.listing import MAX_QUERY_CHARS, library_rows
 from web.views import clock, page_blocks, to_json
-from web.voicemenu import article_voice
 
 bp = Blueprint("pages", __name__)
 
@@ -142,7 +141,6 @@ def article(article_id: str) -> str:
     view = to_json(state, sentences=False)
     view["estimated_duration"] = state.estimated_duration
     view["original_url"] = state.url if is_http_url(state.url) else None  # never a javascript: link
-    view["voice_name"] = article_voice(state.options, state.lang)
     # never the publisher's image URL: the player must not call a third-party host (web/artwork.py)
     has_artwork = get_library().artwork.available(state.id, state.image)
     view["artwork_url"] = url_for("pages.artwork", article_id=state.id) if has_artwork else None

@@ -7,12 +7,15 @@ render it, so the two never disagree.
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
 
 from reader.audio import manifest_to_vtt
+from web.voicemenu import article_voice
 
 WORDS_PER_SECOND = 3.0  # eSpeak NG's default speed as measured with its pauses, for the estimate before rendering
 
@@ -69,6 +72,20 @@ def urls(state: ArticleState) -> dict[str, str]:
     }
 
 
+def voice_name(options: dict[str, Any], lang: str) -> str | None:
+    """``article_voice``, remembered for a minute per (backend, voice, language): listing the engines'
+    voices costs ~3 ms, and ``GET /api/articles`` names every article's voice."""
+    backend, voice = options.get("backend"), options.get("voice")
+    if not (backend is None or isinstance(backend, str)) or not (voice is None or isinstance(voice, str)):
+        return None
+    return _voice_name(backend, voice, lang, int(time.monotonic() // 60))
+
+
+@functools.lru_cache(maxsize=256)
+def _voice_name(backend: str | None, voice: str | None, lang: str, _minute: int) -> str | None:
+    return article_voice({"backend": backend, "voice": voice}, lang)
+
+
 def to_json(state: ArticleState, *, sentences: bool = True) -> dict[str, Any]:
     """The API's representation of an article (``GET /api/articles/<id>``)."""
     data: dict[str, Any] = {
@@ -87,6 +104,7 @@ def to_json(state: ArticleState, *, sentences: bool = True) -> dict[str, Any]:
         "image": state.image,
         "lang": state.lang,
         "options": state.options,
+        "voice_name": voice_name(state.options, state.lang),  # the embed's "Joe (American English, neural)"
         **urls(state),
     }
     if sentences:

@@ -108,3 +108,23 @@ def test_groups_leave_out_languages_without_voices():
     assert [g["label"] for g in groups] == ["English", OTHER_LANGUAGES]
     assert [v["id"] for v in groups[0]["voices"]] == ["b", "a"]
     assert voice_groups(entries[:2], ["en"]) == [{"label": "English", "voices": [entries[1], entries[0]]}]
+
+
+@pytest.mark.parametrize(
+    ("options", "name"),
+    [
+        ({"backend": "pyttsx3", "voice": "en-gb"}, "English (Great Britain, eSpeak)"),
+        ({"backend": "pyttsx3", "voice": "no-such-voice"}, None),
+        pytest.param({}, "Joe (American English, neural)", marks=pytest.mark.skipif(not PIPER, reason="no Piper")),
+    ],
+)
+def test_the_api_names_an_article_s_voice_for_the_embed(client, cache_dir, options, name):
+    """The embed shows "voice · length" from ``GET /api/articles/<id>``: ``voice_name`` as on the page."""
+    from reader.store import Manifest, open_store
+
+    manifest = Manifest("voiced-article", "0123abcd", "complete", "A voiced article", lang="en", options=options)
+    open_store(cache_dir).write_manifest(manifest)
+    data = client.get("/api/articles/voiced-article").get_json()
+    assert "voice_name" in data and data["voice_name"] == name
+    spec = client.get("/api/openapi.json").get_json()
+    assert "voice_name" in spec["components"]["schemas"]["Article"]["properties"]
