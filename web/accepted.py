@@ -7,29 +7,33 @@ rendered, and refresh knows which URL was fetched (the canonical URL the page
 names may differ). A long article is accepted with a *partial* record (the
 script of its first blocks, whose first chunks are already synthesizing) and
 the whole script replaces it when the render's thread has planned the rest,
-before the render writes any manifest; readers wait for that (``whole_record``).
+before the render writes any manifest; readers wait for that (``whole_record``). Where the
+records are kept (a file beside the manifest, or Redis shared by every server): web/records.py.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reader.render import Plan
-from reader.store import atomic_write
+from web.records import RecordStore
 from web.views import ArticleState, SentenceTiming
 
-RECORD_FILE = "web-script.json"
 STALLED_SECONDS = 120.0  # an accepted article whose render wrote nothing for this long has failed
 STALLED_MESSAGE = "the render stopped; post the article again to resume it"
 WHOLE_WAIT_SECONDS = 10.0  # how long a reader waits for a partial record to get the whole script
 
 
 def write_record(
-    directory: Path, job: Plan, source_url: str | None, *, revision: str | None = None, partial: bool = False
+    records: RecordStore,
+    article_id: str,
+    job: Plan,
+    source_url: str | None,
+    *,
+    revision: str | None = None,
+    partial: bool = False,
 ) -> None:
     """Write the record of ``job``; a ``partial`` one is the plan of the article's head, so it gets
     the whole article's ``revision`` and no total."""
@@ -54,23 +58,21 @@ def write_record(
         "updated": time.time(),
         "sentences": rows,
     }
-    atomic_write(directory / RECORD_FILE, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    records.write(article_id, record)
 
 
-def fail_record(directory: Path, message: str) -> None:
+def fail_record(records: RecordStore, article_id: str, message: str) -> None:
     """Mark a partial record failed: the render's thread could not plan the rest of the article."""
-    record = read_record(directory)
-    if record is None or not record.get("partial"):
-        return
-    record.update(partial=False, error=message, updated=time.time())
-    atomic_write(directory / RECORD_FILE, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    records.fail_partial(article_id, {"partial": False, "error": message, "updated": time.time()})
 
 
-def whole_record(directory: Path, planning: Callable[[], bool], wait_seconds: float = WHOLE_WAIT_SECONDS) -> Any:
+def whole_record(
+    records: RecordStore, article_id: str, planning: Callable[[], bool], wait_seconds: float = WHOLE_WAIT_SECONDS
+) -> Any:
     """The record, once it holds the whole script: a partial one is replaced a fraction of a second
     after the POST. Waits while ``planning()`` (False once this process's render of it has ended) and
     the partial record is younger than ``wait_seconds`` (a render that died leaves it partial)."""
-    record = read_record(directory)
+    record = records.read(article_id)
     while (
         record is not None
         and record.get("partial")
@@ -78,24 +80,8 @@ def whole_record(directory: Path, planning: Callable[[], bool], wait_seconds: fl
         and planning()
     ):
         time.sleep(0.01)
-        record = read_record(directory)
+        record = records.read(article_id)
     return record
-
-
-def read_record(directory: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((directory / RECORD_FILE).read_bytes())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("sentences"), list) else None
-
-
-def resubmitted(directory: Path) -> bool:
-    """Whether the record was written after the manifest: a new revision was accepted (two stats, cheap)."""
-    try:
-        return (directory / RECORD_FILE).stat().st_mtime_ns > (directory / "manifest.json").stat().st_mtime_ns
-    except OSError:
-        return False
 
 
 def accepted_state(article_id: str, record: dict[str, Any], *, waiting: bool = False) -> ArticleState:

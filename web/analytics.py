@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from reader.render import queue_url
 from web.errors import ApiError
 from web.library import get_library, valid_id
-from web.limits import RateLimiter, check_token, guard_form_write, same_origin_form, token_holder
+from web.limits import RateLimiter, check_token, guard_form_write, rate_limiter, same_origin_form, token_holder
 from web.listencounts import EVENTS, Counts, ListenStore, open_listen_store
 
 __all__ = ["EVENTS", "init_app", "stats"]
@@ -167,5 +167,5 @@ def page() -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.extensions["reader_listens"] = open_listen_store(app.config, queue_url())
-    app.extensions["reader_listen_limiter"] = RateLimiter()
+    app.extensions["reader_listen_limiter"] = rate_limiter("listens")
     app.register_blueprint(bp)

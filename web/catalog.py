@@ -18,7 +18,8 @@ from reader.audio import AudioSettings, silence_frames
 from reader.render import RenderOptions, legacy_article_id
 from reader.render import article_id as id_for
 from reader.store import LocalStore, Manifest, Progress
-from web.accepted import STALLED_MESSAGE, STALLED_SECONDS, accepted_state, resubmitted, whole_record
+from web.accepted import STALLED_MESSAGE, STALLED_SECONDS, accepted_state, whole_record
+from web.records import DirectoryRecords, RecordStore
 from web.views import ArticleState, SentenceTiming
 
 __all__ = ["MANIFEST_CACHE_SIZE", "Catalog", "options_for"]
@@ -44,12 +45,16 @@ class Catalog:
 
     ``job_for(article_id)``: the render this process started for the article (or None), asked of the
     intake, so a record still being planned here is waited for and a queued one is not called stalled.
+    ``records``: where accepted records live (web/records.py; default: beside the manifests).
     """
 
-    def __init__(self, store: Any, config: Any, job_for: Callable[[str], Any]) -> None:
+    def __init__(
+        self, store: Any, config: Any, job_for: Callable[[str], Any], records: RecordStore | None = None
+    ) -> None:
         self.store = store
         self.config = config
         self._job_for = job_for
+        self.records: RecordStore = records if records is not None else DirectoryRecords(store)
         self._manifests: dict[str, tuple[tuple[int, int, int], Manifest]] = {}
         self._states: dict[str, tuple[Manifest, ArticleState]] = {}
 
@@ -115,7 +120,7 @@ class Catalog:
         if manifest is None:
             return self.accepted(article_id)
         # a new revision accepted whose render has not written its manifest yet
-        if resubmitted(self.store.article_dir(article_id)):
+        if self.records.resubmitted(article_id, manifest):
             accepted = self.accepted(article_id)
             if accepted is not None and accepted.revision != manifest.revision:
                 return accepted
@@ -202,7 +207,7 @@ class Catalog:
             job = self._job_for(article_id)
             return job is None or not job.done()
 
-        return whole_record(self.store.article_dir(article_id), planning)
+        return whole_record(self.records, article_id, planning)
 
     def accepted(self, article_id: str) -> ArticleState | None:
         """The state of an article accepted whose render has written no manifest yet. A job this server

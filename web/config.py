@@ -21,14 +21,18 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     # Sites allowed to call the API from their pages (the embed script). Empty: same origin only.
     "CORS_ORIGINS": [],
-    # Renders running at once in this process; past it, new renders get 503 with Retry-After.
+    # Renders running at once in this process; past it, new renders get 503 with Retry-After. With
+    # READER_QUEUE_URL: renders queued or running on the queue, over every server (one limit for all).
     "RENDER_QUEUE_LIMIT": 8,
     # Write requests (POST, refresh, DELETE) per client address per minute; past it, 429. 0 turns it off.
+    # With READER_QUEUE_URL counted in Redis (a moving window), so every server shares one limit.
     "RATE_LIMIT_PER_MINUTE": 60,
     # How long an audio request waits for a chunk that is still rendering, in seconds.
     "STREAM_WAIT_SECONDS": 120.0,
     # Live streams (audio of renders in progress) at once per process; each holds a server thread until
     # its render ends, so past it 503 + Retry-After. None: the server's threads less two (0: no limit).
+    # With READER_QUEUE_URL a number counts every server's live streams in Redis (slots expire 30 s
+    # after a dead server's last heartbeat); each process still keeps its threads less two.
     "LIVE_STREAM_LIMIT": None,
     # Hand finished audio files to a front proxy: "" (serve them here), "x-accel" (nginx) or "x-sendfile";
     # or, with the S3 store, "presigned": redirect to a short-lived signed URL of the object.
@@ -83,7 +87,8 @@ DEFAULTS: dict[str, Any] = {
     # Listening analytics (plays, 25/50/75 %, complete per article and day; no cookies, no addresses stored):
     # counted with Redis when READER_QUEUE_URL is set, else in per-process event files under CACHE_DIR/listens.
     "ANALYTICS": True,
-    # Listening events one client address may send per minute (in memory); past it, 429. 0: no limit.
+    # Listening events one client address may send per minute; past it, 429. 0: no limit. In memory, or
+    # in Redis over every server with READER_QUEUE_URL.
     "LISTENS_PER_MINUTE": 30,
     # Set by `reader serve` to the address it listens on (http://127.0.0.1:8000/): the feed's fallback.
     "SERVER_URL": None,

@@ -34,6 +34,7 @@ from web.accepted import fail_record, write_record
 from web.catalog import Catalog, options_for
 from web.errors import ApiError
 from web.metrics import Metrics
+from web.sharedlimits import RenderAdmission
 
 __all__ = ["Intake", "Submission"]
 
@@ -58,6 +59,7 @@ class Intake:
         self.metrics = metrics
         self._lock = threading.Lock()
         self._jobs: dict[str, Any] = {}  # RenderJob, or QueuedRender with a queue
+        self._shared: tuple[str, RenderAdmission] | None = None  # (queue URL, its admission)
 
     def job(self, article_id: str) -> Any:
         """The render this process started for the article, finished or not, or None."""
@@ -136,11 +138,16 @@ class Intake:
                 return Submission(identity, current, False)
             if not self.config.get("RENDER_IN_PROCESS", True):
                 raise ApiError(503, "no renderer is configured for this server", retry_after=30)
-            self._check_capacity()
+            admission = self._admission()
+            if admission is None:
+                self._check_capacity(self.active_renders())
             if head is None or queue_url():
                 job = plan(article, options)
-                write_record(self.store.article_dir(job.article_id), job, source_url)
-                self._jobs[identity] = self._launch(job)
+                with admission.turn() if admission is not None else contextlib.nullcontext():
+                    if admission is not None and not admission.queued(identity, current):
+                        self._check_capacity(admission.active())  # every server's renders, on the queue
+                    write_record(self.catalog.records, job.article_id, job, source_url)
+                    self._jobs[identity] = self._launch(job)
                 chunks = str(len(job.chunks))
             else:
                 self._jobs[identity] = self._launch_head(article, options, head, identity, current, source_url)
@@ -171,8 +178,8 @@ class Intake:
     ) -> Any:
         """Write the head's script as a partial record, start its first chunks, and render in a thread
         that plans the whole article, writes its whole script, then renders (``start_render``)."""
-        directory = self.store.article_dir(identity)  # the head's own id differs for pasted text
-        write_record(directory, head, source_url, revision=current, partial=True)
+        records = self.catalog.records  # the head's own id differs for pasted text: the record is the article's
+        write_record(records, identity, head, source_url, revision=current, partial=True)
         on_progress, attach = self.metrics.watch_render(None, self.queue_depth) if self.metrics else (None, None)
         running = start_render(
             article,
@@ -180,16 +187,16 @@ class Intake:
             store=self.store,
             on_progress=on_progress,
             head=head,
-            on_plan=lambda whole: write_record(directory, whole, source_url),
+            on_plan=lambda whole: write_record(records, identity, whole, source_url),
         )
 
         def planned_or_failed(future: Any) -> None:
             error = future.exception() if not future.cancelled() else None
             if error is not None:  # the rest of the article could not be planned: say so, not "stalled"
-                fail_record(directory, str(error) if isinstance(error, ReaderError) else "the render failed")
+                fail_record(records, identity, str(error) if isinstance(error, ReaderError) else "the render failed")
 
         if running.plan is not None:  # a render of this revision already ran in this process: its script
-            write_record(directory, running.plan, source_url)
+            write_record(records, identity, running.plan, source_url)
         running.future.add_done_callback(planned_or_failed)
         if attach is not None and self.metrics is not None:
             attach(running)
@@ -200,9 +207,19 @@ class Intake:
         """Renders this process accepted that have not ended (read without the lock: a gauge)."""
         return sum(1 for job in list(self._jobs.values()) if not job.done())
 
-    def _check_capacity(self) -> None:
+    def _admission(self) -> RenderAdmission | None:
+        """With a queue URL and a RENDER_QUEUE_LIMIT, the limit counts every server's renders (queued
+        or running on the workers) under a cluster-wide turn; else this process counts its own."""
+        url = queue_url()
+        if not url or not int(self.config.get("RENDER_QUEUE_LIMIT") or 0):
+            return None
+        if self._shared is None or self._shared[0] != url:
+            self._shared = (url, RenderAdmission(url))
+        return self._shared[1]
+
+    def _check_capacity(self, active: int) -> None:
         limit = int(self.config.get("RENDER_QUEUE_LIMIT") or 0)
-        if limit and self.active_renders() >= limit:
+        if limit and active >= limit:
             if self.metrics is not None:
                 self.metrics.render_rejected()
             raise ApiError(503, "the renderer is busy; try again shortly", retry_after=10)
@@ -241,6 +258,7 @@ class Intake:
                 self._jobs.pop(article_id, None)
         for article_id in article_ids:
             self.store.delete_article(article_id)
+            self.catalog.records.delete(article_id)
 
     def _rendering(self, article_id: str, finishing_seconds: float = 10.0) -> bool:
         """Whether a render this process started for the article is still going. One whose manifest

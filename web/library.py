@@ -29,6 +29,7 @@ from web.intake import Intake, Submission
 from web.listing import same_source
 from web.metrics import Metrics
 from web.readiness import SAMPLE, WARM_UP_TIMEOUT, Readiness, flag
+from web.records import open_records
 from web.views import ArticleState
 from web.voicemenu import UI_LANGUAGE, form_voices, ordered, voice_entries, voice_groups
 
@@ -52,7 +53,8 @@ class Library:
         self.cache_dir = Path(cache_dir)
         self.config = config
         self.store: LocalStore = open_store(self.cache_dir)
-        self.catalog = Catalog(self.store, config, job_for=lambda article_id: self.intake.job(article_id))
+        records = open_records(self.store, queue_url())  # Redis with a queue: every server sees them
+        self.catalog = Catalog(self.store, config, lambda article_id: self.intake.job(article_id), records)
         self.intake = Intake(self.store, config, self.catalog, metrics)
         self._form_voices: tuple[float, list[dict[str, Any]]] | None = None
         self.readiness = Readiness()

@@ -17,9 +17,11 @@ no shared secret between several servers behind one address. A POST, DELETE or P
 ``Origin`` names another site (not this server, FEED_BASE_URL's, nor one of CORS_ORIGINS) gets
 403; a form POST must name this server in ``Origin`` or ``Referer``.
 
-The rate limit is kept in this process's memory: with several server processes each counts
-its own share, which is enough to stop one client from flooding the renderer. Behind a
-reverse proxy set TRUSTED_PROXIES so the client is the listener, not the proxy.
+Without a queue URL the rate limit is kept in this process's memory: with several server
+processes each counts its own share, which is enough to stop one client from flooding one
+machine's renderer. With READER_QUEUE_URL set it is counted in Redis (web/sharedlimits.py), so
+servers behind one address allow a client the limit once, not once each. Behind a reverse proxy
+set TRUSTED_PROXIES so the client is the listener, not the proxy.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 
+from reader.render import queue_url
 from web.errors import ApiError
+from web.sharedlimits import RedisRateLimiter
 
 __all__ = [
     "RateLimiter",
@@ -45,6 +49,7 @@ __all__ = [
     "limit_costly",
     "origin_of",
     "own_origins",
+    "rate_limiter",
     "same_origin_form",
     "token_holder",
 ]
@@ -57,14 +62,23 @@ _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class RateLimiter:
-    def __init__(self) -> None:
+    """``per_minute`` requests per client address over the last minute: in this process, or over
+    every server when ``shared`` (Redis) is given."""
+
+    def __init__(self, shared: RedisRateLimiter | None = None) -> None:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self.shared = shared
 
     def check(self, per_minute: int) -> None:
         if per_minute <= 0:
             return
         client = request.remote_addr or "unknown"
+        if self.shared is not None:
+            allowed, retry = self.shared.hit(per_minute, client)
+            if not allowed:
+                raise ApiError(429, f"too many requests: at most {per_minute} a minute", retry_after=retry)
+            return
         now = time.monotonic()
         with self._lock:
             hits = self._hits.setdefault(client, deque())
@@ -77,6 +91,13 @@ class RateLimiter:
             if len(self._hits) > 10_000:  # forget idle clients so memory stays bounded
                 for key in [k for k, v in self._hits.items() if not v or now - v[-1] > 60]:
                     del self._hits[key]
+
+
+def rate_limiter(namespace: str) -> RateLimiter:
+    """A limiter for one kind of request (``namespace``: "writes", "listens"): shared through Redis
+    when READER_QUEUE_URL is set, else this process's own."""
+    url = queue_url()
+    return RateLimiter(RedisRateLimiter(url, namespace) if url else None)
 
 
 def is_open() -> bool:
@@ -109,7 +130,9 @@ def check_token(what: str = "changes") -> None:
 
 def limit_costly() -> None:
     """The per-client rate limit (RATE_LIMIT_PER_MINUTE) shared by every costly endpoint."""
-    limiter: RateLimiter = current_app.extensions.setdefault("reader_rate_limiter", RateLimiter())
+    limiter = current_app.extensions.get("reader_rate_limiter")
+    if limiter is None:
+        limiter = current_app.extensions.setdefault("reader_rate_limiter", rate_limiter("writes"))
     limiter.check(int(current_app.config["RATE_LIMIT_PER_MINUTE"]))
 
 

@@ -27,7 +27,9 @@ from flask import current_app, request, send_file
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Response
 
+from reader.render import queue_url
 from web.errors import ApiError
+from web.sharedlimits import StreamSlots
 
 if TYPE_CHECKING:
     from web.library import Library
@@ -177,34 +179,53 @@ class _Live:
 def _live_slots() -> threading.BoundedSemaphore | None:
     """This process's slots for live streams: each holds a server thread until its render ends, so
     past LIVE_STREAM_LIMIT (default: the server's threads less two) a listener gets 503 rather than
-    every thread waiting on renders while finished audio and /healthz wait for a thread."""
+    every thread waiting on renders while finished audio and /healthz wait for a thread. With a queue
+    URL, LIVE_STREAM_LIMIT counts every server's streams instead (``_shared_slots``) and this
+    process keeps the threads-less-two floor for its own threads."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _SLOTS_LOCK:
         if "reader_live_slots" not in app.extensions:
             limit = app.config.get("LIVE_STREAM_LIMIT")
-            if limit is None:
+            if limit is None or (queue_url() and int(limit) > 0):
                 limit = max(1, int(os.environ.get("READER_SERVER_THREADS") or 8) - 2)
             app.extensions["reader_live_slots"] = threading.BoundedSemaphore(int(limit)) if int(limit) > 0 else None
         return app.extensions["reader_live_slots"]
 
 
+def _shared_slots() -> StreamSlots | None:
+    """With READER_QUEUE_URL and a LIVE_STREAM_LIMIT set, live streams counted over every server in
+    Redis (web/sharedlimits.py): a slot lives while its stream plays and expires if its server dies."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _SLOTS_LOCK:
+        if "reader_shared_live_slots" not in app.extensions:
+            limit, url = app.config.get("LIVE_STREAM_LIMIT"), queue_url()
+            shared = StreamSlots(url, int(limit)) if url and limit is not None and int(limit) > 0 else None
+            app.extensions["reader_shared_live_slots"] = shared
+        return app.extensions["reader_shared_live_slots"]
+
+
 _SLOTS_LOCK = threading.Lock()
+_BUSY = "too many listeners are waiting for audio still rendering; try again shortly"
 
 
 def _live_response(library: Library, article_id: str) -> Response:
-    slots = _live_slots()
+    slots, shared = _live_slots(), _shared_slots()
     if slots is not None and not slots.acquire(blocking=False):
-        raise ApiError(
-            503, "too many listeners are waiting for audio still rendering; try again shortly", retry_after=5
-        )
+        raise ApiError(503, _BUSY, retry_after=5)
+    releases = [slots.release] if slots is not None else []
     try:
+        if shared is not None:
+            release = shared.acquire()
+            if release is None:
+                raise ApiError(503, _BUSY, retry_after=5)
+            releases.append(release)
         response = _live_response_in_slot(library, article_id)
     except BaseException:
-        if slots is not None:
-            slots.release()
+        for release in releases:
+            release()
         raise
-    if slots is not None:
-        response.call_on_close(slots.release)
+    for release in releases:
+        response.call_on_close(release)
     return response
 
 

@@ -31,7 +31,17 @@ from reader.article import Article, Block
 from reader.errors import InputError, ReaderError
 from reader.store import LocalStore, Manifest, Progress, open_store
 
-__all__ = ["QUEUE_NAME", "QueuedRender", "enqueue", "job_id", "keys_digest", "queue_url", "render_job"]
+__all__ = [
+    "QUEUE_NAME",
+    "QueuedRender",
+    "active_renders",
+    "enqueue",
+    "job_id",
+    "keys_digest",
+    "queue_url",
+    "render_job",
+    "render_queued",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +78,26 @@ def get_queue(connection: Any) -> Any:
 def job_id(article_id: str, revision: str) -> str:
     """Deterministic: the same article content and options always make the same job."""
     return f"render-{article_id}-{revision}"
+
+
+def active_renders(connection: Any) -> int:
+    """Renders queued or running on every worker: the render-queue limit of a cluster of web servers.
+    RQ's registries drop a dead worker's job once its heartbeat expires, so it counts no ghosts."""
+    queue = get_queue(connection)
+    registries = (queue.started_job_registry, queue.deferred_job_registry, queue.scheduled_job_registry)
+    return int(queue.count) + sum(int(registry.count) for registry in registries)
+
+
+def render_queued(connection: Any, article_id: str, revision: str) -> bool:
+    """Whether the render of this revision is queued or running now (asking again adds no job)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        status = Job.fetch(job_id(article_id, revision), connection=connection).get_status()
+    except NoSuchJobError:
+        return False
+    return str(getattr(status, "value", status)) in ACTIVE
 
 
 def _article_payload(article: Article) -> dict[str, Any]:

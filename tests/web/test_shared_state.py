@@ -1,0 +1,80 @@
+"""The pieces web servers share through a real redis-server (web/records.py, web/sharedlimits.py):
+records written whole, a partial one failed only while partial, stream slots that a live server's
+heartbeat keeps and a dead one's expiry frees."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from redis import Redis
+
+from reader.store import Manifest
+from web.records import RedisRecords
+from web.sharedlimits import RedisRateLimiter, StreamSlots
+
+pytestmark = pytest.mark.net
+
+
+@pytest.fixture
+def redis(redis_url):
+    client = Redis.from_url(redis_url)
+    client.flushdb()
+    return redis_url
+
+
+def record(revision: str, *, partial: bool = False, updated: float | None = None) -> dict:
+    return {
+        "revision": revision,
+        "title": "Tides",
+        "partial": partial,
+        "updated": time.time() if updated is None else updated,
+        "sentences": [{"index": 0, "block": 0, "kind": "p", "written": "Hi.", "spoken": "Hi."}],
+    }
+
+
+def test_records_are_shared_and_resubmission_is_told_by_time(redis):
+    one, other = RedisRecords(redis), RedisRecords(redis)  # two servers
+    assert one.read("abcdef") is None
+    one.write("abcdef", record("r1", updated=100.0))
+    assert other.read("abcdef")["revision"] == "r1"
+    older = Manifest(article_id="abcdef", revision="r0", status="complete", title="Tides", updated=50.0)
+    newer = Manifest(article_id="abcdef", revision="r1", status="rendering", title="Tides", updated=150.0)
+    assert other.resubmitted("abcdef", older) and not other.resubmitted("abcdef", newer)
+    other.delete("abcdef")
+    assert one.read("abcdef") is None and not one.resubmitted("abcdef", older)
+
+
+def test_a_partial_record_is_failed_but_a_whole_one_never(redis):
+    records = RedisRecords(redis)
+    records.write("abcdef", record("r1", partial=True))
+    records.fail_partial("abcdef", {"partial": False, "error": "could not plan"})
+    assert records.read("abcdef")["error"] == "could not plan"
+    records.write("ghijkl", record("r1"))  # the whole script arrived first
+    records.fail_partial("ghijkl", {"partial": False, "error": "could not plan"})
+    assert "error" not in records.read("ghijkl")
+
+
+def test_the_rate_limit_is_one_window_for_every_limiter(redis):
+    servers = [RedisRateLimiter(redis, "writes"), RedisRateLimiter(redis, "writes")]
+    answers = [servers[i % 2].hit(3, "10.0.0.1") for i in range(5)]
+    assert [allowed for allowed, _ in answers] == [True, True, True, False, False]
+    assert 1 <= answers[-1][1] <= 61
+    assert servers[0].hit(3, "10.0.0.2")[0]  # per client
+    assert RedisRateLimiter(redis, "listens").hit(3, "10.0.0.1")[0]  # per kind of request
+
+
+def test_stream_slots_are_held_by_heartbeats_and_freed_by_release_or_expiry(redis):
+    one, other = StreamSlots(redis, 2, ttl=1.5), StreamSlots(redis, 2, ttl=1.5)
+    first, second = one.acquire(), other.acquire()
+    assert first and second and one.acquire() is None and other.acquire() is None
+    time.sleep(3.5)  # more than twice the ttl: the heartbeats keep both
+    assert other.open_streams() == 2 and other.acquire() is None
+    first()
+    third = other.acquire()
+    assert third is not None
+    one._held.clear()  # as if its server died: no heartbeat renews its slot any more
+    other._held.discard(next(iter(other._held)))  # the same for one of the other's
+    time.sleep(2.0)
+    assert one.open_streams() == 1  # the dead slot expired; the renewed one remains
+    assert one.acquire() is not None

@@ -1,0 +1,143 @@
+"""Where the accepted-article records live, so that every web server behind one address sees them.
+
+A record (web/accepted.py) is written the moment a server accepts an article, before any worker
+writes a manifest. Kept beside the manifest in the cache directory it is seen only by servers that
+share that directory: behind a load balancer with an S3 store, a POST on one server and a GET on
+another would answer 404 until the first manifest. So with a queue URL (READER_QUEUE_URL) the
+records live in Redis, which every server and worker already shares; without one, in the article's
+directory as before (one machine, or servers sharing one cache directory).
+
+Both places write a record whole or not at all: a file by atomic rename, Redis by one ``HSET`` of
+every field. Marking a partial record failed is a read-check-write: a Redis transaction (``WATCH``)
+there, so a whole record written meanwhile by another thread or server is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+from reader.store import Manifest, atomic_write
+
+__all__ = ["RECORD_FILE", "DirectoryRecords", "RecordStore", "RedisRecords", "open_records"]
+
+RECORD_FILE = "web-script.json"
+REDIS_PREFIX = "reader:record:"
+
+
+class RecordStore(Protocol):
+    def read(self, article_id: str) -> dict[str, Any] | None: ...
+
+    def write(self, article_id: str, record: dict[str, Any]) -> None: ...
+
+    def fail_partial(self, article_id: str, changes: dict[str, Any]) -> None:
+        """Apply ``changes`` to the record only while it is still partial."""
+        ...
+
+    def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
+        """Whether the record was written after the manifest: a new revision was accepted (cheap)."""
+        ...
+
+    def delete(self, article_id: str) -> None: ...
+
+
+def _parse(data: bytes | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    try:
+        record = json.loads(data)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("sentences"), list) else None
+
+
+def _encode(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+class DirectoryRecords:
+    """A file beside the manifest, in the store's directory for the article (its local copy with S3)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def _path(self, article_id: str) -> Path:
+        return Path(self.store.article_dir(article_id)) / RECORD_FILE
+
+    def read(self, article_id: str) -> dict[str, Any] | None:
+        try:
+            return _parse(self._path(article_id).read_bytes())
+        except OSError:
+            return None
+
+    def write(self, article_id: str, record: dict[str, Any]) -> None:
+        atomic_write(self._path(article_id), _encode(record))
+
+    def fail_partial(self, article_id: str, changes: dict[str, Any]) -> None:
+        record = self.read(article_id)
+        if record is not None and record.get("partial"):
+            self.write(article_id, {**record, **changes})
+
+    def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
+        """Two stats: the record's file is newer than the manifest's."""
+        path = self._path(article_id)
+        try:
+            return path.stat().st_mtime_ns > (path.parent / "manifest.json").stat().st_mtime_ns
+        except OSError:
+            return False
+
+    def delete(self, article_id: str) -> None:
+        """The store's ``delete_article`` removes the directory, the record with it."""
+
+
+class RedisRecords:
+    """One hash per article (``reader:record:<id>``): the record's JSON and the time it was written,
+    set together by one ``HSET``; ``resubmitted`` reads only the time."""
+
+    def __init__(self, url: str, prefix: str = REDIS_PREFIX) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.prefix = prefix
+
+    def _key(self, article_id: str) -> str:
+        return f"{self.prefix}{article_id}"
+
+    def read(self, article_id: str) -> dict[str, Any] | None:
+        return _parse(self.client.hget(self._key(article_id), "record"))
+
+    def write(self, article_id: str, record: dict[str, Any]) -> None:
+        fields = {"record": _encode(record), "updated": repr(float(record.get("updated") or 0))}
+        self.client.hset(self._key(article_id), mapping=fields)
+
+    def fail_partial(self, article_id: str, changes: dict[str, Any]) -> None:
+        key = self._key(article_id)
+
+        def update(pipe: Any) -> None:
+            record = _parse(pipe.hget(key, "record"))
+            if record is None or not record.get("partial"):
+                return
+            record.update(changes)
+            pipe.multi()
+            pipe.hset(key, mapping={"record": _encode(record), "updated": repr(float(record.get("updated") or 0))})
+
+        self.client.transaction(update, key)
+
+    def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
+        """The record's write time is later than the manifest's (both ``time.time()`` of the writer)."""
+        updated = self.client.hget(self._key(article_id), "updated")
+        try:
+            return updated is not None and float(updated) > float(manifest.updated)
+        except ValueError:
+            return False
+
+    def delete(self, article_id: str) -> None:
+        self.client.delete(self._key(article_id))
+
+
+def open_records(store: Any, queue_url: str | None) -> RecordStore:
+    """Redis when the servers share a queue (``queue_url``), else the article's directory."""
+    if queue_url:
+        return RedisRecords(queue_url)
+    return DirectoryRecords(store)
