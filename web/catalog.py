@@ -46,14 +46,22 @@ class Catalog:
     ``job_for(article_id)``: the render this process started for the article (or None), asked of the
     intake, so a record still being planned here is waited for and a queued one is not called stalled.
     ``records``: where accepted records live (web/records.py; default: beside the manifests).
+    ``queued(article_id, revision)``: with a job queue, whether that render is queued or running there,
+    so an article another server accepted is not called stalled while it waits for a worker.
     """
 
     def __init__(
-        self, store: Any, config: Any, job_for: Callable[[str], Any], records: RecordStore | None = None
+        self,
+        store: Any,
+        config: Any,
+        job_for: Callable[[str], Any],
+        records: RecordStore | None = None,
+        queued: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self._job_for = job_for
+        self._queued = queued
         self.records: RecordStore = records if records is not None else DirectoryRecords(store)
         self._manifests: dict[str, tuple[tuple[int, int, int], Manifest]] = {}
         self._states: dict[str, tuple[Manifest, ArticleState]] = {}
@@ -210,13 +218,17 @@ class Catalog:
         return whole_record(self.records, article_id, planning)
 
     def accepted(self, article_id: str) -> ArticleState | None:
-        """The state of an article accepted whose render has written no manifest yet. A job this server
-        handed to a busy queue may wait longer than STALLED_SECONDS: it is waiting, not stalled."""
+        """The state of an article accepted whose render has written no manifest yet. A job this server (or,
+        with a queue, any server) handed to a busy queue may wait longer than STALLED_SECONDS: it is
+        waiting, not stalled."""
         record = self.record(article_id)
         if record is None:
             return None
         job = self._job_for(article_id)
-        return accepted_state(article_id, record, waiting=job is not None and not job.done())
+        waiting = job is not None and not job.done()
+        if not waiting and self._queued is not None and time.time() - float(record.get("updated") or 0) > 1.0:
+            waiting = self._queued(article_id, str(record.get("revision")))  # accepted by another server
+        return accepted_state(article_id, record, waiting=waiting)
 
     def _read_script(self, article_id: str, revision: str) -> list[dict[str, Any]] | None:
         record = self.record(article_id)

@@ -30,6 +30,7 @@ from web.listing import same_source
 from web.metrics import Metrics
 from web.readiness import SAMPLE, WARM_UP_TIMEOUT, Readiness, flag
 from web.records import open_records
+from web.sharedlimits import RenderAdmission
 from web.views import ArticleState
 from web.voicemenu import UI_LANGUAGE, form_voices, ordered, voice_entries, voice_groups
 
@@ -53,8 +54,10 @@ class Library:
         self.cache_dir = Path(cache_dir)
         self.config = config
         self.store: LocalStore = open_store(self.cache_dir)
-        records = open_records(self.store, queue_url())  # Redis with a queue: every server sees them
-        self.catalog = Catalog(self.store, config, lambda article_id: self.intake.job(article_id), records)
+        url = queue_url()
+        records = open_records(self.store, url)  # Redis with a queue: every server sees them
+        queued = RenderAdmission(url).queued if url else None
+        self.catalog = Catalog(self.store, config, lambda article_id: self.intake.job(article_id), records, queued)
         self.intake = Intake(self.store, config, self.catalog, metrics)
         self._form_voices: tuple[float, list[dict[str, Any]]] | None = None
         self.readiness = Readiness()

@@ -107,11 +107,13 @@ def test_a_failing_render_fails_its_job_once_with_the_reason(queue_env, processe
 def test_the_web_app_queues_and_a_long_queue_is_not_taken_for_a_dead_render(
     queue_env, app, cache_dir, tmp_path, monkeypatch
 ):
-    """No worker yet: the article waits on the queue, reported as rendering however long it waits;
-    once its job is gone without a manifest, it is reported failed."""
-    import json
-
+    """No worker yet: the article waits on the queue, reported as rendering however long it waits, by
+    this server and by another that shares the queue (its record is in Redis, web/records.py); once its
+    job is gone without a manifest, both report it failed."""
     from rq.job import Job
+
+    from web import create_app
+    from web.records import RedisRecords
 
     support.fake_env(monkeypatch, tmp_path)
     client = app.test_client()
@@ -123,14 +125,18 @@ def test_the_web_app_queues_and_a_long_queue_is_not_taken_for_a_dead_render(
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(queue_env))
     assert len(queue.job_ids) == 1 and queue.job_ids[0].startswith(f"render-{article_id}-")
 
-    record_path = cache_dir / "articles" / article_id / "web-script.json"
-    record = json.loads(record_path.read_text())
+    records = RedisRecords(queue_env)
+    record = records.read(article_id)
     record["updated"] -= 3600  # accepted an hour ago, still queued
-    record_path.write_text(json.dumps(record))
-    assert client.get(f"/api/articles/{article_id}").get_json()["status"] == "rendering"
+    records.write(article_id, record)
+    other_dir = tmp_path / "other-server"
+    other = create_app({"TESTING": True, "CACHE_DIR": str(other_dir), "RATE_LIMIT_PER_MINUTE": 0}).test_client()
+    for server in (client, other):
+        assert server.get(f"/api/articles/{article_id}").get_json()["status"] == "rendering"
 
     Job.fetch(queue.job_ids[0], connection=queue.connection).cancel()
-    assert client.get(f"/api/articles/{article_id}").get_json()["status"] == "failed"
+    for server in (client, other):
+        assert server.get(f"/api/articles/{article_id}").get_json()["status"] == "failed"
 
 
 def test_reader_worker_without_a_reachable_queue_says_so_in_one_line():
