@@ -233,7 +233,7 @@
     var current = -1;
     var follow = options.readAlong || options.caption;
     var marked = ""; // "sentence:word" marked
-    var ticking = false;
+    var wordTimer = null;
     var started = false;
     var live = false;
     var pollTimer = null;
@@ -361,7 +361,7 @@
       if (!follow) return;
       var pos = sentenceAt(t);
       if (pos !== current) showSentence(pos);
-      markWord(pos, t);
+      markWord(pos, live ? t - 0.05 : t); // the live stream lacks the finished file's delay tag: 50 ms later
     }
 
     function showSentence(pos) {
@@ -389,12 +389,21 @@
       }
     }
 
-    // every frame while playing: timeupdate comes every ~250 ms, longer than a word at 2×
+    /* While words are marked, a timer for the next word's start: timeupdate comes every ~250 ms, longer
+       than a word at 2×, and a lookup every animation frame cost the browser 3× the main-thread time. */
     function tick() {
-      ticking = !audio.paused;
-      if (!ticking) return;
-      highlight(audio.currentTime);
-      requestAnimationFrame(tick);
+      clearTimeout(wordTimer);
+      if (audio.paused || !follow || !words || !wordsOn) return;
+      var t = audio.currentTime;
+      highlight(t);
+      var s = sentences[current], after = sentences[current + 1];
+      var next = after ? after.start - 0.05 : t + 1; // the mark changes at the next sentence's start…
+      var w = (s && s.words) || [];
+      for (var i = 0; i < w.length; i += 3) {
+        var at = s.start + w[i] / 1000 - (live ? 0 : 0.05); // …or at its next word's (as markWord leads)
+        if (at > t + 0.001) { next = Math.min(next, at); break; }
+      }
+      wordTimer = setTimeout(tick, Math.min(250, Math.max(5, (1000 * (next - t)) / (audio.playbackRate || 1))));
     }
 
     function update(data) {
@@ -666,7 +675,7 @@
       p.toggle.title = labels.pause + " (K)";
       if ("mediaSession" in navigator) navigator.mediaSession.playbackState = "playing";
       if (lastAnnounced === labels.pressPlay) announce("");
-      if (!ticking && follow) tick();
+      tick();
       beacon("play");
       emit("play");
     });
@@ -679,6 +688,8 @@
       emit("pause");
     });
     audio.addEventListener("ratechange", updateMediaPosition);
+    audio.addEventListener("ratechange", tick);
+    audio.addEventListener("seeked", tick);
     audio.addEventListener("ended", function () {
       if (live && status === "complete" && duration() - audio.currentTime > 2) {
         reloadFinal(audio.currentTime, true);
@@ -721,6 +732,7 @@
           wordsOn = !wordsOn;
           store(wordsKey, wordsOn ? null : false);
           highlight(audio.currentTime);
+          tick();
           announce(wordsOn ? labels.wordsOn : labels.wordsOff);
           break;
         case "Escape": if (!p.help.hidden) { toggleHelp(false); p.helpButton.focus(); } else handled = false; break;
