@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from reader.render import queue_url
 from web.errors import ApiError
 from web.library import get_library, valid_id
-from web.limits import RateLimiter, check_token, guard_form_write, rate_limiter, same_origin_form, token_holder
+from web.limits import RateLimiter, check_token, guard_form_write, is_open, rate_limiter, same_origin_form, token_holder
 from web.listencounts import EVENTS, Counts, ListenStore, open_listen_store
 
 __all__ = ["EVENTS", "init_app", "stats"]
@@ -165,7 +165,15 @@ def page() -> tuple[str, int]:
     return render_template("stats.html", stats=data, token_required=needs_token, error=error, days=days), status
 
 
+def stats_reachable() -> bool:
+    """Whether this visitor can open ``/stats``: the page asks for the token when one is configured, an
+    ``--open`` server shows it to anyone, and any other server refuses it (403). The site's navigation
+    links to it only then, so nobody is sent to a page that refuses them."""
+    return bool(current_app.config.get("API_TOKEN")) or is_open() or token_holder()
+
+
 def init_app(app: Flask) -> None:
     app.extensions["reader_listens"] = open_listen_store(app.config, queue_url())
     app.extensions["reader_listen_limiter"] = rate_limiter("listens")
     app.register_blueprint(bp)
+    app.context_processor(lambda: {"stats_reachable": stats_reachable()})

@@ -218,3 +218,20 @@ def test_event_files_sum_whole_lines_of_every_process(tmp_path):
     os.waitpid(pid, 0)
     assert len(list(Path(tmp_path).glob("*.events"))) == 4
     assert two.counts()[("article-1", "2026-12-01")]["75"] == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "linked", "status"),
+    [
+        ({"OPEN": True}, True, 200),  # anyone may read the statistics
+        ({"API_TOKEN": "s3cret"}, True, 200),  # the page asks for the token
+        ({}, False, 403),  # read-only to strangers, no token: the page refuses everyone
+    ],
+)
+def test_the_site_links_the_stats_page_only_where_it_opens(cache_dir, config, linked, status):
+    app = create_app({"TESTING": True, "CACHE_DIR": str(cache_dir), **config})
+    client = app.test_client()
+    library = client.get("/").get_data(as_text=True)
+    nav = library.split('<nav aria-label="Site">', 1)[1].split("</nav>", 1)[0]
+    assert ('href="/stats"' in nav) is linked
+    assert client.get("/stats").status_code == status
