@@ -126,6 +126,7 @@ def test_transcripts_and_chapters_are_served_beside_the_audio(built):
     assert tides.link == "https://coast.example.org/science/why-the-tides-turn"
     vtt = (site / "episodes" / "why-the-tides-turn-twice-a-day.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT") and "Twice each day the sea climbs the harbour wall" in vtt
+    assert "<00:" not in vtt  # plain cues for podcast apps, without the word timestamp tags captions.vtt has
     chapters = json.loads((site / "episodes" / "why-the-tides-turn-twice-a-day.chapters.json").read_text())
     assert [c["title"] for c in chapters["chapters"]] == [
         "Why the Tides Turn Twice a Day",
