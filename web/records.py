@@ -4,12 +4,14 @@ A record (web/accepted.py) is written the moment a server accepts an article, be
 writes a manifest. Kept beside the manifest in the cache directory it is seen only by servers that
 share that directory: behind a load balancer with an S3 store, a POST on one server and a GET on
 another would answer 404 until the first manifest. So with a queue URL (READER_QUEUE_URL) the
-records live in Redis, which every server and worker already shares; without one, in the article's
+records live in Redis, which every server and worker already shares; without one but with an S3
+store (READER_CACHE_URL), as an object beside the manifest in the bucket; else in the article's
 directory as before (one machine, or servers sharing one cache directory).
 
-Both places write a record whole or not at all: a file by atomic rename, Redis by one ``HSET`` of
-every field. Marking a partial record failed is a read-check-write: a Redis transaction (``WATCH``)
-there, so a whole record written meanwhile by another thread or server is never overwritten.
+Every place writes a record whole or not at all: a file by atomic rename, Redis by one ``HSET`` of
+every field, S3 by one PUT. Marking a partial record failed is a read-check-write: a Redis
+transaction (``WATCH``), or a PUT with ``If-Match`` the ETag read, so a whole record written meanwhile
+by another thread or server is never overwritten.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import json
 from pathlib import Path
 from typing import Any, Protocol
 
+from reader.errors import CacheError
 from reader.store import Manifest, atomic_write
 
-__all__ = ["RECORD_FILE", "DirectoryRecords", "RecordStore", "RedisRecords", "open_records"]
+__all__ = ["RECORD_FILE", "DirectoryRecords", "RecordStore", "RedisRecords", "S3Records", "open_records"]
 
 RECORD_FILE = "web-script.json"
 REDIS_PREFIX = "reader:record:"
@@ -136,8 +139,79 @@ class RedisRecords:
         self.client.delete(self._key(article_id))
 
 
+class S3Records:
+    """An object beside the manifest in the S3 store's bucket (``articles/<id>/web-script.json``), its
+    write time in the object's metadata so ``resubmitted`` is one HEAD. ``delete_article`` removes it
+    with the rest of the article's objects."""
+
+    def __init__(self, store: Any) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        self.store = store
+        self._errors = (BotoCoreError, ClientError)
+
+    def _key(self, article_id: str) -> str:
+        return str(self.store.object_key("articles", article_id, RECORD_FILE))
+
+    def _get(self, article_id: str) -> tuple[bytes, str] | None:
+        try:
+            response = self.store.client.get_object(Bucket=self.store.bucket, Key=self._key(article_id))
+        except self._errors as error:
+            if _s3_code(error) in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise CacheError(f"could not read the record of {article_id} from the bucket: {error}") from error
+        return response["Body"].read(), str(response.get("ETag") or "")
+
+    def read(self, article_id: str) -> dict[str, Any] | None:
+        found = self._get(article_id)
+        return _parse(found[0]) if found else None
+
+    def write(self, article_id: str, record: dict[str, Any], **condition: str) -> None:
+        self.store.client.put_object(
+            Bucket=self.store.bucket,
+            Key=self._key(article_id),
+            Body=_encode(record),
+            ContentType="application/json",
+            Metadata={"updated": repr(float(record.get("updated") or 0))},
+            **condition,
+        )
+
+    def fail_partial(self, article_id: str, changes: dict[str, Any]) -> None:
+        for _ in range(5):  # another writer between our read and write: read again
+            found = self._get(article_id)
+            record = _parse(found[0]) if found else None
+            if found is None or record is None or not record.get("partial"):
+                return
+            try:
+                self.write(article_id, {**record, **changes}, IfMatch=found[1])
+                return
+            except self._errors as error:
+                if _s3_code(error) not in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                    raise
+
+    def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
+        try:
+            head = self.store.client.head_object(Bucket=self.store.bucket, Key=self._key(article_id))
+            return float((head.get("Metadata") or {}).get("updated") or 0) > float(manifest.updated)
+        except self._errors:
+            return False  # no record (404), or the bucket unreachable: the manifest answers
+        except ValueError:
+            return False
+
+    def delete(self, article_id: str) -> None:
+        """The store's ``delete_article`` removes every object of the article, the record with them."""
+
+
+def _s3_code(error: Exception) -> str:
+    response = getattr(error, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
 def open_records(store: Any, queue_url: str | None) -> RecordStore:
-    """Redis when the servers share a queue (``queue_url``), else the article's directory."""
+    """Redis when the servers share a queue (``queue_url``), else the bucket of an S3 store, else the
+    article's directory."""
     if queue_url:
         return RedisRecords(queue_url)
+    if getattr(store, "bucket", None) and getattr(store, "client", None) is not None:
+        return S3Records(store)
     return DirectoryRecords(store)

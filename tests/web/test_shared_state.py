@@ -78,3 +78,61 @@ def test_stream_slots_are_held_by_heartbeats_and_freed_by_release_or_expiry(redi
     time.sleep(2.0)
     assert one.open_streams() == 1  # the dead slot expired; the renewed one remains
     assert one.acquire() is not None
+
+
+def test_without_a_queue_an_s3_store_keeps_the_records_in_its_bucket(s3_bucket, tmp_path, monkeypatch):
+    """Two servers on one bucket, no queue: a record written by one is read by the other; a partial one is
+    failed only while partial (If-Match); resubmission is told by the write time; delete removes it."""
+    monkeypatch.delenv("READER_QUEUE_URL", raising=False)
+    from reader.store import open_store
+    from web.records import S3Records, open_records
+
+    one, other = (open_records(open_store(tmp_path / name), None) for name in ("one", "other"))
+    assert isinstance(one, S3Records) and isinstance(other, S3Records)
+    one.write("abcdef", record("r1", partial=True, updated=100.0))
+    assert other.read("abcdef")["revision"] == "r1"
+    older = Manifest(article_id="abcdef", revision="r0", status="complete", title="Tides", updated=50.0)
+    assert other.resubmitted("abcdef", older)
+    other.fail_partial("abcdef", {"partial": False, "error": "could not plan"})
+    assert one.read("abcdef")["error"] == "could not plan"
+    one.write("abcdef", record("r2"))
+    other.fail_partial("abcdef", {"error": "late"})
+    assert "error" not in one.read("abcdef")
+    other.store.delete_article("abcdef")
+    assert one.read("abcdef") is None and not one.resubmitted("abcdef", older)
+
+
+def test_without_a_queue_a_post_on_one_server_is_read_on_another_before_any_manifest(s3_bucket, tmp_path, monkeypatch):
+    """Two apps on one bucket, each rendering in its own process (no queue): the article posted on one is
+    answered by the other, every sentence, while the first chunk is still synthesizing, then to the end."""
+    import audio_support as support
+
+    from reader.store import open_store
+    from web import create_app
+
+    monkeypatch.delenv("READER_QUEUE_URL", raising=False)
+    support.fake_env(monkeypatch, tmp_path)
+    monkeypatch.setenv("READER_FAKE_DELAY", "1.0")
+    apps = [
+        create_app({"TESTING": True, "OPEN": True, "CACHE_DIR": str(tmp_path / name), "RATE_LIMIT_PER_MINUTE": 0})
+        for name in ("one", "other")
+    ]
+    one, other = (app.test_client() for app in apps)
+    text = "A shared story\n\nIt is read elsewhere. The tide came in.\n\nThe ferry ran to time."
+    response = one.post("/api/articles", json={"text": text, "backend": "fake"})
+    assert response.status_code == 202
+    article_id = response.get_json()["id"]
+    # No manifest yet, or the render's first one naming no chunk: every sentence is only in the record.
+    manifest = open_store(tmp_path / "observer").read_manifest(article_id)
+    assert manifest is None or not manifest.entries
+    state = other.get(f"/api/articles/{article_id}")
+    assert state.status_code == 200 and state.get_json()["status"] == "rendering"
+    assert [row["written"] for row in state.get_json()["sentences"]][1:] == [
+        "It is read elsewhere.",
+        "The tide came in.",
+        "The ferry ran to time.",
+    ]
+    deadline = time.monotonic() + 60
+    while other.get(f"/api/articles/{article_id}").get_json()["status"] != "complete":
+        assert time.monotonic() < deadline, "the render did not complete"
+        time.sleep(0.2)
