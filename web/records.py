@@ -17,6 +17,7 @@ by another thread or server is never overwritten.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +25,8 @@ from reader.errors import CacheError
 from reader.store import Manifest, atomic_write
 
 __all__ = ["RECORD_FILE", "DirectoryRecords", "RecordStore", "RedisRecords", "S3Records", "open_records"]
+
+log = logging.getLogger(__name__)
 
 RECORD_FILE = "web-script.json"
 REDIS_PREFIX = "reader:record:"
@@ -96,19 +99,25 @@ class DirectoryRecords:
 
 class RedisRecords:
     """One hash per article (``reader:record:<id>``): the record's JSON and the time it was written,
-    set together by one ``HSET``; ``resubmitted`` reads only the time."""
+    set together by one ``HSET``; ``resubmitted`` reads only the time. Reads survive Redis being
+    down (logged; no record, so a rendered article's manifest still answers): only accepting needs it."""
 
     def __init__(self, url: str, prefix: str = REDIS_PREFIX) -> None:
         import redis
 
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self.prefix = prefix
+        self._down = (redis.ConnectionError, redis.TimeoutError)
 
     def _key(self, article_id: str) -> str:
         return f"{self.prefix}{article_id}"
 
     def read(self, article_id: str) -> dict[str, Any] | None:
-        return _parse(self.client.hget(self._key(article_id), "record"))
+        try:
+            return _parse(self.client.hget(self._key(article_id), "record"))
+        except self._down as error:
+            log.warning("could not read the record of %s from Redis: %s", article_id, error)
+            return None
 
     def write(self, article_id: str, record: dict[str, Any]) -> None:
         fields = {"record": _encode(record), "updated": repr(float(record.get("updated") or 0))}
@@ -129,10 +138,13 @@ class RedisRecords:
 
     def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
         """The record's write time is later than the manifest's (both ``time.time()`` of the writer)."""
-        updated = self.client.hget(self._key(article_id), "updated")
         try:
+            updated = self.client.hget(self._key(article_id), "updated")
             return updated is not None and float(updated) > float(manifest.updated)
         except ValueError:
+            return False
+        except self._down as error:
+            log.warning("could not read the record of %s from Redis: %s", article_id, error)
             return False
 
     def delete(self, article_id: str) -> None:

@@ -157,4 +157,8 @@ class RenderAdmission:
         """Whether this revision's render is already queued or running (posting it again adds nothing)."""
         from reader.render import render_queued
 
-        return render_queued(self.client, article_id, revision)
+        try:
+            return render_queued(self.client, article_id, revision)
+        except Exception as error:  # Redis down: the record's age decides, as without a queue
+            log.warning("could not ask the queue about %s: %s", article_id, error)
+            return False

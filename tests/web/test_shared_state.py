@@ -45,6 +45,14 @@ def test_records_are_shared_and_resubmission_is_told_by_time(redis):
     assert one.read("abcdef") is None and not one.resubmitted("abcdef", older)
 
 
+def test_with_redis_down_reads_find_no_record_and_the_manifest_answers():
+    import services
+
+    records = RedisRecords(f"redis://127.0.0.1:{services.free_port()}/0")  # nothing listens there
+    manifest = Manifest(article_id="abcdef", revision="r1", status="complete", title="Tides", updated=50.0)
+    assert records.read("abcdef") is None and not records.resubmitted("abcdef", manifest)
+
+
 def test_a_partial_record_is_failed_but_a_whole_one_never(redis):
     records = RedisRecords(redis)
     records.write("abcdef", record("r1", partial=True))
