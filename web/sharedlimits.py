@@ -26,6 +26,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from web.errors import ApiError
+
 __all__ = ["SLOT_TTL", "RedisRateLimiter", "RenderAdmission", "StreamSlots"]
 
 log = logging.getLogger(__name__)
@@ -144,9 +146,18 @@ class RenderAdmission:
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[None]:
-        """Hold the cluster's admission turn: count and enqueue without another server between."""
-        with self.client.lock(self.lock_name, timeout=30, blocking_timeout=30):
+        """Hold the cluster's admission turn: count and enqueue without another server between. A turn
+        not had within 10 s (a flood of posts) is a busy renderer: 503, as past the limit."""
+        from redis.exceptions import LockError
+
+        lock = self.client.lock(self.lock_name, timeout=30, blocking_timeout=10)
+        if not lock.acquire():
+            raise ApiError(503, "the renderer is busy; try again shortly", retry_after=10)
+        try:
             yield
+        finally:
+            with contextlib.suppress(LockError):  # held past its 30 s timeout: another server has it now
+                lock.release()
 
     def active(self) -> int:
         from reader.render import active_renders

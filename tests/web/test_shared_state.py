@@ -144,3 +144,17 @@ def test_without_a_queue_a_post_on_one_server_is_read_on_another_before_any_mani
     while other.get(f"/api/articles/{article_id}").get_json()["status"] != "complete":
         assert time.monotonic() < deadline, "the render did not complete"
         time.sleep(0.2)
+
+
+def test_a_render_admission_turn_not_had_in_time_is_a_busy_renderer(redis):
+    from web.errors import ApiError
+    from web.sharedlimits import RenderAdmission
+
+    one, other = RenderAdmission(redis), RenderAdmission(redis)
+    with one.turn():
+        started = time.monotonic()
+        with pytest.raises(ApiError) as refused, other.turn():
+            pass
+        assert refused.value.status == 503 and 9 < time.monotonic() - started < 20
+    with other.turn():  # released: the next server gets it at once
+        pass
