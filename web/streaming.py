@@ -157,7 +157,7 @@ class _Live:
         position = 0
         index = 0
         while end is None or position <= end:
-            self.listener.at(index)
+            self.listener.at(index, _seconds(max(0, position - start), self.parts))
             if index >= len(self.parts):
                 if self.complete:
                     return
@@ -174,6 +174,15 @@ class _Live:
                 for offset in range(0, len(piece), BLOCK):
                     yield piece[offset : offset + BLOCK]
             position += len(part)
+
+
+def _seconds(size: int, parts: list[bytes]) -> float | None:
+    """How long ``size`` bytes of the article's constant-bitrate MP3 play (None before any part is here)."""
+    from reader.audio import iter_frames
+
+    for _, header in iter_frames(parts[0]) if parts else ():
+        return size / (header.bitrate_kbps * 125)
+    return None
 
 
 def _live_slots() -> threading.BoundedSemaphore | None:

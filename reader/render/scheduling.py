@@ -5,9 +5,13 @@ renders front to back and the first article submitted finishes first; with sever
 rendering at once that starves the later ones: a listener of the third article hears its first
 chunks, then waits for two whole articles. So an article someone is listening to has a playhead,
 the index of the next chunk that listener needs (the web app's live stream sets it as it sends and
-waits, ``web/streaming.py``). A queued chunk at or after its article's playhead, and fewer than
-``WINDOW`` chunks past it, is urgent: the urgent chunk nearest its playhead goes first, a tie to the
-article served least recently, so articles with listeners take turns (round-robin). Everything else
+waits, ``web/streaming.py``), and a slack: how long until that listener has played all it was sent,
+were it playing at the player's fastest speed (the server cannot see its speed). A queued chunk at
+or after its article's playhead, and fewer than ``WINDOW`` chunks past it, is urgent, and due when
+its listener will need it: the slack, plus ``CHUNK_SECONDS`` of speech at that speed for each chunk
+between it and the playhead. The urgent chunk due first goes first (earliest deadline first), a tie
+to the article served least recently, so articles with listeners take turns (round-robin) and a
+listener about to run dry goes before one with audio in hand. Everything else
 (articles nobody is listening to, chunks past the window or behind a listener who skipped ahead)
 is bulk, and fills the gaps in submission order. With no playheads the order is exactly first in,
 first out.
@@ -25,23 +29,38 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["PLAYHEADS", "WINDOW", "ChunkQueue", "Listener", "Playheads", "listening", "playhead_first"]
 
 WINDOW = 16  # chunks past a playhead that count as "about to be heard" (a minute of speech or so)
+FASTEST_RATE = 2.0  # the player's fastest speed: each listener is assumed to play this fast
+CHUNK_SECONDS = 3.0  # speech in a typical chunk (one sentence), for chunks not yet rendered
 
 
 class Listener:
-    """One listener of one article: ``at(index)`` moves its playhead; ``close()`` ends it."""
+    """One listener of one article: ``at(index, sent)`` moves its playhead; ``close()`` ends it."""
 
     def __init__(self, registry: Playheads, article_id: str, index: int) -> None:
         self.registry, self.article_id, self.index = registry, article_id, index
+        self.sent = 0.0  # seconds of audio sent to it
+        self.started: float | None = None  # when its first audio was sent (it starts playing then)
 
-    def at(self, index: int) -> None:
-        """The next chunk this listener needs is chunk ``index`` of its article."""
+    def at(self, index: int, sent: float | None = None) -> None:
+        """The next chunk this listener needs is chunk ``index`` of its article; ``sent``: the seconds of
+        audio it has been sent so far."""
         self.index = index
+        if sent is not None:
+            if self.started is None and sent > 0:
+                self.started = self.registry.clock()
+            self.sent = sent
+
+    def slack(self, now: float) -> float:
+        """Seconds until it has played everything sent, playing at ``FASTEST_RATE`` since its first audio."""
+        if self.started is None:
+            return 0.0
+        return max(0.0, self.sent / FASTEST_RATE - (now - self.started))
 
     def close(self) -> None:
         self.registry._remove(self)
@@ -56,7 +75,8 @@ class Listener:
 class Playheads:
     """The articles being listened to in this process, and where each listener is."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._listeners: dict[str, list[Listener]] = {}
 
@@ -76,8 +96,16 @@ class Playheads:
 
     def snapshot(self) -> dict[str, int]:
         """Article id → its playhead: the earliest chunk any of its listeners still needs."""
+        return {article: index for article, (index, _) in self.due().items()}
+
+    def due(self) -> dict[str, tuple[int, float]]:
+        """Article id → (its playhead, the least slack of its listeners)."""
+        now = self.clock()
         with self._lock:
-            return {article: min(x.index for x in group) for article, group in self._listeners.items()}
+            return {
+                article: (min(x.index for x in group), min(x.slack(now) for x in group))
+                for article, group in self._listeners.items()
+            }
 
 
 PLAYHEADS = Playheads()
@@ -144,11 +172,11 @@ class ChunkQueue:
         return item
 
     def _urgent(self) -> tuple[str, int] | None:
-        """The queued chunk nearest its article's playhead (ties: the article served least recently)."""
+        """The urgent chunk due first (ties: the article served least recently)."""
         if self.playheads is None:
             return None
-        best: tuple[tuple[int, float, int], str, int] | None = None
-        for article, playhead in self.playheads.snapshot().items():
+        best: tuple[tuple[float, float, int], str, int] | None = None
+        for article, (playhead, slack) in self.playheads.due().items():
             queue = self._articles.get(article)
             if not queue:
                 continue
@@ -157,7 +185,8 @@ class ChunkQueue:
                 if distance < 0:
                     continue  # behind the listener (who skipped ahead): bulk
                 if distance < self.window:
-                    rank = (distance, self._served.get(article, 0.0), sequence)
+                    due = slack + distance * CHUNK_SECONDS / FASTEST_RATE
+                    rank = (due, self._served.get(article, 0.0), sequence)
                     if best is None or rank < best[0]:
                         best = (rank, article, position)
                 break  # the deque is in script order: later chunks of this article are further away

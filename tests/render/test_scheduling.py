@@ -78,6 +78,19 @@ def test_a_moving_playhead_keeps_round_robin_fair():
     assert order == ["a0", "b0", "a1", "b1", "a2", "b2"]
 
 
+def test_a_listener_about_to_run_dry_goes_before_one_with_audio_in_hand():
+    now = [100.0]
+    heads = Playheads(clock=lambda: now[0])
+    queue = ChunkQueue(heads)
+    fill(queue, {"a": range(5, 8), "b": range(2, 5)})
+    ahead, behind = heads.listen("a", 5), heads.listen("b", 2)
+    ahead.at(5, sent=40.0)  # 40 s of audio sent to each, both starting now
+    behind.at(2, sent=4.0)
+    now[0] += 1.0  # a second later, at 2x: 19 s left for a, 1 s for b (the next three chunks of b: 1, 2.5, 4 s)
+    assert drain(queue) == ["b2", "b3", "b4", "a5", "a6", "a7"]
+    assert behind.slack(now[0]) == 1.0 and ahead.slack(now[0] + 30) == 0.0
+
+
 def test_chunks_past_the_window_are_bulk():
     heads = Playheads()
     queue = ChunkQueue(heads, window=2)
