@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reader.article import Article
 from reader.audio import AudioSettings, silence_frames
 from reader.render import RenderOptions, legacy_article_id
 from reader.render import article_id as id_for
-from reader.store import LocalStore, Manifest, Progress
+from reader.store import Manifest, Progress, article_object
 from web.accepted import STALLED_MESSAGE, STALLED_SECONDS, accepted_state, whole_record
 from web.records import DirectoryRecords, RecordStore
 from web.views import ArticleState, SentenceTiming
@@ -104,9 +103,9 @@ class Catalog:
 
     def manifest(self, article_id: str) -> Manifest | None:
         """The manifest, parsed once per version. Writes are atomic renames, so a new version is a new inode."""
-        if type(self.store) is not LocalStore:
-            return self.store.read_manifest(article_id)
-        path = self.store.article_dir(article_id) / "manifest.json"
+        path = self.store.local_path(article_object(article_id, "manifest.json"))  # a file: cache by inode
+        if path is None:
+            return self.store.read_manifest(article_id)  # the S3 store reuses a read for a fraction of a second
         try:
             info = path.stat()
         except FileNotFoundError:
@@ -204,7 +203,7 @@ class Catalog:
         last = max(manifest.updated, progress.updated if progress else 0.0)
         if time.time() - last < STALLED_SECONDS:
             return False
-        return not (self.store.article_dir(manifest.article_id) / "render.lock").exists()
+        return not self.store.claim_held(manifest.article_id)
 
     # --- the accepted record ----------------------------------------------------
 
@@ -238,14 +237,17 @@ class Catalog:
 
     # --- audio ------------------------------------------------------------------
 
-    def audio_file(self, article_id: str) -> Path | None:
-        if type(self.store) is not LocalStore:
-            return self.store.assembled_path(article_id)  # the S3 store fetches it into its local copy once
+    def audio_object(self, article_id: str) -> str | None:
+        """The name in the store of the complete article's assembled MP3 (None while it renders)."""
         manifest = self.manifest(article_id)
         if manifest is None or manifest.status != "complete" or not manifest.audio:
             return None
-        path = self.store.article_dir(article_id) / manifest.audio
-        return path if path.exists() else None
+        return article_object(article_id, manifest.audio)
+
+    def audio_size(self, article_id: str) -> int | None:
+        """Bytes of the complete article's MP3, or None when there is none (yet)."""
+        name = self.audio_object(article_id)
+        return self.store.size(name) if name is not None else None
 
     def live_parts(self, article_id: str, start: int) -> tuple[list[bytes], str, int]:
         """The live stream's pieces for entries ``start``.. that exist now (silence for pauses, then chunk

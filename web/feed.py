@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,8 +24,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request, send_file, url_for
 
 from reader.audio import chapters_from_manifest, chapters_json
+from reader.errors import ReaderError
 from reader.publish import Episode, Show, build_feed, episode_guid, make_artwork, prepare_artwork
-from reader.store import atomic_write
+from reader.store import article_object
 from reader.text import is_http_url
 from web.errors import ApiError
 from web.library import ArticleState, Library, get_library, valid_id
@@ -84,14 +86,14 @@ def _published(library: Library, state: ArticleState) -> dt.datetime:
             return parsed if parsed.tzinfo else parsed.replace(hour=parsed.hour or 12, tzinfo=dt.UTC)
         except ValueError:
             pass
-    path = library.store.article_dir(state.id) / PUBLISHED_FILE
+    name = article_object(state.id, PUBLISHED_FILE)
     try:
-        return dt.datetime.fromtimestamp(float(json.loads(path.read_bytes())["published"]), dt.UTC)
-    except (OSError, ValueError, KeyError, TypeError):
+        return dt.datetime.fromtimestamp(float(json.loads(library.store.get(name) or b"")["published"]), dt.UTC)
+    except (OSError, ReaderError, ValueError, KeyError, TypeError):
         first = int(state.updated or dt.datetime.now(dt.UTC).timestamp())
         try:
-            atomic_write(path, json.dumps({"published": first}).encode())
-        except OSError as error:
+            library.store.put(name, json.dumps({"published": first}).encode())
+        except (OSError, ReaderError) as error:
             log.warning("could not record when article %s was published: %s", state.id, error)
         return dt.datetime.fromtimestamp(first, dt.UTC)
 
@@ -118,10 +120,10 @@ def guid_for(state: ArticleState, library: Library | None = None) -> str:
 def _episodes(library: Library) -> list[Episode]:
     rows = []
     for state in library.list():
-        path = library.audio_file(state.id) if state.status == "complete" else None
-        if path is None or not state.duration:
+        size = library.audio_size(state.id) if state.status == "complete" else None
+        if size is None or not state.duration:
             continue
-        rows.append((_published(library, state), state, path))
+        rows.append((_published(library, state), state, size))
     rows.sort(key=lambda row: (row[0], row[1].id))
     return [
         Episode(
@@ -129,7 +131,7 @@ def _episodes(library: Library) -> list[Episode]:
             title=state.title or "Untitled article",
             pubdate=published,
             enclosure_url=_external("api.audio", article_id=state.id, rev=state.revision),
-            enclosure_length=path.stat().st_size,
+            enclosure_length=size,
             duration=float(state.duration or 0.0),
             description=_description(state),
             link=state.url if is_http_url(state.url) else _external("pages.article", article_id=state.id),
@@ -138,7 +140,7 @@ def _episodes(library: Library) -> list[Episode]:
             chapters_url=_external("feed.chapters", article_id=state.id),
             author=state.byline,
         )
-        for number, (published, state, path) in enumerate(rows, start=1)
+        for number, (published, state, size) in enumerate(rows, start=1)
     ]
 
 
@@ -159,14 +161,24 @@ def artwork() -> Response:
     title = _config("FEED_TITLE") or "Article reader"
     given = _config("FEED_IMAGE")
     key = hashlib.sha256(f"{title}\0{given or ''}".encode()).hexdigest()[:16]
-    path = Path(library.store.root) / "feed" / f"artwork-{key}.jpg"  # the local cache, or the S3 store's local copy
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if given:
-            prepare_artwork(given, path)
-        else:
-            make_artwork(title, path)
-    return send_file(path, mimetype="image/jpeg", conditional=True, max_age=86400)
+    name = f"feed/artwork-{key}.jpg"  # named by what it is drawn from: never changes, kept in the store
+    data = library.store.get(name)
+    if data is None:
+        with tempfile.TemporaryDirectory(prefix="reader-artwork-") as scratch:
+            made = Path(scratch) / "artwork.jpg"
+            if given:
+                prepare_artwork(given, made)
+            else:
+                make_artwork(title, made)
+            data = made.read_bytes()
+        library.store.put(name, data)
+    path = library.store.local_path(name)
+    if path is not None:
+        return send_file(path, mimetype="image/jpeg", conditional=True, max_age=86400)
+    response = Response(data, mimetype="image/jpeg")
+    response.set_etag(key)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response.make_conditional(request)
 
 
 @bp.get("/feed/<article_id>/chapters.json")

@@ -29,6 +29,7 @@ from reader.render import (
     submit_plan,
 )
 from reader.render import article_id as id_for
+from reader.store import article_object
 from reader.text import Script, extract, is_http_url, make_script
 from web.accepted import fail_record, write_record
 from web.catalog import Catalog, options_for
@@ -130,7 +131,7 @@ class Intake:
         identity, current = id_for(article, options), revision(article)
         manifest = self.store.read_manifest(identity)
         finished = manifest is not None and manifest.revision == current and manifest.status == "complete"
-        if finished and self.store.assembled_path(identity) is not None:
+        if finished and manifest.audio and self.store.size(article_object(identity, manifest.audio)) is not None:
             return Submission(identity, current, False)
         with self._lock:
             running = self._jobs.get(identity)

@@ -21,7 +21,7 @@ from flask import Flask, current_app
 
 from reader.backends import list_voices, resolve_backend
 from reader.render import get_pool, head_plan, plan, queue_url, start_render
-from reader.store import LocalStore, Manifest, open_store
+from reader.store import LocalStore, Manifest, Store, open_store
 from reader.text import Script
 from web.artwork import open_artwork
 from web.catalog import Catalog, options_for
@@ -53,7 +53,7 @@ class Library:
     def __init__(self, cache_dir: str | Path, config: dict[str, Any], metrics: Metrics | None = None) -> None:
         self.cache_dir = Path(cache_dir)
         self.config = config
-        self.store: LocalStore = open_store(self.cache_dir)
+        self.store: Store = open_store(self.cache_dir)
         url = queue_url()
         records = open_records(self.store, url)  # Redis with a queue: every server sees them
         queued = RenderAdmission(url).queued if url else None
@@ -163,8 +163,11 @@ class Library:
     def url_decided_id(self, article_id: str) -> bool:
         return self.catalog.url_decided_id(article_id)
 
-    def audio_file(self, article_id: str) -> Path | None:
-        return self.catalog.audio_file(article_id)
+    def audio_object(self, article_id: str) -> str | None:
+        return self.catalog.audio_object(article_id)
+
+    def audio_size(self, article_id: str) -> int | None:
+        return self.catalog.audio_size(article_id)
 
     def live_parts(self, article_id: str, start: int) -> tuple[list[bytes], str, int]:
         return self.catalog.live_parts(article_id, start)

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any, Protocol
 
 from reader.errors import CacheError
-from reader.store import Manifest, atomic_write
+from reader.store import Manifest, article_object
 
 __all__ = ["RECORD_FILE", "DirectoryRecords", "RecordStore", "RedisRecords", "S3Records", "open_records"]
 
@@ -68,17 +67,14 @@ class DirectoryRecords:
     def __init__(self, store: Any) -> None:
         self.store = store
 
-    def _path(self, article_id: str) -> Path:
-        return Path(self.store.article_dir(article_id)) / RECORD_FILE
-
     def read(self, article_id: str) -> dict[str, Any] | None:
         try:
-            return _parse(self._path(article_id).read_bytes())
+            return _parse(self.store.get(article_object(article_id, RECORD_FILE)))
         except OSError:
             return None
 
     def write(self, article_id: str, record: dict[str, Any]) -> None:
-        atomic_write(self._path(article_id), _encode(record))
+        self.store.put(article_object(article_id, RECORD_FILE), _encode(record))
 
     def fail_partial(self, article_id: str, changes: dict[str, Any]) -> None:
         record = self.read(article_id)
@@ -86,10 +82,10 @@ class DirectoryRecords:
             self.write(article_id, {**record, **changes})
 
     def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
-        """Two stats: the record's file is newer than the manifest's."""
-        path = self._path(article_id)
+        """Two stats: the record's file is newer than the manifest's (both files of the local store)."""
+        record, current = (self.store.local_path(article_object(article_id, n)) for n in (RECORD_FILE, "manifest.json"))
         try:
-            return path.stat().st_mtime_ns > (path.parent / "manifest.json").stat().st_mtime_ns
+            return record is not None and current is not None and record.stat().st_mtime_ns > current.stat().st_mtime_ns
         except OSError:
             return False
 

@@ -1,8 +1,8 @@
 """Audio over HTTP: the finished file with Range and validators, or a live stream while rendering.
 
-Once an article is complete its assembled MP3 is a plain file: ``send_file``
-answers Range, If-None-Match and If-Modified-Since, and the URL that names the
-revision (``?rev=``) is cached for a year. While it is still rendering, the
+Once an article is complete its assembled MP3 is served by ``web/finished_audio.py``, from a
+file, a presigned URL or the store's bytes (Range, If-None-Match and If-Modified-Since in every
+case), and the URL that names the revision (``?rev=``) is cached for a year. While it is still rendering, the
 "live" representation is the article's chunk MP3s joined in order (the same
 frames the assembled file holds, without its tag and Xing header), sent as each
 chunk lands in the store. Range is honoured on it too: Safari and iOS probe
@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Response as FlaskResponse
-from flask import current_app, request, send_file
+from flask import current_app, request
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Response
 
 from reader.render import queue_url
 from web.errors import ApiError
+from web.finished_audio import finished_response
 from web.sharedlimits import StreamSlots
 
 if TYPE_CHECKING:
@@ -45,73 +43,12 @@ def audio_response(library: Library, article_id: str) -> Response:
     if state is None:
         raise ApiError(404, f"no article with id {article_id!r}")
     if state.status == "complete":
-        if current_app.config.get("AUDIO_OFFLOAD") == "presigned":
-            redirect = _presigned_redirect(library, article_id, state.title)
-            if redirect is not None:
-                return redirect
-        path = library.audio_file(article_id)
-        if path is not None:
-            return _file_response(path, state.revision, state.title, state.updated)
+        response = finished_response(library, state)  # the file, its URL or its bytes: web/finished_audio.py
+        if response is not None:
+            return response
     if state.status == "failed":
         raise ApiError(422, f"the audio could not be made: {state.error or 'the render failed'}")
     return _live_response(library, article_id)
-
-
-def download_name(title: str) -> str:
-    """A file name from the title, safe on every file system."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-") or "article"
-    return f"{stem}.mp3"
-
-
-def _file_response(path: Path, revision: str, title: str, updated: float) -> Response:
-    config = current_app.config
-    immutable = request.args.get("rev") == revision
-    download = request.args.get("download") not in (None, "", "0")
-    offload = config.get("AUDIO_OFFLOAD") or ""
-    if offload == "x-accel":
-        response = _accel_redirect(path, config)
-    else:
-        response = send_file(
-            path,
-            mimetype="audio/mpeg",
-            as_attachment=download,
-            download_name=download_name(title),
-            conditional=True,
-            etag=f"{revision}-{path.stat().st_size}",
-            last_modified=path.stat().st_mtime,
-            max_age=None,
-        )
-    if download and offload == "x-accel":
-        response.headers["Content-Disposition"] = f'attachment; filename="{download_name(title)}"'
-    response.headers["Accept-Ranges"] = "bytes"
-    response.headers["Cache-Control"] = (
-        f"public, max-age={int(config['AUDIO_MAX_AGE'])}, immutable" if immutable else "public, no-cache"
-    )
-    response.headers["X-Reader-Status"] = "complete"
-    return response
-
-
-def _presigned_redirect(library: Library, article_id: str, title: str) -> Response | None:
-    """With the S3 store: send the player to a short-lived signed URL of the object (Range is the store's)."""
-    audio_url = getattr(library.store, "audio_url", None)
-    download = request.args.get("download") not in (None, "", "0")
-    url = audio_url(article_id, filename=download_name(title) if download else None) if audio_url else None
-    if url is None:
-        return None
-    response = FlaskResponse(status=302, headers={"Location": url})
-    response.headers["Cache-Control"] = "private, max-age=60"  # well inside the URL's lifetime
-    response.headers["X-Reader-Status"] = "complete"
-    return response
-
-
-def _accel_redirect(path: Path, config: dict) -> Response:
-    """Let nginx serve the file straight from the cache (it then handles Range and validators)."""
-    cache_dir = Path(config["CACHE_DIR"]).resolve()
-    relative = path.resolve().relative_to(cache_dir)
-    response = FlaskResponse(status=200, mimetype="audio/mpeg")
-    response.headers["X-Accel-Redirect"] = config["ACCEL_PREFIX"].rstrip("/") + "/" + relative.as_posix()
-    return response
 
 
 class _Live:

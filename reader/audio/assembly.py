@@ -21,7 +21,7 @@ from reader.audio.ffmpeg import AudioSettings
 from reader.audio.mp3 import DECODER_DELAY, ENCODER_DELAY, info_frame, parse_header
 from reader.audio.tags import Tags, write_id3
 from reader.errors import AudioError, CacheError
-from reader.store import LocalStore, Manifest, storage_error, temp_prefix
+from reader.store import Manifest, Store, storage_error, temp_prefix
 
 __all__ = ["assemble", "end_padding", "tags_of"]
 
@@ -38,7 +38,7 @@ def end_padding(manifest: Manifest, settings: AudioSettings) -> int:
     return max(0, min(4095, padding))
 
 
-def assemble(manifest: Manifest, store: LocalStore, dest: Path, settings: AudioSettings, *, tags: bool = True) -> Path:
+def assemble(manifest: Manifest, store: Store, dest: Path, settings: AudioSettings, *, tags: bool = True) -> Path:
     """Write the article's MP3 to ``dest`` atomically and return it."""
     if not manifest.entries:
         raise AudioError(f"article {manifest.article_id} has no audio to assemble")
@@ -89,7 +89,7 @@ def _placeholder_size(header) -> int:
     return len(info_frame(header, frames=0, stream_bytes=0, delay=0, padding=0))
 
 
-def _write_frames(out, manifest: Manifest, store: LocalStore, settings: AudioSettings):
+def _write_frames(out, manifest: Manifest, store: Store, settings: AudioSettings):
     header = None
     position = 0  # frames written after the Info frame
     total_bytes = 0

@@ -29,7 +29,7 @@ from reader.render.planning import NothingToSpeak, Plan, RenderOptions, article_
 from reader.render.pools import get_pool
 from reader.render.running import ProgressCallback, RenderCancelled, RenderResult, render_plan
 from reader.render.workers import Job
-from reader.store import LocalStore, Manifest, Progress, open_store
+from reader.store import Manifest, Progress, Store, open_store
 
 __all__ = ["RenderJob", "head_plan", "start_render", "submit_plan"]
 
@@ -48,7 +48,7 @@ class RenderJob:
     def __init__(
         self,
         job: Plan | None,
-        store: LocalStore,
+        store: Store,
         on_progress: ProgressCallback | None,
         pool: Any,
         *,
@@ -160,7 +160,7 @@ def head_plan(article: Article, options: RenderOptions) -> Plan | None:
 
 
 def _head_start(
-    article: Article, options: RenderOptions, store: LocalStore, pool: Any, head: Plan | None = None, identity: str = ""
+    article: Article, options: RenderOptions, store: Store, pool: Any, head: Plan | None = None, identity: str = ""
 ) -> dict[str, Future]:
     """Submit the first uncached chunks of the head of the article (``head_plan``) to the pool now."""
     head = head or head_plan(article, options)
@@ -178,7 +178,7 @@ def _head_start(
     return futures
 
 
-def _store_early(store: LocalStore, key: str, future: Future) -> None:
+def _store_early(store: Store, key: str, future: Future) -> None:
     """Put a head chunk in the store as soon as it is encoded: readable by key before the plan is done."""
     if future.cancelled() or future.exception() is not None:
         return  # the render reports it
@@ -192,7 +192,7 @@ def start_render(
     source: Article | str | bytes | os.PathLike[str],
     options: RenderOptions | None = None,
     *,
-    store: LocalStore | None = None,
+    store: Store | None = None,
     on_progress: ProgressCallback | None = None,
     pool: Any = None,
     head: Plan | None = None,
@@ -243,9 +243,7 @@ def start_render(
     return started
 
 
-def submit_plan(
-    job: Plan, *, store: LocalStore, on_progress: ProgressCallback | None = None, pool: Any = None
-) -> RenderJob:
+def submit_plan(job: Plan, *, store: Store, on_progress: ProgressCallback | None = None, pool: Any = None) -> RenderJob:
     """Render a planned article in the background and return at once: on the job queue when
     ``READER_QUEUE_URL`` is set (``reader.render.jobs``; a ``QueuedRender`` with the same reading surface),
     else in a thread of this process. The entry for callers that plan first, such as the web app."""

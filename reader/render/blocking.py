@@ -13,7 +13,7 @@ from reader.article import Article
 from reader.render.jobs import queue_url
 from reader.render.planning import RenderOptions, plan
 from reader.render.running import ProgressCallback, RenderResult, render_plan
-from reader.store import LocalStore, open_store
+from reader.store import Store, open_store
 
 __all__ = ["render"]
 
@@ -22,7 +22,7 @@ def render(
     source: Article | str | bytes | os.PathLike[str],
     options: RenderOptions | None = None,
     *,
-    store: LocalStore | None = None,
+    store: Store | None = None,
     on_progress: ProgressCallback | None = None,
     pool: Any = None,
 ) -> RenderResult:

@@ -29,7 +29,7 @@ from typing import Any
 
 from reader.article import Article, Block
 from reader.errors import InputError, ReaderError
-from reader.store import LocalStore, Manifest, Progress, open_store
+from reader.store import Manifest, Progress, Store, open_store
 
 __all__ = [
     "QUEUE_NAME",
@@ -113,7 +113,7 @@ def _article_from(payload: dict[str, Any]) -> Article:
     return Article(**values)
 
 
-_worker_store: LocalStore | None = None
+_worker_store: Store | None = None
 
 
 def keys_digest(keys: tuple[str, ...]) -> str:
@@ -170,7 +170,7 @@ def render_job(
 class QueuedRender:
     """A render handed to the queue: the same reading surface as ``RenderJob``, backed by the store."""
 
-    def __init__(self, planned: Any, store: LocalStore, job: Any, on_progress: Any = None) -> None:
+    def __init__(self, planned: Any, store: Store, job: Any, on_progress: Any = None) -> None:
         self.plan = planned
         self.article_id = planned.article_id
         self.revision = planned.revision
@@ -272,7 +272,7 @@ class QueuedRender:
             time.sleep(poll)
 
 
-def enqueue(planned: Any, *, store: LocalStore | None = None, on_progress: Any = None) -> QueuedRender:
+def enqueue(planned: Any, *, store: Store | None = None, on_progress: Any = None) -> QueuedRender:
     """Queue the render of a planned article, or find the job already queued or running for it."""
     from rq import Retry
     from rq.exceptions import NoSuchJobError

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from reader.audio import DECODER_DELAY, ENCODER_DELAY, AudioSettings, frames_for_ms
-from reader.errors import BackendError, ReaderError
+from reader.errors import BackendError, CacheError, ReaderError
 from reader.render.chunk_render import store_chunk
 from reader.render.planning import Plan
 from reader.render.pools import get_pool
 from reader.render.sentence_words import SentenceWords
 from reader.render.workers import Job
-from reader.store import ChunkInfo, Claim, LocalStore, Manifest, ManifestEntry, Progress, claim_owner, open_store
+from reader.store import ChunkInfo, Claim, Manifest, ManifestEntry, Progress, Store, claim_owner, open_store
 from reader.text import Chunk, Script
 
 __all__ = [
@@ -149,7 +149,7 @@ class _Run:
     def __init__(
         self,
         job: Plan,
-        store: LocalStore,
+        store: Store,
         on_progress: ProgressCallback | None,
         pool: Any,
         presubmitted: dict[str, Future] | None = None,
@@ -202,22 +202,20 @@ class _Run:
         """Chunk ``index``'s word times: as rendered here, else as stored with it (a cached chunk)."""
         if index in self.fresh_words:
             return self.fresh_words.pop(index)
-        read = getattr(self.store, "read_words", None)
-        return read(info.key) if read is not None else None
+        return self.store.read_words(info.key)
 
     def run(self) -> RenderResult:
         job, store = self.job, self.store
         indices: dict[Future, list[int]] = {}
         by_key: dict[str, Future] = dict(self.presubmitted)
         pool = None
-        lookup = getattr(store, "chunk_infos", None)  # the S3 store looks its chunks up in parallel
-        known = lookup(job.keys) if lookup is not None else None
+        known = store.chunk_infos(job.keys)  # the S3 store looks its chunks up in parallel
         for index, key in enumerate(job.keys):
             early = by_key.get(key)
             if early is not None and not early.cancelled():  # started before the plan: this render's own
                 indices.setdefault(early, []).append(index)  # (it may be stored already; counted as rendered)
                 continue
-            info = known[index] if known is not None else store.chunk_info(key)
+            info = known[index]
             if info is not None:
                 store.touch_chunk(key)
                 self.infos[index] = info
@@ -299,14 +297,15 @@ class _Run:
 
         job, store = self.job, self.store
         manifest = _manifest(job, tuple(self.timeline.entries), "complete")
-        path = store.audio_path(job.article_id, job.revision)
-        assemble(manifest, store, path, job.options.audio)
-        manifest = manifest.evolve(audio=path.name, updated=time.time())
-        store.write_manifest(manifest)
+        name = store.put_audio(
+            job.article_id, job.revision, lambda path: assemble(manifest, store, path, job.options.audio)
+        )
+        manifest = manifest.evolve(audio=name, updated=time.time())
+        store.write_manifest(manifest)  # the store drops earlier revisions' files once this names the new one
         self._report("complete", force=True)
-        for old in path.parent.glob("*.mp3"):  # earlier revisions' files: the manifest no longer points at them
-            if old != path and not old.name.startswith("."):
-                old.unlink(missing_ok=True)
+        path = store.assembled_path(job.article_id)
+        if path is None:
+            raise CacheError(f"the assembled audio of {job.article_id} vanished from the store as it was written")
         return RenderResult(job.article_id, job.revision, manifest, path, self.rendered)
 
 
@@ -321,14 +320,14 @@ def _both_failed(job: Plan, primary: BackendError, fallback: BackendError) -> Ba
     )
 
 
-def _complete(job: Plan, store: LocalStore) -> RenderResult | None:
+def _complete(job: Plan, store: Store) -> RenderResult | None:
     manifest = store.read_manifest(job.article_id)
     if manifest is None or manifest.status != "complete" or manifest.revision != job.revision:
         return None
     if tuple(e.key for e in manifest.entries) != job.keys or not manifest.audio:
         return None
-    path = store.article_dir(job.article_id) / manifest.audio
-    if not path.exists():
+    path = store.assembled_path(job.article_id)  # a local file: the S3 store fetches it once
+    if path is None:
         return None
     for key in job.keys:
         store.touch_chunk(key)
@@ -338,7 +337,7 @@ def _complete(job: Plan, store: LocalStore) -> RenderResult | None:
 def render_plan(
     job: Plan,
     *,
-    store: LocalStore | None = None,
+    store: Store | None = None,
     on_progress: ProgressCallback | None = None,
     pool: Any = None,
     wait_poll: float = 0.2,
@@ -347,7 +346,7 @@ def render_plan(
 ) -> RenderResult:
     """Render a planned article (see ``render``)."""
     store = store or open_store()
-    claim = Claim(store.article_dir(job.article_id) / "render.lock")
+    claim = store.claim(job.article_id)
     while True:
         done = _complete(job, store)
         if done is not None:
@@ -372,7 +371,7 @@ def render_plan(
         claim.release()
 
 
-def _clear_dead_claim(claim: Claim, job: Plan, store: LocalStore) -> None:
+def _clear_dead_claim(claim: Claim, job: Plan, store: Store) -> None:
     """A renderer killed after its last write (or in it) left its claim and maybe temp files: clear them."""
     if not claim.path.exists() or claim_owner(claim.path) is not None:
         return

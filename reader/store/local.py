@@ -13,7 +13,7 @@ first-writer-wins (``os.link``): when several processes render the same chunk
 at once, exactly one file wins and every writer describes that file, so the
 audio and its sidecar always agree. A chunk whose bytes do not match its
 sidecar is treated as missing (and re-rendered), never served. ``Store`` is
-the small interface an object store can implement later.
+the interface both this store and the S3 store implement (``reader.store.protocol``).
 """
 
 from __future__ import annotations
@@ -23,18 +23,26 @@ import hashlib
 import json
 import logging
 import os
-import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
 
-from reader.errors import CacheError, InputError
+from reader.errors import CacheError
+from reader.store.claims import Claim, claim_owner
+from reader.store.files import read_file_range, remove_directory, remove_leftovers
+from reader.store.keys import (
+    ARTICLE_ID,
+    ChunkInfo,
+    audio_name,
+    check_article_id,
+    check_key,
+    split_object,
+)
 from reader.store.manifest import Manifest, Progress, stored_or_missing
+from reader.store.protocol import Store
 from reader.store.writes import (
-    _writer_gone,
+    atomic_write,
     durable,
     fsync_mode,
     make_directories,
@@ -44,83 +52,23 @@ from reader.store.writes import (
     temp_prefix,
 )
 
-__all__ = ["ChunkInfo", "LocalStore", "Store", "default_cache_dir", "storage_error", "temp_prefix"]
+__all__ = [
+    "ChunkInfo",
+    "LocalStore",
+    "Store",
+    "atomic_write",
+    "check_article_id",
+    "check_key",
+    "default_cache_dir",
+    "storage_error",
+    "temp_prefix",
+]
 
 log = logging.getLogger(__name__)
-
-_KEY = re.compile(r"^[0-9a-f]{64}$")
-_ARTICLE_ID = re.compile(r"^[0-9a-z][0-9a-z_-]{0,127}$")
-
-
-@dataclass(frozen=True)
-class ChunkInfo:
-    """What the sidecar says about a stored chunk."""
-
-    key: str
-    size: int
-    sha256: str
-    frames: int
-    samples: int
-    sample_rate: int
-
-
-class Store(Protocol):
-    """What render, web and export need from a cache; ``LocalStore`` is the local-disk implementation."""
-
-    def chunk_info(self, key: str) -> ChunkInfo | None: ...
-    def read_chunk(self, key: str) -> bytes | None: ...
-    def put_chunk(self, key: str, data: bytes, *, frames: int, samples: int, sample_rate: int) -> ChunkInfo: ...
-    def read_manifest(self, article_id: str) -> Manifest | None: ...
-    def write_manifest(self, manifest: Manifest) -> None: ...
-    def read_progress(self, article_id: str) -> Progress | None: ...
-    def write_progress(self, progress: Progress) -> None: ...
-    def article_dir(self, article_id: str) -> Path: ...
 
 
 def default_cache_dir() -> Path:
     return Path(os.environ.get("READER_CACHE_DIR") or "audio_cache")
-
-
-def check_key(key: str) -> str:
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise InputError(f"not a chunk key: {key!r}")
-    return key
-
-
-def check_article_id(article_id: str) -> str:
-    if not isinstance(article_id, str) or not _ARTICLE_ID.match(article_id):
-        raise InputError(f"not an article id: {article_id!r}")
-    return article_id
-
-
-def atomic_write(path: Path, data: bytes, *, kind: str = "record") -> None:
-    """Write ``data`` to ``path`` whole or not at all; durable across a power cut when ``READER_FSYNC``
-    covers ``kind`` ("record": final manifests, the web app's records; "progress": a running render's
-    manifest and progress; "chunk": chunk sidecars)."""
-    sync = durable(kind, path)
-    try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
-    except FileNotFoundError:
-        try:
-            make_directories(path.parent, sync=sync)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
-        except OSError as error:
-            raise storage_error("write", path, error) from error
-    except OSError as error:
-        raise storage_error("write", path, error) from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            if sync:  # the data reaches the disk before the name points at it
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temp, path)
-        if sync:  # and the rename itself
-            sync_directory(path.parent)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise storage_error("write", path, error) from error
 
 
 class LocalStore:
@@ -135,6 +83,62 @@ class LocalStore:
             (self.root / "articles").mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise CacheError(f"cannot use cache directory {self.root}: {error.strerror}", path=str(root)) from error
+
+    def __repr__(self) -> str:
+        return f"LocalStore({str(self.root)!r})"
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
+
+    # Objects by name: the protocol's bytes, ranges and capabilities
+
+    def _file(self, name: str) -> Path:
+        return self.root.joinpath(*split_object(name))
+
+    def get(self, name: str) -> bytes | None:
+        """An object's bytes, or None when it does not exist."""
+        try:
+            return self._file(name).read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        except OSError as error:
+            raise CacheError(f"could not read {name} in {self.root}: {error.strerror}") from error
+
+    def put(self, name: str, data: bytes, *, kind: str = "record") -> None:
+        """Write an object whole (``kind`` says how durable: see ``atomic_write``)."""
+        atomic_write(self._file(name), data, kind=kind)
+
+    def size(self, name: str) -> int | None:
+        try:
+            path = self._file(name)
+            return path.stat().st_size if path.is_file() else None
+        except OSError:
+            return None
+
+    def read_range(self, name: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Bytes ``start``..``end`` (inclusive; None: to the end) of an object, in blocks."""
+        return read_file_range(self._file(name), start, end, name=name)
+
+    def list_objects(self, prefix: str) -> Iterator[tuple[str, int, float]]:
+        """(name, bytes, last modified) of every object whose name starts with ``prefix``."""
+        for path in sorted(self.root.rglob("*")):
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            name = path.relative_to(self.root).as_posix()
+            if name.startswith(prefix):
+                with contextlib.suppress(FileNotFoundError):
+                    info = path.stat()
+                    yield name, info.st_size, info.st_mtime
+
+    def local_path(self, name: str) -> Path | None:
+        """The object as a file on this machine (the local store has nothing else), or None when missing."""
+        path = self._file(name)
+        return path if path.is_file() else None
+
+    def presigned_url(self, name: str, expires: int = 300, *, filename: str | None = None) -> str | None:
+        """A local store has no URLs of its own: serve its files, or their bytes."""
+        return None
 
     # Chunks
 
@@ -158,6 +162,9 @@ class LocalStore:
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("chunk %s sidecar unreadable (%s); treating it as missing", key, error)
             return None
+
+    def chunk_infos(self, keys: Sequence[str]) -> list[ChunkInfo | None]:
+        return [self.chunk_info(key) for key in keys]
 
     def has_chunk(self, key: str) -> bool:
         return self.chunk_info(key) is not None
@@ -255,21 +262,7 @@ class LocalStore:
             places = {p for p in self.root.rglob("*") if p.is_dir()} | {self.root}
         else:
             places = {self.chunk_path(k).parent for k in keys} | {self.article_dir(a) for a in articles}
-        cutoff = time.time() - older_than
-        removed = 0
-        for directory in places:
-            if not directory.is_dir():
-                continue
-            for entry in os.scandir(directory):
-                if not entry.name.startswith((".tmp-", ".stale-")):
-                    continue
-                with contextlib.suppress(FileNotFoundError):
-                    stale = entry.name.startswith(".stale-") or _writer_gone(entry.name)
-                    if stale or entry.stat().st_mtime < cutoff:
-                        os.unlink(entry.path)
-                        removed += 1
-                        log.info("removed %s, left by an interrupted writer", entry.path)
-        return removed
+        return remove_leftovers(places, older_than)
 
     def put_words(self, key: str, data: bytes) -> None:
         """Store a chunk's word times (``<key>.words.json`` beside its audio), first writer wins as for the
@@ -333,6 +326,10 @@ class LocalStore:
         kind = "progress" if manifest.status == "rendering" else "record"  # READER_FSYNC: the final one is a record
         path = self.article_dir(manifest.article_id) / "manifest.json"
         atomic_write(path, manifest.to_json().encode("utf-8"), kind=kind)
+        if manifest.status == "complete" and manifest.audio:
+            for old in path.parent.glob("*.mp3"):  # earlier revisions' files: the manifest no longer names them
+                if old.name != manifest.audio and not old.name.startswith("."):
+                    old.unlink(missing_ok=True)
 
     def read_progress(self, article_id: str) -> Progress | None:
         try:
@@ -349,9 +346,27 @@ class LocalStore:
 
     def audio_path(self, article_id: str, revision: str) -> Path:
         """Where the assembled MP3 of one revision of an article lives."""
-        if not re.match(r"^[0-9a-f]{1,64}$", revision):
-            raise InputError(f"not a revision: {revision!r}")
-        return self.article_dir(article_id) / f"{revision}.mp3"
+        return self.article_dir(article_id) / audio_name(revision)
+
+    def put_audio(self, article_id: str, revision: str, make: Callable[[Path], object]) -> str:
+        """Keep the assembled MP3 of one revision: ``make(path)`` writes it (whole, atomically) where it
+        belongs; returns its name for the manifest. Earlier revisions' files go with the complete manifest."""
+        path = self.audio_path(article_id, revision)
+        make(path)
+        return path.name
+
+    # Claims
+
+    def claim(self, article_id: str) -> Claim:
+        """The claim on rendering an article (try_acquire, then release)."""
+        return Claim(self.article_dir(article_id) / "render.lock")
+
+    def claim_held(self, article_id: str) -> bool:
+        """Whether a claim exists (held, or left by a renderer that died: ``claim_owner`` tells)."""
+        return (self.article_dir(article_id) / "render.lock").exists()
+
+    def claim_holder(self, article_id: str) -> dict | None:
+        return claim_owner(self.article_dir(article_id) / "render.lock")
 
     def assembled_path(self, article_id: str) -> Path | None:
         """The complete article's assembled MP3, or None while it is rendering or missing."""
@@ -363,7 +378,7 @@ class LocalStore:
 
     def iter_manifests(self) -> Iterator[Manifest]:
         for directory in sorted((self.root / "articles").iterdir()):
-            if directory.is_dir() and _ARTICLE_ID.match(directory.name):
+            if directory.is_dir() and ARTICLE_ID.match(directory.name):
                 try:
                     manifest = self.read_manifest(directory.name)
                 except CacheError as error:
@@ -377,22 +392,8 @@ class LocalStore:
         directory = self.article_dir(article_id)
         if not directory.exists():
             return False
-        for _ in range(3):  # a file written meanwhile (a last progress record) is removed on the next pass
-            for child in list(directory.iterdir()):
-                try:
-                    child.unlink()
-                except FileNotFoundError:
-                    pass
-                except OSError as error:
-                    raise CacheError(f"could not remove {child}: {error.strerror}") from error
-            try:
-                directory.rmdir()
-                return True
-            except FileNotFoundError:
-                return True
-            except OSError:
-                continue
-        raise CacheError(f"could not remove article {article_id}: files keep appearing (is it rendering?)")
+        remove_directory(directory, f"article {article_id}")
+        return True
 
 
 def _spf(sample_rate: int) -> int:

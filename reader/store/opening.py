@@ -1,7 +1,8 @@
 """Which store a cache location names: a directory, or an S3 bucket with a local read-through copy.
 
-Apart from both stores so that neither needs to know the other: the S3 store builds on the
-local one, and only this chooser names both.
+Apart from both stores so that neither needs to know the other: they are siblings implementing
+``reader.store.protocol.Store`` (the S3 store keeps a local one as its copy), and only this
+chooser picks between them.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import os
 from pathlib import Path
 
 from reader.store.local import LocalStore, default_cache_dir
+from reader.store.protocol import Store
 
 __all__ = ["open_store"]
 
 
-def open_store(root: str | os.PathLike[str] | None = None) -> LocalStore:
+def open_store(root: str | os.PathLike[str] | None = None) -> Store:
     """The store at ``root``, else ``READER_CACHE_DIR``, else ``./audio_cache``.
 
     With ``READER_CACHE_URL=s3://bucket/prefix`` set (or ``root`` an ``s3://`` URL) the store is

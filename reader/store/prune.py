@@ -9,40 +9,42 @@ from __future__ import annotations
 
 import logging
 
-from reader.store.local import LocalStore
+from reader.store.protocol import Store
 
 __all__ = ["cache_stats", "prune_cache"]
 
 log = logging.getLogger(__name__)
 
 
-def _referenced(store: LocalStore) -> set[str]:
+def _referenced(store: Store) -> set[str]:
     return {entry.key for manifest in store.iter_manifests() for entry in manifest.entries}
 
 
-def _article_bytes(store: LocalStore) -> int:
-    return sum(p.stat().st_size for p in (store.root / "articles").rglob("*") if p.is_file())
+def _article_bytes(store: Store) -> int:
+    return sum(size for _, size, _ in store.list_objects("articles/"))
 
 
-def cache_stats(store: LocalStore) -> dict[str, object]:
-    """Counts and sizes: what ``reader cache stats`` prints."""
+def cache_stats(store: Store) -> dict[str, object]:
+    """Counts and sizes of the store itself (with S3: the objects in the bucket, not this machine's
+    copy): what ``reader cache stats`` prints."""
     chunks = list(store.iter_chunks())
     manifests = list(store.iter_manifests())
-    referenced = _referenced(store)
+    referenced = {entry.key for manifest in manifests for entry in manifest.entries}
     chunk_bytes = sum(size for _, size, _ in chunks)
+    article_bytes = _article_bytes(store)
     return {
-        "root": str(store.root),
+        "root": store.location,
         "chunks": len(chunks),
         "chunk_bytes": chunk_bytes,
         "referenced_chunks": sum(1 for key, _, _ in chunks if key in referenced),
         "articles": len(manifests),
         "complete_articles": sum(1 for m in manifests if m.status == "complete"),
-        "article_bytes": _article_bytes(store),
-        "total_bytes": chunk_bytes + _article_bytes(store),
+        "article_bytes": article_bytes,
+        "total_bytes": chunk_bytes + article_bytes,
     }
 
 
-def prune_cache(store: LocalStore, max_bytes: int, *, include_referenced: bool = False) -> tuple[int, int, int]:
+def prune_cache(store: Store, max_bytes: int, *, include_referenced: bool = False) -> tuple[int, int, int]:
     """Remove least recently used chunks until chunks plus articles fit ``max_bytes``.
 
     Returns (chunks removed, bytes freed, total bytes now).

@@ -21,76 +21,65 @@ manifest that names it, so a complete manifest always points at a whole file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
 
 from reader.errors import CacheError, InputError
-from reader.store.local import ChunkInfo, LocalStore, check_article_id, check_key
+from reader.store.claims import Claim
+from reader.store.files import BLOCK, read_file_range
+from reader.store.keys import ChunkInfo, article_object, chunk_object, split_object
+from reader.store.local import LocalStore
 from reader.store.manifest import Manifest, Progress, stored_or_missing
+from reader.store.s3_client import (
+    LOOKUP_THREADS,
+    BucketObjects,
+    RecentReads,
+    chunk_meta,
+    make_client,
+    missing,
+    parse_s3_url,
+    reason,
+)
 
 __all__ = ["S3Store", "parse_s3_url"]
 
 log = logging.getLogger(__name__)
 
 PRESIGN_SECONDS = 300  # how long a presigned audio URL stays valid
-LOOKUP_THREADS = 16  # parallel HEADs when a render checks which of its chunks exist
 READ_TTL = 0.25  # seconds a manifest or progress read is reused (live streams poll them many times a second)
 
 
-def parse_s3_url(url: str) -> tuple[str, str]:
-    """(bucket, prefix without slashes) of ``s3://bucket/prefix``."""
-    parsed = urlparse(url)
-    if parsed.scheme != "s3" or not parsed.netloc:
-        raise InputError(f"READER_CACHE_URL must look like s3://bucket/prefix, not {url!r}")
-    return parsed.netloc, parsed.path.strip("/")
+_IMMUTABLE = ("chunks/", "feed/")  # names whose bytes never change: a local copy of them is good forever
 
 
-def _client(endpoint_url: str | None) -> Any:
-    try:
-        import boto3
-        from botocore.config import Config
-    except ImportError as error:  # pragma: no cover - boto3 is a dependency
-        raise CacheError("the S3 store needs boto3: pip install 'article-reader-tts[scale]'") from error
-    config = Config(
-        signature_version="s3v4",
-        s3={"addressing_style": "path" if endpoint_url else "auto"},
-        retries={"max_attempts": 5, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=30,
-        max_pool_connections=LOOKUP_THREADS + 8,
-    )
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+class S3Store:
+    """The store in a bucket, with a ``LocalStore`` of what this machine has read or written (``mirror``).
 
-
-class S3Store(LocalStore):
-    """The store in a bucket; ``LocalStore`` methods work on the local read-through copy."""
+    A sibling of ``LocalStore``, not a kind of it: both implement ``reader.store.protocol.Store``.
+    Claims and temp files are this machine's business and live in the mirror."""
 
     def __init__(self, bucket: str, prefix: str, local_dir: Path, *, endpoint_url: str | None = None) -> None:
-        super().__init__(local_dir)
+        self.mirror = LocalStore(local_dir)
         from botocore.exceptions import BotoCoreError, ClientError
 
         self._errors = (BotoCoreError, ClientError)
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.endpoint_url = endpoint_url
-        self.client = _client(endpoint_url)
-        self._recent: dict[str, tuple[float, bytes | None]] = {}
-        self._recent_lock = threading.Lock()
+        self.client = make_client(endpoint_url)
+        self._published: set[str] = set()  # assembled files this process has uploaded
+        self._objects = objects = BucketObjects(self.client, bucket, self._errors)
+        self._get, self._put, self._delete, self._list = objects.get, objects.put, objects.delete, objects.list
+        self._recent = RecentReads(objects, READ_TTL)
+        self._get_recent, self._put_recent = self._recent.get, self._recent.put
         try:
             self.client.head_bucket(Bucket=bucket)
         except self._errors as error:
-            raise CacheError(f"cannot use bucket {bucket!r}{self._where()}: {_reason(error)}") from error
+            raise CacheError(f"cannot use bucket {bucket!r}{self._where()}: {reason(error)}") from error
 
     @classmethod
     def from_url(cls, url: str, local_dir: Path) -> S3Store:
@@ -105,63 +94,36 @@ class S3Store(LocalStore):
     def _where(self) -> str:
         return f" at {self.endpoint_url}" if self.endpoint_url else ""
 
+    @property
+    def root(self) -> Path:
+        """The local copy's directory."""
+        return self.mirror.root
+
+    @property
+    def location(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+
     def object_key(self, *parts: str) -> str:
         return "/".join(p for p in (self.prefix, *parts) if p)
 
     def _chunk_object(self, key: str) -> str:
-        check_key(key)
-        return self.object_key("chunks", key[:2], key[2:4], f"{key}.mp3")
+        return self.object_key(chunk_object(key))
 
     def _article_object(self, article_id: str, name: str) -> str:
-        return self.object_key("articles", check_article_id(article_id), name)
-
-    # Low-level object access: None for a missing object, CacheError for anything else.
-
-    def _get(self, name: str) -> tuple[bytes, dict[str, str]] | None:
-        try:
-            response = self.client.get_object(Bucket=self.bucket, Key=name)
-            return response["Body"].read(), response.get("Metadata") or {}
-        except self._errors as error:
-            if _missing(error):
-                return None
-            raise CacheError(f"could not read s3://{self.bucket}/{name}: {_reason(error)}") from error
-
-    def _put(self, name: str, data: bytes, content_type: str, **extra: Any) -> bool:
-        """Publish an object; False when ``IfNoneMatch`` found one already there."""
-        try:
-            self.client.put_object(Bucket=self.bucket, Key=name, Body=data, ContentType=content_type, **extra)
-            return True
-        except self._errors as error:
-            if _code(error) in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
-                return False
-            raise CacheError(f"could not write s3://{self.bucket}/{name}: {_reason(error)}") from error
-
-    def _delete(self, name: str) -> None:
-        try:
-            self.client.delete_object(Bucket=self.bucket, Key=name)
-        except self._errors as error:
-            raise CacheError(f"could not delete s3://{self.bucket}/{name}: {_reason(error)}") from error
-
-    def _list(self, prefix: str, delimiter: str | None = None) -> Iterator[dict[str, Any]]:
-        paginator = self.client.get_paginator("list_objects_v2")
-        kwargs = {"Bucket": self.bucket, "Prefix": prefix, **({"Delimiter": delimiter} if delimiter else {})}
-        try:
-            for page in paginator.paginate(**kwargs):
-                yield from page.get("Contents", [])
-                yield from ({"Prefix": p["Prefix"]} for p in page.get("CommonPrefixes", []))
-        except self._errors as error:
-            raise CacheError(f"could not list s3://{self.bucket}/{prefix}: {_reason(error)}") from error
+        if not name:  # the article's "directory": a prefix to list
+            return self.object_key(article_object(article_id, "x")[:-1])
+        return self.object_key(article_object(article_id, name))
 
     # Chunks: immutable, so a local copy is good forever.
 
     def chunk_info(self, key: str) -> ChunkInfo | None:
-        info = super().chunk_info(key)
+        info = self.mirror.chunk_info(key)
         return info if info is not None else self._head_chunk(key)
 
     def chunk_infos(self, keys: Sequence[str]) -> list[ChunkInfo | None]:
         """``chunk_info`` of many keys: the local copy first, then the bucket, with the HEADs in parallel
         (a 5,000-word article has some 250 chunks, and one round trip each would delay its first sound)."""
-        infos = [LocalStore.chunk_info(self, key) for key in keys]
+        infos = [self.mirror.chunk_info(key) for key in keys]
         missing = [index for index, info in enumerate(infos) if info is None]
         if missing:
             with ThreadPoolExecutor(max_workers=min(LOOKUP_THREADS, len(missing))) as pool:
@@ -173,24 +135,24 @@ class S3Store(LocalStore):
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._chunk_object(key))
         except self._errors as error:
-            if _missing(error):
+            if missing(error):
                 return None
-            raise CacheError(f"could not look up chunk {key}: {_reason(error)}", key=key) from error
-        return _info(key, head.get("Metadata") or {}, head.get("ContentLength"))
+            raise CacheError(f"could not look up chunk {key}: {reason(error)}", key=key) from error
+        return chunk_meta(key, head.get("Metadata") or {}, head.get("ContentLength"))
 
     def read_chunk(self, key: str) -> bytes | None:
-        data = super().read_chunk(key)
+        data = self.mirror.read_chunk(key)
         if data is not None:
             return data
         found = self._get(self._chunk_object(key))
         if found is None:
             return None
         data, meta = found
-        info = _info(key, meta, len(data))
+        info = chunk_meta(key, meta, len(data))
         if info is None or hashlib.sha256(data).hexdigest() != info.sha256:
             log.warning("chunk %s in the bucket does not match its metadata; treating it as missing", key)
             return None
-        super().put_chunk(key, data, frames=info.frames, samples=info.samples, sample_rate=info.sample_rate)
+        self.mirror.put_chunk(key, data, frames=info.frames, samples=info.samples, sample_rate=info.sample_rate)
         return data
 
     def put_chunk(
@@ -215,10 +177,10 @@ class S3Store(LocalStore):
         else:
             log.info("chunk %s was already stored by another writer; keeping theirs", key)
             found = self._get(self._chunk_object(key))
-            theirs = _info(key, found[1], len(found[0])) if found else None
+            theirs = chunk_meta(key, found[1], len(found[0])) if found else None
             if found is not None and theirs is not None:
                 data, frames, samples = found[0], theirs.frames, theirs.samples
-        return super().put_chunk(
+        return self.mirror.put_chunk(
             key, data, frames=frames, samples=samples, sample_rate=sample_rate, count_frames=count_frames
         )
 
@@ -226,17 +188,17 @@ class S3Store(LocalStore):
         """Publish a chunk's word times beside its audio (first writer wins); keep a copy of the winner's."""
         name = self._chunk_object(key)[:-4] + ".words.json"
         found = None if self._put(name, data, "application/json", IfNoneMatch="*") else self._get(name)
-        super().put_words(key, found[0] if found else data)
+        self.mirror.put_words(key, found[0] if found else data)
 
     def read_words(self, key: str) -> bytes | None:
-        local = super().read_words(key)
+        local = self.mirror.read_words(key)
         found = self._get(self._chunk_object(key)[:-4] + ".words.json") if local is None else None
         if found is not None:
-            super().put_words(key, found[0])
+            self.mirror.put_words(key, found[0])
         return found[0] if found is not None else local
 
     def discard_chunk(self, key: str) -> None:
-        super().discard_chunk(key)
+        self.mirror.discard_chunk(key)
         self._delete(self._chunk_object(key))
         self._delete(self._chunk_object(key)[:-4] + ".words.json")
 
@@ -249,33 +211,14 @@ class S3Store(LocalStore):
 
     # Articles: manifests and progress are read from the bucket every time.
 
-    def _get_recent(self, name: str) -> bytes | None:
-        """A small, often-rewritten object, reused for ``READ_TTL`` seconds (and after our own writes)."""
-        now = time.monotonic()
-        with self._recent_lock:
-            cached = self._recent.get(name)
-        if cached is not None and now - cached[0] < READ_TTL:
-            return cached[1]
-        found = self._get(name)
-        data = found[0] if found else None
-        with self._recent_lock:
-            if len(self._recent) > 1024:
-                self._recent.clear()
-            self._recent[name] = (now, data)
-        return data
-
-    def _put_recent(self, name: str, data: bytes) -> None:
-        self._put(name, data, "application/json")
-        with self._recent_lock:
-            self._recent[name] = (time.monotonic(), data)
-
     def read_manifest(self, article_id: str) -> Manifest | None:
         data = self._get_recent(self._article_object(article_id, "manifest.json"))
         return stored_or_missing(Manifest.from_json, data, f"manifest of {article_id}")
 
     def write_manifest(self, manifest: Manifest) -> None:
         """Write the manifest; a complete one's audio file is uploaded first, so it never names a missing file."""
-        if manifest.status == "complete" and manifest.audio:
+        audio = self._article_object(manifest.article_id, manifest.audio) if manifest.audio else None
+        if manifest.status == "complete" and audio is not None and audio not in self._published:
             self._publish_audio(manifest.article_id, manifest.audio)
         self._put_recent(self._article_object(manifest.article_id, "manifest.json"), manifest.to_json().encode())
         if manifest.status == "complete" and manifest.audio:
@@ -285,7 +228,7 @@ class S3Store(LocalStore):
                     self._delete(name)  # an earlier revision's file: nothing points at it any more
 
     def _publish_audio(self, article_id: str, name: str) -> None:
-        path = self.article_dir(article_id) / name
+        path = self.mirror.article_dir(article_id) / name
         target = self._article_object(article_id, name)
         try:
             # upload_file switches to a multipart upload for large files; the object appears only when complete.
@@ -293,8 +236,15 @@ class S3Store(LocalStore):
         except FileNotFoundError as error:
             raise CacheError(f"assembled audio {path} is missing; cannot publish it") from error
         except self._errors as error:
-            raise CacheError(f"could not upload {target}: {_reason(error)}") from error
+            raise CacheError(f"could not upload {target}: {reason(error)}") from error
+        self._published.add(target)
         log.info("published %s to s3://%s/%s", path.name, self.bucket, target)
+
+    def put_audio(self, article_id: str, revision: str, make: Callable[[Path], object]) -> str:
+        """Make the assembled MP3 in the local copy and upload it (before any manifest names it)."""
+        name = self.mirror.put_audio(article_id, revision, make)
+        self._publish_audio(article_id, name)
+        return name
 
     def read_progress(self, article_id: str) -> Progress | None:
         data = self._get_recent(self._article_object(article_id, "progress.json"))
@@ -308,36 +258,27 @@ class S3Store(LocalStore):
         manifest = self.read_manifest(article_id)
         if manifest is None or manifest.status != "complete" or not manifest.audio:
             return None
-        path = self.article_dir(article_id) / manifest.audio
+        path = self.mirror.article_dir(article_id) / manifest.audio
         if path.exists():
             return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".mp3")
-        os.close(handle)
-        try:
-            self.client.download_file(self.bucket, self._article_object(article_id, manifest.audio), temp)
-            os.replace(temp, path)
-        except self._errors as error:
-            if _missing(error):
-                return None
-            raise CacheError(f"could not fetch the audio of {article_id}: {_reason(error)}") from error
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-        return path
+        found = self._objects.download(self._article_object(article_id, manifest.audio), path)
+        return path if found else None
 
     def audio_url(self, article_id: str, expires: int = PRESIGN_SECONDS, *, filename: str | None = None) -> str | None:
-        """A short-lived presigned URL of the complete article's MP3 (for a redirect), or None.
-
-        ``filename`` makes it a download (``Content-Disposition: attachment``)."""
+        """A presigned URL of the complete article's MP3, or None (``presigned_url`` of its object)."""
         manifest = self.read_manifest(article_id)
         if manifest is None or manifest.status != "complete" or not manifest.audio:
             return None
-        params = {
-            "Bucket": self.bucket,
-            "Key": self._article_object(article_id, manifest.audio),
-            "ResponseContentType": "audio/mpeg",
-        }
+        return self.presigned_url(article_object(article_id, manifest.audio), expires, filename=filename)
+
+    def presigned_url(self, name: str, expires: int = PRESIGN_SECONDS, *, filename: str | None = None) -> str | None:
+        """A short-lived presigned GET URL of an object (the bucket answers Range itself).
+
+        ``filename`` makes it a download (``Content-Disposition: attachment``)."""
+        split_object(name)
+        params = {"Bucket": self.bucket, "Key": self.object_key(name)}
+        if name.endswith(".mp3"):
+            params["ResponseContentType"] = "audio/mpeg"
         if filename:
             params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
@@ -359,38 +300,89 @@ class S3Store(LocalStore):
         names = [item["Key"] for item in self._list(self._article_object(article_id, "")) if "Key" in item]
         for name in names:
             self._delete(name)
-        with self._recent_lock:
-            self._recent.clear()
-        local = super().delete_article(article_id) if self.article_dir(article_id).exists() else False
+        self._recent.clear()
+        local = self.mirror.delete_article(article_id)
         return bool(names) or local
 
+    # Objects by name: bytes, ranges, listings and the local copy as a capability.
 
-def _info(key: str, meta: dict[str, str], size: int | None) -> ChunkInfo | None:
-    try:
-        return ChunkInfo(
-            key=key,
-            size=int(size or 0),
-            sha256=meta["sha256"],
-            frames=int(meta["frames"]),
-            samples=int(meta["samples"]),
-            sample_rate=int(meta["sample-rate"]),
-        )
-    except (KeyError, ValueError):
-        log.warning("chunk %s in the bucket has no usable metadata; treating it as missing", key)
-        return None
+    def get(self, name: str) -> bytes | None:
+        split_object(name)
+        if name.startswith(_IMMUTABLE):
+            data = self.mirror.get(name)
+            if data is not None:
+                return data
+        return self._get_recent(self.object_key(name))
 
+    def put(self, name: str, data: bytes, *, kind: str = "record") -> None:
+        split_object(name)
+        content_type = "application/json" if name.endswith(".json") else "application/octet-stream"
+        self._put_recent(self.object_key(name), data, content_type)
+        if name.startswith(_IMMUTABLE):
+            self.mirror.put(name, data, kind=kind)
 
-def _code(error: Exception) -> str:
-    response = getattr(error, "response", None) or {}
-    return str(response.get("Error", {}).get("Code") or response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+    def _immutable_copy(self, name: str) -> Path | None:
+        immutable = name.startswith(_IMMUTABLE) or (name.startswith("articles/") and name.endswith(".mp3"))
+        return self.mirror.local_path(name) if immutable else None
 
+    def size(self, name: str) -> int | None:
+        split_object(name)
+        copy = self._immutable_copy(name)
+        if copy is not None:
+            return copy.stat().st_size
+        try:
+            return int(self.client.head_object(Bucket=self.bucket, Key=self.object_key(name))["ContentLength"])
+        except self._errors as error:
+            if missing(error):
+                return None
+            raise CacheError(
+                f"could not look up s3://{self.bucket}/{self.object_key(name)}: {reason(error)}"
+            ) from error
 
-def _missing(error: Exception) -> bool:
-    return _code(error) in ("404", "NoSuchKey", "NotFound")
+    def read_range(self, name: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Bytes ``start``..``end`` (inclusive) of an object: from the local copy when there is one,
+        else one ranged GET streamed in blocks (never the whole object in memory)."""
+        copy = self._immutable_copy(name)
+        if copy is not None:
+            return read_file_range(copy, start, end, name=name)
+        span = f"bytes={start}-{'' if end is None else end}"
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.object_key(name), Range=span)
+        except self._errors as error:
+            raise CacheError(f"could not read s3://{self.bucket}/{self.object_key(name)}: {reason(error)}") from error
+        return response["Body"].iter_chunks(BLOCK)
 
+    def list_objects(self, prefix: str) -> Iterator[tuple[str, int, float]]:
+        """(name, bytes, last modified) of every object in the bucket whose name starts with ``prefix``."""
+        base = f"{self.prefix}/" if self.prefix else ""
+        for item in self._list(base + prefix):
+            if "Key" in item:
+                yield item["Key"][len(base) :], int(item["Size"]), item["LastModified"].timestamp()
 
-def _reason(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    if response:
-        return response.get("Error", {}).get("Message") or _code(error) or str(error)
-    return str(error)
+    def local_path(self, name: str) -> Path | None:
+        """The local copy of an object whose bytes never change (chunks, assembled audio), when this
+        machine has one; None otherwise (manifests and records are read from the bucket)."""
+        split_object(name)
+        return self._immutable_copy(name)
+
+    # This machine's business: claims, leftovers, recency.
+
+    def has_chunk(self, key: str) -> bool:
+        return self.chunk_info(key) is not None
+
+    def touch_chunk(self, key: str) -> None:
+        self.mirror.touch_chunk(key)
+
+    def claim(self, article_id: str) -> Claim:
+        return self.mirror.claim(article_id)
+
+    def claim_held(self, article_id: str) -> bool:
+        return self.mirror.claim_held(article_id)
+
+    def claim_holder(self, article_id: str) -> dict | None:
+        return self.mirror.claim_holder(article_id)
+
+    def sweep_temp_files(
+        self, keys: list[str] | None = None, *, older_than: float = 300.0, articles: tuple[str, ...] = ()
+    ) -> int:
+        return self.mirror.sweep_temp_files(keys, older_than=older_than, articles=articles)

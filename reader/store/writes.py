@@ -177,3 +177,33 @@ def pid_alive(pid: int) -> bool:
             return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
     except (OSError, IndexError):  # no /proc (macOS, Windows): kill(0) is all we know
         return True
+
+
+def atomic_write(path: Path, data: bytes, *, kind: str = "record") -> None:
+    """Write ``data`` to ``path`` whole or not at all; durable across a power cut when ``READER_FSYNC``
+    covers ``kind`` ("record": final manifests, the web app's records; "progress": a running render's
+    manifest and progress; "chunk": chunk sidecars)."""
+    sync = durable(kind, path)
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
+    except FileNotFoundError:
+        try:
+            make_directories(path.parent, sync=sync)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
+        except OSError as error:
+            raise storage_error("write", path, error) from error
+    except OSError as error:
+        raise storage_error("write", path, error) from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if sync:  # the data reaches the disk before the name points at it
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(temp, path)
+        if sync:  # and the rename itself
+            sync_directory(path.parent)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise storage_error("write", path, error) from error
