@@ -78,7 +78,11 @@ def _http_error(error: HTTPException) -> Response:
     message = error.description or error.name
     if status == 413:
         message = "the request body is too large"
-    return error_response(status, error.name.lower().replace(" ", "_"), message)
+    response = error_response(status, error.name.lower().replace(" ", "_"), message)
+    for name, value in error.get_headers():  # what the status needs said: Content-Range of a 416, Allow of a 405
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected(error: Exception) -> Response:

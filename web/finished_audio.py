@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Response as FlaskResponse
 from flask import current_app, request, send_file
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
 
@@ -88,22 +89,19 @@ def _stored_response(store: Any, name: str, size: int, state: ArticleState, down
     etag = f"{state.revision}-{size}"
     modified = dt.datetime.fromtimestamp(int(state.updated), dt.UTC) if state.updated else None
     headers = {"Content-Type": "audio/mpeg"}
-    if download:
-        headers["Content-Disposition"] = f'attachment; filename="{download_name(state.title)}"'
     if not is_resource_modified(request.environ, etag=etag, last_modified=modified):
         response = FlaskResponse(status=304, headers=headers)
     else:
         span = _span(size, etag, modified)
-        if span == "unsatisfiable":
-            response = FlaskResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
-        else:
-            start, stop = span if span is not None else (0, size)
-            head = request.method == "HEAD" or stop <= start
-            body = () if head else store.read_range(name, start, stop - 1)
-            response = FlaskResponse(body, status=206 if span is not None else 200, headers=headers)
-            response.headers["Content-Length"] = str(stop - start)
-            if span is not None:
-                response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+        if span == "unsatisfiable":  # answered as send_file's is: 416 with Content-Range: bytes */size
+            raise RequestedRangeNotSatisfiable(length=size)
+        start, stop = span if span is not None else (0, size)
+        head = request.method == "HEAD" or stop <= start
+        body = () if head else store.read_range(name, start, stop - 1)
+        response = FlaskResponse(body, status=206 if span is not None else 200, headers=headers)
+        response.headers["Content-Length"] = str(stop - start)
+        if span is not None:
+            response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
     response.set_etag(etag)
     if modified is not None:
         response.last_modified = modified
@@ -127,8 +125,8 @@ def _span(size: int, etag: str, modified: dt.datetime | None) -> tuple[int, int]
 
 def _finish(response: Response, state: ArticleState, download: bool) -> Response:
     immutable = request.args.get("rev") == state.revision
-    if download and "Content-Disposition" not in response.headers:
-        response.headers["Content-Disposition"] = f'attachment; filename="{download_name(state.title)}"'
+    if download and "Content-Disposition" not in response.headers:  # as send_file words it
+        response.headers.set("Content-Disposition", "attachment", filename=download_name(state.title))
     response.headers["Accept-Ranges"] = "bytes"
     max_age = int(current_app.config["AUDIO_MAX_AGE"])
     response.headers["Cache-Control"] = f"public, max-age={max_age}, immutable" if immutable else "public, no-cache"

@@ -203,11 +203,19 @@ class S3Store:
         self._delete(self._chunk_object(key)[:-4] + ".words.json")
 
     def iter_chunks(self) -> Iterator[tuple[str, int, float]]:
-        """(key, bytes, last written) of every chunk in the bucket."""
+        """(key, bytes with its word times, last written) of every chunk in the bucket (one listing)."""
+        chunks: dict[str, list[float]] = {}
         for item in self._list(self.object_key("chunks") + "/"):
-            name = item.get("Key", "")
-            if name.endswith(".mp3"):
-                yield name.rsplit("/", 1)[-1][:-4], int(item["Size"]), item["LastModified"].timestamp()
+            key, _, kind = item.get("Key", "").rsplit("/", 1)[-1].partition(".")
+            if kind in ("mp3", "words.json"):
+                found = chunks.setdefault(key, [0, 0.0, 0])
+                found[0] += int(item["Size"])
+                found[2] += kind == "mp3"
+                if kind == "mp3":
+                    found[1] = item["LastModified"].timestamp()
+        for key, (size, written, audio) in chunks.items():
+            if audio:  # word times without audio (a put the audio never followed) are not a chunk
+                yield key, int(size), written
 
     # Articles: manifests and progress are read from the bucket every time.
 

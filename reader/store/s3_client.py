@@ -134,6 +134,24 @@ class BucketObjects:
         except self.errors as error:
             raise CacheError(f"could not list s3://{self.bucket}/{prefix}: {reason(error)}") from error
 
+    def download(self, name: str, path: Path) -> bool:
+        """Fetch an object into ``path`` whole (a temp file beside it, then a rename); False when missing.
+        boto3 fetches a large object in parts, in parallel."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
+        os.close(handle)
+        try:
+            self.client.download_file(self.bucket, name, temp)
+            os.replace(temp, path)
+            return True
+        except self.errors as error:
+            if missing(error):
+                return False
+            raise CacheError(f"could not fetch s3://{self.bucket}/{name}: {reason(error)}") from error
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+
 
 class RecentReads:
     """Small, often-rewritten objects (manifests, progress) reused for ``ttl`` seconds and after our own
@@ -167,21 +185,3 @@ class RecentReads:
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
-
-    def download(self, name: str, path: Path) -> bool:
-        """Fetch an object into ``path`` whole (a temp file beside it, then a rename); False when missing.
-        boto3 fetches a large object in parts, in parallel."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
-        os.close(handle)
-        try:
-            self.client.download_file(self.bucket, name, temp)
-            os.replace(temp, path)
-            return True
-        except self.errors as error:
-            if missing(error):
-                return False
-            raise CacheError(f"could not fetch s3://{self.bucket}/{name}: {reason(error)}") from error
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)

@@ -149,3 +149,27 @@ def test_word_times_are_kept_in_the_bucket_beside_their_chunks(s3_bucket, tmp_pa
     deal = again.manifest.entries[1]
     spans = [deal.written[deal.words[i + 1] : deal.words[i + 2]] for i in range(0, len(deal.words), 3)]
     assert "$3.5bn" in spans and "4 July 2025" in spans
+
+
+def test_cache_stats_counts_the_objects_in_the_bucket_not_this_machines_copy(s3_bucket, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from reader.cli.commands import cli
+
+    article = support.make_article(paragraphs=1, sentences=2, url="https://news.example/stats")
+    result = render(article, RenderOptions(), store=open_store(tmp_path / "writer"))
+    objects = _objects(s3_bucket)
+    audio = [k for k in objects if k.startswith("audio/chunks/") and k.endswith(".mp3")]
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "another-node"))  # nothing on this machine's disk
+    out = CliRunner().invoke(cli, ["cache", "stats"])
+    assert out.exit_code == 0, out.output
+    figures = dict(line.split(": ", 1) for line in out.output.splitlines())
+    assert figures["root"] == s3_bucket.url
+    assert int(figures["chunks"]) == len(audio) == len({e.key for e in result.manifest.entries})
+    assert int(figures["referenced_chunks"]) == len(audio)
+    assert (int(figures["articles"]), int(figures["complete_articles"])) == (1, 1)
+    article_bytes = sum(size for key, size in objects.items() if key.startswith("audio/articles/"))
+    assert int(figures["article_bytes"]) == article_bytes > result.audio_path.stat().st_size
+    assert int(figures["total_bytes"]) == sum(objects.values())
+    assert not [p for p in (tmp_path / "another-node").rglob("*") if p.is_file()]
