@@ -102,19 +102,26 @@ class Catalog:
     # --- manifests and states -------------------------------------------------
 
     def manifest(self, article_id: str) -> Manifest | None:
-        """The manifest, parsed once per version. Writes are atomic renames, so a new version is a new inode."""
+        """The manifest, parsed once per version. Where the store has it as a file, a version is its inode
+        (writes are atomic renames); elsewhere (S3) the store reads it, and an unchanged one is the same
+        object as before, so the article's state built from it is reused, not rebuilt (and its record
+        fetched again) on every request."""
         path = self.store.local_path(article_object(article_id, "manifest.json"))  # a file: cache by inode
-        if path is None:
-            return self.store.read_manifest(article_id)  # the S3 store reuses a read for a fraction of a second
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            return None
-        version = (info.st_ino, info.st_mtime_ns, info.st_size)
         cached = self._manifests.get(article_id)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        manifest = self.store.read_manifest(article_id)
+        if path is None:
+            manifest = self.store.read_manifest(article_id)  # the S3 store reuses a read for a fraction of a second
+            if manifest is not None and cached is not None and cached[1] == manifest:
+                return cached[1]
+            version = (-1, 0, 0)
+        else:
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                return None
+            version = (info.st_ino, info.st_mtime_ns, info.st_size)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            manifest = self.store.read_manifest(article_id)
         if manifest is not None and len(self._manifests) < MANIFEST_CACHE_SIZE:
             self._manifests[article_id] = (version, manifest)
         elif manifest is not None:
