@@ -76,7 +76,7 @@ def start_web(processes, tmp_path: Path, name: str, **env: str) -> str:
         name, argv, services.child_env(READER_CACHE_DIR=str(local), READER_RATE_LIMIT_PER_MINUTE="0", **env)
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for(lambda: _healthy(url), 30, f"{name} to serve")
+    wait_for(lambda: _healthy(url), 90, f"{name} to serve")  # the warm-up renders a sample first; slow under load
     return url
 
 
