@@ -80,6 +80,10 @@ def test_reader_script_loads_no_engine_renderer_or_publisher(tmp_path, seed_html
         "reader.store.local",
         "reader.store.manifest",
         "reader.store.writes",
+        "reader.store.protocol",  # the Store protocol and its layout: small, no I/O libraries
+        "reader.store.keys",
+        "reader.store.files",
+        "reader.store.claims",
     }
 
 
