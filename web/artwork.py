@@ -110,7 +110,8 @@ class Artwork:
             self._pending.pop(name, None)
 
     def _fetch(self, name: str, image_url: str) -> None:
-        assert self.directory is not None
+        if self.directory is None:  # _start is only reached with a directory
+            raise ReaderError("artwork has no folder to be kept in")
         self.directory.mkdir(parents=True, exist_ok=True)
         try:
             policy = FetchPolicy.from_env(max_bytes=self.max_bytes)

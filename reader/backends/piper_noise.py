@@ -81,11 +81,19 @@ def rewrite(source: Path) -> bytes:
 def fixed_noise_model(source: Path, digest: str, cache: Path) -> Path:
     """Path of the fixed-noise version of ``source`` (whose sha256 is ``digest``), made once per model."""
     target = cache / f"{digest[:32]}-{NOISE_VERSION.split()[0]}.onnx"
+    cache.mkdir(parents=True, exist_ok=True)
+    return derived_model(
+        "reader.backends.piper_noise", source, target, f"could not prepare the Piper voice {source.name}"
+    )
+
+
+def derived_model(module: str, source: Path, target: Path, failure: str) -> Path:
+    """``target``, made once from ``source`` by ``python -m module SOURCE TARGET`` unless it exists: a
+    short-lived process, so a worker's memory never holds the model twice. ``failure`` starts the error."""
     if target.is_file():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        [sys.executable, "-m", "reader.backends.piper_noise", str(source), str(target)],
+        [sys.executable, "-m", module, str(source), str(target)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -93,21 +101,25 @@ def fixed_noise_model(source: Path, digest: str, cache: Path) -> Path:
     )
     if done.returncode != 0 or not target.is_file():
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise BackendError(f"could not prepare the Piper voice {source.name}: {reason}", backend="piper")
+        raise BackendError(f"{failure}: {reason}", backend="piper")
     return target
+
+
+def write_model(target: Path, data: bytes) -> None:
+    """Write a derived model whole: two workers racing both write whole files; the last rename wins."""
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-model-", suffix=".onnx")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
 
 
 def main(argv: list[str]) -> int:
     source, target = Path(argv[0]), Path(argv[1])
-    data = rewrite(source)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-noise-", suffix=".onnx")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)  # two workers racing both write whole files; the last rename wins
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+    write_model(target, rewrite(source))
     return 0
 
 

@@ -21,19 +21,16 @@ first of its phonemes found there.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import itertools
-import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.backends.base import Audio, SpeechOptions
 from reader.backends.piper_backend import PiperBackend
+from reader.backends.piper_noise import derived_model, write_model
 from reader.backends.word_times import WordTimes, from_char_times, word_identity, word_spans
 from reader.errors import BackendError
 
@@ -73,19 +70,9 @@ def aligned_model(model: Path) -> Path:
     patching in each worker cost 2.4 s and 119 MB more at its start (measured: 6.4 s and 285 MB against 4.0 s
     and 166 MB for the plain voice's warm-up)."""
     target = model.with_name(f"{model.stem}-{ALIGNMENT_VERSION}.onnx")
-    if target.is_file():
-        return target
-    done = subprocess.run(
-        [sys.executable, "-m", "reader.backends.piper_words", str(model), str(target)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    return derived_model(
+        "reader.backends.piper_words", model, target, f"Piper word times: could not patch {model.name}"
     )
-    if done.returncode != 0 or not target.is_file():
-        reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise BackendError(f"Piper word times: could not patch {model.name}: {reason}", backend="piper")
-    return target
 
 
 def main(argv: list[str]) -> int:
@@ -103,14 +90,7 @@ def main(argv: list[str]) -> int:
     except ValueError as error:
         print(f"{source.name} gives no phoneme durations: {error}", file=sys.stderr)
         return 2
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-align-", suffix=".onnx")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(patched.SerializeToString())
-        os.replace(temp, target)  # two workers racing both write whole files; the last rename wins
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+    write_model(target, patched.SerializeToString())
     return 0
 
 

@@ -23,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -48,7 +47,6 @@ from reader.store.writes import (
     make_directories,
     put_if_absent,
     storage_error,
-    sync_directory,
     temp_prefix,
 )
 
@@ -206,32 +204,13 @@ class LocalStore:
             if path.parent not in self._shards:
                 make_directories(path.parent, sync=sync)
                 self._shards.add(path.parent)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=".mp3")
-        except OSError as error:
-            raise storage_error("store chunk", key, error, key=key) from error
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                if sync:
-                    stream.flush()
-                    os.fsync(stream.fileno())
-            try:
-                os.link(temp, path)  # fails if the name exists: first writer wins, nothing is overwritten
-            except FileExistsError:
+            if not put_if_absent(path, data, sync=sync, make_parents=False):  # first writer wins
                 existing = path.read_bytes()
                 if existing != data:
                     data = existing
                     frames, samples = (count_frames(existing) if count_frames else frames), -1
-            except OSError:  # a file system without hard links
-                if not path.exists():
-                    os.replace(temp, path)
         except OSError as error:
             raise storage_error("store chunk", key, error, key=key) from error
-        finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-        if sync:
-            sync_directory(path.parent)
         info = ChunkInfo(key, len(data), hashlib.sha256(data).hexdigest(), frames, samples, sample_rate)
         if samples < 0:  # a concurrent writer's audio won: take its sidecar when it has written one
             theirs = self.chunk_info(key)

@@ -119,11 +119,13 @@ def make_directories(path: Path, *, sync: bool) -> None:
             sync_directory(directory.parent)
 
 
-def put_if_absent(path: Path, data: bytes, *, sync: bool = False) -> None:
-    """Publish ``data`` at ``path`` whole, unless something is there already (first writer wins); raises
-    OSError. A temp file in the same directory, then a hard link, which fails on an existing name; with
-    ``sync``, the data reaches the disk before the name, and the name before this returns."""
-    make_directories(path.parent, sync=sync)
+def put_if_absent(path: Path, data: bytes, *, sync: bool = False, make_parents: bool = True) -> bool:
+    """Publish ``data`` at ``path`` whole, unless something is there already (first writer wins); True when
+    this call published it; raises OSError. A temp file in the same directory, then a hard link, which fails
+    on an existing name; with ``sync``, the data reaches the disk before the name, and the name before this
+    returns. ``make_parents=False``: the caller knows the directory exists (a chunk's shard)."""
+    if make_parents:
+        make_directories(path.parent, sync=sync)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -134,13 +136,14 @@ def put_if_absent(path: Path, data: bytes, *, sync: bool = False) -> None:
         try:
             os.link(temp, path)
         except FileExistsError:
-            return
+            return False
         except OSError:  # a file system without hard links
             if path.exists():
-                return
+                return False
             os.replace(temp, path)
         if sync:
             sync_directory(path.parent)
+        return True
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
