@@ -21,7 +21,7 @@ import logging
 from typing import Any, Protocol
 
 from reader.errors import CacheError
-from reader.store import Manifest, article_object
+from reader.store import Manifest, article_object, s3_missing, s3_precondition_failed
 
 __all__ = ["RECORD_FILE", "DirectoryRecords", "RecordStore", "RedisRecords", "S3Records", "open_records"]
 
@@ -165,7 +165,7 @@ class S3Records:
         try:
             response = self.store.client.get_object(Bucket=self.store.bucket, Key=self._key(article_id))
         except self._errors as error:
-            if _s3_code(error) in ("NoSuchKey", "404", "NotFound"):
+            if s3_missing(error):
                 return None
             raise CacheError(f"could not read the record of {article_id} from the bucket: {error}") from error
         return response["Body"].read(), str(response.get("ETag") or "")
@@ -194,7 +194,7 @@ class S3Records:
                 self.write(article_id, {**record, **changes}, IfMatch=found[1])
                 return
             except self._errors as error:
-                if _s3_code(error) not in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                if not s3_precondition_failed(error):
                     raise
 
     def resubmitted(self, article_id: str, manifest: Manifest) -> bool:
@@ -208,11 +208,6 @@ class S3Records:
 
     def delete(self, article_id: str) -> None:
         """The store's ``delete_article`` removes every object of the article, the record with them."""
-
-
-def _s3_code(error: Exception) -> str:
-    response = getattr(error, "response", None) or {}
-    return str((response.get("Error") or {}).get("Code") or "")
 
 
 def open_records(store: Any, queue_url: str | None) -> RecordStore:

@@ -22,6 +22,8 @@ __all__ = [
     "open_store",
     "pid_alive",
     "prune_cache",
+    "s3_missing",
+    "s3_precondition_failed",
     "storage_error",
     "temp_prefix",
 ]
@@ -36,6 +38,7 @@ __getattr__, __dir__ = lazy_door(
         "reader.store.manifest": ("Manifest", "ManifestEntry", "Progress", "join_words"),
         "reader.store.opening": ("open_store",),
         "reader.store.prune": ("cache_stats", "prune_cache"),
+        "reader.store.s3_client": ("s3_missing", "s3_precondition_failed"),
         "reader.store.writes": ("atomic_write", "pid_alive", "storage_error", "temp_prefix"),
     },
 )

@@ -40,9 +40,9 @@ from reader.store.s3_client import (
     RecentReads,
     chunk_meta,
     make_client,
-    missing,
     parse_s3_url,
     reason,
+    s3_missing,
 )
 
 __all__ = ["S3Store", "parse_s3_url"]
@@ -135,7 +135,7 @@ class S3Store:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._chunk_object(key))
         except self._errors as error:
-            if missing(error):
+            if s3_missing(error):
                 return None
             raise CacheError(f"could not look up chunk {key}: {reason(error)}", key=key) from error
         return chunk_meta(key, head.get("Metadata") or {}, head.get("ContentLength"))
@@ -341,7 +341,7 @@ class S3Store:
         try:
             return int(self.client.head_object(Bucket=self.bucket, Key=self.object_key(name))["ContentLength"])
         except self._errors as error:
-            if missing(error):
+            if s3_missing(error):
                 return None
             raise CacheError(
                 f"could not look up s3://{self.bucket}/{self.object_key(name)}: {reason(error)}"

@@ -22,11 +22,12 @@ __all__ = [
     "BucketObjects",
     "RecentReads",
     "chunk_meta",
-    "code_of",
     "make_client",
-    "missing",
     "parse_s3_url",
     "reason",
+    "s3_error_code",
+    "s3_missing",
+    "s3_precondition_failed",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,19 +76,24 @@ def chunk_meta(key: str, meta: dict[str, str], size: int | None) -> ChunkInfo | 
         return None
 
 
-def code_of(error: Exception) -> str:
+def s3_error_code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code") or response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
 
 
-def missing(error: Exception) -> bool:
-    return code_of(error) in ("404", "NoSuchKey", "NotFound")
+def s3_missing(error: Exception) -> bool:
+    return s3_error_code(error) in ("404", "NoSuchKey", "NotFound")
+
+
+def s3_precondition_failed(error: Exception) -> bool:
+    """A conditional write (``IfNoneMatch``, ``IfMatch``) lost to another writer."""
+    return s3_error_code(error) in ("PreconditionFailed", "412", "ConditionalRequestConflict")
 
 
 def reason(error: Exception) -> str:
     response = getattr(error, "response", None)
     if response:
-        return response.get("Error", {}).get("Message") or code_of(error) or str(error)
+        return response.get("Error", {}).get("Message") or s3_error_code(error) or str(error)
     return str(error)
 
 
@@ -104,7 +110,7 @@ class BucketObjects:
             response = self.client.get_object(Bucket=self.bucket, Key=name)
             return response["Body"].read(), response.get("Metadata") or {}
         except self.errors as error:
-            if missing(error):
+            if s3_missing(error):
                 return None
             raise CacheError(f"could not read s3://{self.bucket}/{name}: {reason(error)}") from error
 
@@ -114,7 +120,7 @@ class BucketObjects:
             self.client.put_object(Bucket=self.bucket, Key=name, Body=data, ContentType=content_type, **extra)
             return True
         except self.errors as error:
-            if code_of(error) in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+            if s3_precondition_failed(error):
                 return False
             raise CacheError(f"could not write s3://{self.bucket}/{name}: {reason(error)}") from error
 
@@ -145,7 +151,7 @@ class BucketObjects:
             os.replace(temp, path)
             return True
         except self.errors as error:
-            if missing(error):
+            if s3_missing(error):
                 return False
             raise CacheError(f"could not fetch s3://{self.bucket}/{name}: {reason(error)}") from error
         finally:
