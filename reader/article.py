@@ -6,8 +6,8 @@ operations return new values (``dataclasses.replace``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 from reader.safe_text import clean_fields
 
@@ -51,3 +51,29 @@ class Article:
 
     def __post_init__(self) -> None:
         clean_fields(self)  # characters XML cannot hold never enter the model (reader.safe_text)
+
+
+def article_to_dict(article: Article, *, source_text: bool = True) -> dict[str, Any]:
+    """The article as JSON values (blocks as ``[kind, text, level]``), for what crosses a process or a
+    restart: the job queue's payload (without ``source_text``, which may be large) and the extract cache."""
+    data = {f.name: getattr(article, f.name) for f in fields(article)}
+    data["blocks"] = [[block.kind, block.text, block.level] for block in article.blocks]
+    if not source_text:
+        del data["source_text"]
+    return data
+
+
+def article_from_dict(data: Any) -> Article:
+    """The article ``article_to_dict`` wrote; any other shape (a torn or edited file) raises ValueError,
+    TypeError or KeyError."""
+    values = dict(data)
+    blocks = tuple(Block(kind, text, level) for kind, text, level in values.pop("blocks"))
+    if any(block.kind not in BLOCK_KINDS for block in blocks):
+        raise ValueError("bad block kind")
+    names = {f.name for f in fields(Article)} - {"blocks"}
+    if not names - {"source_text"} <= set(values) <= names or not isinstance(values["title"], str):
+        raise ValueError("fields differ")
+    for block in blocks:
+        if not (isinstance(block.text, str) and isinstance(block.level, int)):
+            raise ValueError("bad block")
+    return Article(blocks=blocks, **values)

@@ -19,7 +19,6 @@ the timings.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import os
@@ -27,7 +26,7 @@ import threading
 import time
 from typing import Any
 
-from reader.article import Article, Block
+from reader.article import article_from_dict, article_to_dict
 from reader.errors import InputError, ReaderError
 from reader.store import Manifest, Progress, Store, open_store
 
@@ -100,19 +99,6 @@ def render_queued(connection: Any, article_id: str, revision: str) -> bool:
     return str(getattr(status, "value", status)) in ACTIVE
 
 
-def _article_payload(article: Article) -> dict[str, Any]:
-    data = dataclasses.asdict(article)
-    data["blocks"] = [dataclasses.asdict(block) for block in article.blocks]
-    data.pop("source_text", None)  # not part of what is spoken; may be large
-    return data
-
-
-def _article_from(payload: dict[str, Any]) -> Article:
-    values = dict(payload)
-    values["blocks"] = tuple(Block(**block) for block in values["blocks"])
-    return Article(**values)
-
-
 _worker_store: Store | None = None
 
 
@@ -144,7 +130,7 @@ def render_job(
 
     global _worker_store
     try:
-        planned = plan(_article_from(article), RenderOptions.from_dict(options), resolved_backend=backend)
+        planned = plan(article_from_dict(article), RenderOptions.from_dict(options), resolved_backend=backend)
         if expected_keys is not None and keys_digest(planned.keys) != expected_keys:
             raise ReaderError(
                 f"this worker's {planned.backend} voices differ from the server's: its chunk keys do not match",
@@ -294,7 +280,7 @@ def enqueue(planned: Any, *, store: Store | None = None, on_progress: Any = None
                 return QueuedRender(planned, store, job, on_progress)
             job = queue.enqueue(
                 render_job,
-                _article_payload(planned.article),
+                article_to_dict(planned.article, source_text=False),  # source_text is not spoken; may be large
                 planned.options.to_dict(),
                 planned.backend,
                 keys_digest(planned.keys),

@@ -25,7 +25,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from reader.article import BLOCK_KINDS, Article, Block
+from reader.article import Article, article_from_dict, article_to_dict
 
 __all__ = ["ENTRY_FORMAT", "ExtractCache", "document_key", "extractor_version"]
 
@@ -92,27 +92,6 @@ def document_key(document: Any, options: dict[str, Any], version: str) -> str:
     return digest.hexdigest()
 
 
-def _to_json(article: Article) -> dict[str, Any]:
-    fields = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)}
-    fields["blocks"] = [[b.kind, b.text, b.level] for b in article.blocks]
-    return fields
-
-
-def _from_json(data: Any) -> Article:
-    """The article an entry holds; anything but the shape ``_to_json`` wrote raises."""
-    fields = dict(data)
-    blocks = tuple(Block(kind, text, level) for kind, text, level in fields.pop("blocks"))
-    if any(block.kind not in BLOCK_KINDS for block in blocks):
-        raise ValueError("bad block kind")
-    names = {f.name for f in dataclasses.fields(Article)}
-    if set(fields) != names - {"blocks"} or not isinstance(fields["title"], str):
-        raise ValueError("fields differ")
-    for block in blocks:
-        if not (isinstance(block.text, str) and isinstance(block.level, int)):
-            raise ValueError("bad block")
-    return Article(blocks=blocks, **fields)
-
-
 @dataclasses.dataclass(frozen=True)
 class ExtractCache:
     """Entries under ``root`` (``<cache root>/extracted``)."""
@@ -141,7 +120,7 @@ class ExtractCache:
             entry = json.loads(raw)
             if entry["format"] != ENTRY_FORMAT or entry["key"] != key:
                 raise ValueError("another entry")
-            return _from_json(entry["article"])
+            return article_from_dict(entry["article"])
         except (ValueError, TypeError, KeyError, AttributeError) as error:  # torn, truncated, edited
             log.debug("extract cache entry %s unusable (%s): extracting again", key[:12], error)
             return None
@@ -150,7 +129,7 @@ class ExtractCache:
         """Keep ``article`` whole or not at all; a cache that cannot be written only costs the next start."""
         from reader.atomic import atomic_write
 
-        entry = {"format": ENTRY_FORMAT, "key": key, "article": _to_json(article)}
+        entry = {"format": ENTRY_FORMAT, "key": key, "article": article_to_dict(article)}
         try:
             atomic_write(self.path(key), json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
         except OSError as error:

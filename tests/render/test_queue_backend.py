@@ -14,6 +14,7 @@ import pytest
 from redis import Redis
 from rq.job import Job
 
+from reader.article import article_to_dict
 from reader.render import RenderOptions, plan, planning
 from reader.render import jobs as jobs_module
 from reader.render.jobs import enqueue, job_id, keys_digest, render_job
@@ -58,7 +59,7 @@ def test_a_job_renders_the_servers_backend_and_keys_on_a_worker_that_would_resol
 def test_a_worker_whose_keys_differ_refuses_the_job(queue_env, tmp_path):
     article = support.make_article(paragraphs=1, sentences=1, headings=False, url="https://news.example/r")
     planned = plan(article, RenderOptions())
-    payload = jobs_module._article_payload(article)
+    payload = article_to_dict(article, source_text=False)
     outcome = render_job(payload, planned.options.to_dict(), planned.backend, "0" * 24)
     assert outcome["status"] == "failed"
     assert "voices differ from the server's" in outcome["error"] and "install the same voices" in outcome["error"]
@@ -68,5 +69,5 @@ def test_a_worker_whose_keys_differ_refuses_the_job(queue_env, tmp_path):
 def test_a_job_queued_before_the_backend_was_carried_still_runs(queue_env, tmp_path):
     article = support.make_article(paragraphs=1, sentences=1, headings=False, url="https://news.example/s")
     options = RenderOptions(backend="pyttsx3")
-    outcome = render_job(jobs_module._article_payload(article), options.to_dict())
+    outcome = render_job(article_to_dict(article, source_text=False), options.to_dict())
     assert outcome["status"] == "complete", outcome
